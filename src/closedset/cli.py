@@ -1,0 +1,192 @@
+"""The `closedset` command.
+
+Exit codes (docs/formats.md): 0 clear, 3 needs_discussion, 4 blocked, 2 bad input or usage
+(one line on standard error), 1 unexpected failure. No traceback ever reaches the user.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from closedset.core.check import CheckResult, Status
+from closedset.core.errors import BadInput
+
+EXIT_CLEAR, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_DISCUSSION, EXIT_BLOCKED = 0, 1, 2, 3, 4
+EXIT_FOR_STATUS = {
+    Status.clear: EXIT_CLEAR,
+    Status.needs_discussion: EXIT_DISCUSSION,
+    Status.blocked: EXIT_BLOCKED,
+}
+STATUS_STYLE = {
+    Status.clear: "green",
+    Status.needs_discussion: "yellow",
+    Status.blocked: "bold red",
+}
+
+app = typer.Typer(
+    name="closedset",
+    help="Intimacy coordination for film sets: boundaries, scene plans and the check.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(highlight=False, soft_wrap=False)
+
+
+def _print_json(data: object) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@app.command()
+def taxonomy(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the acts (id, label, plain gloss, category, zones, directions) and body zones."""
+    from closedset.core.taxonomy import load_taxonomy
+
+    tax = load_taxonomy()
+    if as_json:
+        _print_json(tax.as_json())
+        return
+    table = Table(title=f"{len(tax.acts)} acts", show_lines=False)
+    for column in ("id", "label", "category", "directions", "zones", "gloss"):
+        table.add_column(column, overflow="fold")
+    for act in tax.acts.values():
+        table.add_row(
+            act.id,
+            act.label,
+            act.category,
+            ", ".join(act.directions),
+            ", ".join(act.zones) or "-",
+            act.gloss,
+        )
+    out.print(table)
+    out.print("zones: " + ", ".join(zone.id for zone in tax.zones.values()))
+
+
+@app.command("check")
+def check_command(
+    plan: Annotated[Path, typer.Argument(help="The scene plan (YAML or JSON).")],
+    profiles: Annotated[
+        list[Path], typer.Argument(help="Boundary profiles: files, or folders of them.")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Check a plan against boundary profiles: exit 0 clear, 3 needs discussion, 4 blocked."""
+    from closedset.core.check import check
+    from closedset.core.files import read_plan, read_profiles
+
+    scene = read_plan(plan)
+    pool = read_profiles(profiles, skip=plan)
+    try:
+        result = check(scene, pool)
+    except BadInput as error:
+        raise error.located(str(plan)) from None
+    if as_json:
+        _print_json(result.to_json())
+    else:
+        _print_check(result)
+    raise typer.Exit(EXIT_FOR_STATUS[result.status])
+
+
+def _print_check(result: CheckResult) -> None:
+    table = Table(title=f"Scene {result.scene}")
+    for column in ("beat", "role", "performer", "act", "zone", "intensity", "status", "reason"):
+        table.add_column(column, overflow="fold")
+    for f in result.findings:
+        table.add_row(
+            f.beat,
+            f.role,
+            f.performer or "-",
+            f"{f.act} ({f.direction})",
+            f.zone or "-",
+            f.intensity,
+            f"[{STATUS_STYLE[f.status]}]{f.status.name}[/]",
+            f.reason,
+        )
+    out.print(table)
+    label = result.status.name.replace("_", " ")
+    out.print(f"Scene {result.scene}: [{STATUS_STYLE[result.status]}]{label}[/]")
+
+
+@app.command("cast")
+def cast_command(
+    plan: Annotated[Path, typer.Argument(help="The scene plan; null roles are filled.")],
+    pool: Annotated[Path, typer.Option("--pool", help="Folder (or file) of boundary profiles.")],
+    allow_discussion: Annotated[
+        bool,
+        typer.Option("--allow-discussion", help="Also accept castings that need discussion."),
+    ] = False,
+    limit: Annotated[
+        int, typer.Option("--limit", min=0, help="Print at most this many assignments.")
+    ] = 10,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Fill the plan's open roles from a pool so the plan is clear; exit 4 when none can."""
+    from closedset.core.cast import search
+    from closedset.core.files import read_plan, read_profiles
+
+    scene = read_plan(plan)
+    profiles = read_profiles([pool], skip=plan)
+    try:
+        result = search(scene, profiles, allow_discussion=allow_discussion, limit=limit)
+    except BadInput as error:
+        raise error.located(str(plan)) from None
+    if as_json:
+        _print_json({"count": result.count, "assignments": result.assignments})
+    else:
+        roles = scene.open_roles()
+        table = Table(title=f"Scene {scene.scene}: {result.count} possible castings")
+        for role in roles:
+            table.add_column(role)
+        for assignment in result.assignments:
+            table.add_row(*(assignment[role] for role in roles))
+        out.print(table)
+        if result.count > len(result.assignments):
+            out.print(f"showing {len(result.assignments)} of {result.count}")
+    raise typer.Exit(EXIT_CLEAR if result.count else EXIT_BLOCKED)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point: turn every failure into an exit code and one line, never a traceback."""
+    command = typer.main.get_command(app)
+    try:
+        code = command.main(args=argv, prog_name="closedset", standalone_mode=False)
+    except BadInput as error:
+        print(f"closedset: error: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except click.exceptions.NoArgsIsHelpError as error:
+        print(error.ctx.get_help() if error.ctx else "", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except click.UsageError as error:
+        message = error.format_message().replace("\n", " ")
+        print(f"closedset: usage error: {message} (see closedset --help)", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except click.exceptions.Abort:
+        print("closedset: aborted", file=sys.stderr)
+        return EXIT_FAILURE
+    except click.ClickException as error:
+        print(f"closedset: error: {error.format_message()}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
+        print(f"closedset: unexpected failure: {type(error).__name__}: {error}", file=sys.stderr)
+        return EXIT_FAILURE
+    return code if isinstance(code, int) else EXIT_CLEAR
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()
