@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 from typing import Annotated
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
+from typer.exceptions import TyperException
 
 from closedset.core.check import CheckResult, Status
 from closedset.core.errors import BadInput
@@ -99,20 +99,21 @@ def check_command(
 
 def _print_check(result: CheckResult) -> None:
     table = Table(title=f"Scene {result.scene}")
-    for column in ("beat", "role", "performer", "act", "zone", "intensity", "status", "reason"):
+    for column in ("beat", "who", "what", "status"):
         table.add_column(column, overflow="fold")
     for f in result.findings:
+        what = f.act if f.zone is None else f"{f.act} to {f.zone}"
         table.add_row(
             f.beat,
-            f.role,
-            f.performer or "-",
-            f"{f.act} ({f.direction})",
-            f.zone or "-",
-            f.intensity,
+            f"{f.performer or '-'} ({f.role}, {f.direction})",
+            f"{what}, {f.intensity}",
             f"[{STATUS_STYLE[f.status]}]{f.status.name}[/]",
-            f.reason,
         )
     out.print(table)
+    # Reasons as plain lines, so a long one is never folded into a narrow column.
+    for f in result.findings:
+        if f.status is not Status.clear:
+            out.print(f"{f.beat}: [{STATUS_STYLE[f.status]}]{f.status.name}[/] - {f.reason}")
     label = result.status.name.replace("_", " ")
     out.print(f"Scene {result.scene}: [{STATUS_STYLE[result.status]}]{label}[/]")
 
@@ -163,18 +164,17 @@ def main(argv: list[str] | None = None) -> int:
     except BadInput as error:
         print(f"closedset: error: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except click.exceptions.NoArgsIsHelpError as error:
-        print(error.ctx.get_help() if error.ctx else "", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except click.UsageError as error:
-        message = error.format_message().replace("\n", " ")
-        print(f"closedset: usage error: {message} (see closedset --help)", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except click.exceptions.Abort:
+    except typer.Abort:
         print("closedset: aborted", file=sys.stderr)
         return EXIT_FAILURE
-    except click.ClickException as error:
-        print(f"closedset: error: {error.format_message()}", file=sys.stderr)
+    except TyperException as error:
+        # Usage errors: a missing argument, an unknown command or option, a bad option value.
+        ctx = getattr(error, "ctx", None)
+        if type(error).__name__ == "NoArgsIsHelpError" and ctx is not None:
+            print(ctx.get_help(), file=sys.stderr)
+            return EXIT_BAD_INPUT
+        message = " ".join(error.format_message().split())
+        print(f"closedset: usage error: {message} (see closedset --help)", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130

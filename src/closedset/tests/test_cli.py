@@ -1,0 +1,99 @@
+"""The `closedset` command's contract: exit codes, JSON shapes, one-line errors, no tracebacks."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from closedset.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[3] / "examples"
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_unplanned_slap_is_blocked_at_the_face(capsys):
+    folder = EXAMPLES / "unplanned-slap"
+    code, out, err = run(capsys, "check", str(folder / "plan.yaml"), str(folder), "--json")
+    assert code == 4
+    data = json.loads(out)
+    assert data["status"] == "blocked"
+    blocked = {(f["beat"], f["zone"]) for f in data["findings"] if f["status"] == "blocked"}
+    assert blocked == {("b2", "face")}
+    assert all(f["status"] == "clear" for f in data["findings"] if f["beat"] == "b1")
+
+
+@pytest.mark.parametrize(
+    "example,code", [("clear-kiss", 0), ("needs-discussion", 3), ("unplanned-slap", 4)]
+)
+def test_examples_exit_with_their_status(capsys, example, code):
+    folder = EXAMPLES / example
+    assert run(capsys, "check", str(folder / "plan.yaml"), str(folder))[0] == code
+
+
+def test_human_output_is_a_table(capsys):
+    folder = EXAMPLES / "unplanned-slap"
+    code, out, _ = run(capsys, "check", str(folder / "plan.yaml"), str(folder))
+    assert code == 4
+    assert "mara: slap to face is a hard limit" in " ".join(out.split())
+    assert "blocked" in out
+
+
+def test_the_private_note_is_never_printed(capsys):
+    folder = EXAMPLES / "needs-discussion"
+    for extra in ([], ["--json"]):
+        _, out, err = run(capsys, "check", str(folder / "plan.yaml"), str(folder), *extra)
+        assert "neck" not in out + err
+
+
+def test_bad_input_is_one_line_naming_file_line_and_value(capsys, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    text = (EXAMPLES / "unplanned-slap" / "plan.yaml").read_text()
+    plan.write_text(text.replace("zone: face", "zone: fase"))
+    code, out, err = run(capsys, "check", str(plan), str(EXAMPLES / "unplanned-slap"))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    line = text.splitlines().index("    zone: face") + 1
+    assert f"{plan}:{line}:" in err and "'fase'" in err and "face" in err
+
+
+def test_a_performer_with_no_profile_is_bad_input(capsys, tmp_path):
+    (tmp_path / "mara.yaml").write_text((EXAMPLES / "unplanned-slap" / "mara.yaml").read_text())
+    plan = EXAMPLES / "unplanned-slap" / "plan.yaml"
+    code, _, err = run(capsys, "check", str(plan), str(tmp_path))
+    assert code == 2 and "jonas" in err and err.count("\n") == 1
+
+
+def test_missing_file_and_usage_errors_exit_2(capsys, tmp_path):
+    code, _, err = run(capsys, "check", str(tmp_path / "nope.yaml"), str(tmp_path))
+    assert code == 2 and "no such file" in err and err.count("\n") == 1
+    code, _, err = run(capsys, "check")
+    assert code == 2 and err.count("\n") == 1
+    code, _, err = run(capsys, "frobnicate")
+    assert code == 2 and err.count("\n") == 1
+
+
+def test_taxonomy_json(capsys):
+    code, out, _ = run(capsys, "taxonomy", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {"slap", "oral", "nudity-topless"} <= {act["id"] for act in data["acts"]}
+
+
+def test_the_installed_command_never_shows_a_traceback(tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_bytes(b"\xff\xfe not utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "closedset.cli", "check", str(plan), str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr and "UTF-8" in result.stderr
