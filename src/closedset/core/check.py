@@ -64,9 +64,7 @@ class CheckResult:
     findings: tuple[Finding, ...]
 
     def beat_status(self, beat_id: str) -> Status:
-        return max(
-            (f.status for f in self.findings if f.beat == beat_id), default=Status.clear
-        )
+        return max((f.status for f in self.findings if f.beat == beat_id), default=Status.clear)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -139,7 +137,7 @@ def judge(
     profiles: Mapping[str, BoundaryProfile],
     mainstream_block: bool = False,
 ) -> Finding:
-    """One finding: the worst status any rule gives, with the reason of the first rule to give it."""
+    """One finding: the worst status any rule gives, named by the first rule to give it."""
     performer = plan.cast.get(participant.role)
 
     def finding(status: Status, reason: str) -> Finding:

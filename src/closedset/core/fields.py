@@ -62,7 +62,12 @@ class Reader:
         return value
 
     def choice(
-        self, key: str, choices: Iterable[str], *, required: bool = False, default: str | None = None
+        self,
+        key: str,
+        choices: Iterable[str],
+        *,
+        required: bool = False,
+        default: str | None = None,
     ) -> str | None:
         choices = list(choices)
         value = self.text(key, required=required, default=None)

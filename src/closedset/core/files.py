@@ -54,7 +54,12 @@ def read_profiles(
             if not direct and skip_resolved and file.resolve() == skip_resolved:
                 continue
             data = load(read_text(file), str(file))
-            if not direct and isinstance(data, dict) and "beats" in data and "performer" not in data:
+            if (
+                not direct
+                and isinstance(data, dict)
+                and "beats" in data
+                and "performer" not in data
+            ):
                 continue
             profile = parse_profile(data, str(file), taxonomy)
             if profile.performer in origin and origin[profile.performer] != file.resolve():

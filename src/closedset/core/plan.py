@@ -128,7 +128,9 @@ def _parse_plan(data: object, taxonomy: Taxonomy) -> ScenePlan:
             )
         seen[beat.id] = index
         beats.append(beat)
-    return ScenePlan(scene=scene, cast=cast, beats=tuple(beats), title=reader.text("title"), kind=kind)
+    return ScenePlan(
+        scene=scene, cast=cast, beats=tuple(beats), title=reader.text("title"), kind=kind
+    )
 
 
 def _parse_beat(
@@ -170,9 +172,7 @@ def _parse_beat(
     zone = reader.text("zone")
     if act.has_zones:
         if zone is None:
-            raise reader.fail(
-                "zone", f"{act_id} needs a 'zone': one of {', '.join(act.zones)}"
-            )
+            raise reader.fail("zone", f"{act_id} needs a 'zone': one of {', '.join(act.zones)}")
         if zone not in act.zones:
             raise reader.fail(
                 "zone", f"zone '{zone}' does not apply to {act_id}{hint(zone, act.zones)}"

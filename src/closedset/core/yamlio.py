@@ -31,11 +31,7 @@ class _Loader(yaml.SafeLoader):
 
 
 _Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag != "tag:yaml.org,2002:bool"
-    ]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
@@ -52,7 +48,9 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str | int | float | bool) or key is None:
-            raise BadInput(f"a key must be plain text, not {key!r}", line=key_node.start_mark.line + 1)
+            raise BadInput(
+                f"a key must be plain text, not {key!r}", line=key_node.start_mark.line + 1
+            )
         key = str(key) if not isinstance(key, bool) else ("true" if key else "false")
         if key in result:
             raise BadInput(f"key '{key}' is given twice", line=key_node.start_mark.line + 1)

@@ -147,9 +147,7 @@ boundaries:
     ],
 )
 def test_each_performer_barrier_binds_the_beat(need, barrier, status):
-    result = run(
-        plan(ORAL_PLAN.format(barrier=barrier)), ORAL_MARA.format(need=need), ORAL_JONAS
-    )
+    result = run(plan(ORAL_PLAN.format(barrier=barrier)), ORAL_MARA.format(need=need), ORAL_JONAS)
     assert finding(result, "b1", "A").status is status
     # jonas requires nothing, so his own finding stays clear
     assert finding(result, "b1", "B").status is Status.clear
@@ -165,7 +163,9 @@ def test_barrier_rule_applies_even_when_not_discussed():
 
 
 def test_mainstream_blocks_real_sex_whatever_the_profiles_say():
-    scene = plan(ORAL_PLAN.format(barrier="condom").replace("scene: 3", "scene: 3\nkind: mainstream"))
+    scene = plan(
+        ORAL_PLAN.format(barrier="condom").replace("scene: 3", "scene: 3\nkind: mainstream")
+    )
     result = run(scene, ORAL_MARA.format(need="none"), ORAL_JONAS)
     assert result.status is Status.blocked
     assert all(f.status is Status.blocked for f in result.findings)
@@ -188,8 +188,13 @@ beats:
 
 def test_the_worst_rule_names_the_reason():
     # not discussed (rule 1) and a barrier shortfall (rule 5): the block wins and is named
-    result = run(plan(ORAL_PLAN.format(barrier="none")), "performer: mara\nbarrier: barrier", ORAL_JONAS)
-    assert finding(result, "b1", "A").reason == "mara: giving oral to genitals needs a barrier or condom; the beat has none"
+    result = run(
+        plan(ORAL_PLAN.format(barrier="none")), "performer: mara\nbarrier: barrier", ORAL_JONAS
+    )
+    assert (
+        finding(result, "b1", "A").reason
+        == "mara: giving oral to genitals needs a barrier or condom; the beat has none"
+    )
 
 
 def test_self_acts_are_checked_under_self():
@@ -199,7 +204,10 @@ cast: {A: mara}
 beats:
   - {id: b1, act: nudity-topless, by: A}
 """)
-    result = run(scene, "performer: mara\nboundaries:\n  - {act: nudity-topless, direction: self, answer: no}")
+    result = run(
+        scene,
+        "performer: mara\nboundaries:\n  - {act: nudity-topless, direction: self, answer: no}",
+    )
     (only,) = result.findings
     assert (only.direction, only.zone, only.status) == ("self", None, Status.blocked)
     assert only.reason == "mara: nudity-topless is a hard limit"
@@ -212,7 +220,10 @@ cast: {A: mara, B: jonas, C: kai}
 beats:
   - {id: b1, act: spit, by: A, to: [B, C], zone: chest}
 """)
-    mara = "performer: mara\nboundaries:\n  - {act: spit, direction: give, answer: yes, partners: [jonas]}"
+    mara = (
+        "performer: mara\nboundaries:\n"
+        "  - {act: spit, direction: give, answer: yes, partners: [jonas]}"
+    )
     jonas = "performer: jonas\nboundaries:\n  - {act: spit, direction: receive, answer: yes}"
     kai = "performer: kai\nboundaries:\n  - {act: spit, direction: receive, answer: maybe}"
     result = run(scene, mara, jonas, kai)
@@ -222,7 +233,10 @@ beats:
 
 
 def test_an_uncast_role_needs_discussion():
-    scene = plan("scene: 2\ncast: {A: mara, B: null}\nbeats:\n  - {id: b1, act: kiss, by: A, to: B, zone: mouth}")
+    scene = plan(
+        "scene: 2\ncast: {A: mara, B: null}\nbeats:\n"
+        "  - {id: b1, act: kiss, by: A, to: B, zone: mouth}"
+    )
     mara = "performer: mara\nboundaries:\n  - {act: kiss, direction: give, answer: yes}"
     result = run(scene, mara)
     b = finding(result, "b1", "B")

@@ -103,7 +103,9 @@ def test_order_of_beats_and_files_does_not_change_findings(plan, rnd, data):
     for _ in range(data.draw(st.integers(0, 3))):
         finding = data.draw(st.sampled_from(check(plan, profiles).findings))
         answer = data.draw(st.sampled_from(["no", "maybe"]))
-        profiles = replace_entry(profiles, finding.performer, finding.act, finding.direction, answer=answer)
+        profiles = replace_entry(
+            profiles, finding.performer, finding.act, finding.direction, answer=answer
+        )
     before = check(plan, profiles)
     beats = list(plan.beats)
     rnd.shuffle(beats)
