@@ -1,0 +1,14 @@
+"""ASGI entry point: HTTP through Django, websockets through Channels (routes added per app)."""
+
+from __future__ import annotations
+
+import os
+
+from channels.routing import ProtocolTypeRouter
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closedset.settings")
+
+django_application = get_asgi_application()
+
+application = ProtocolTypeRouter({"http": django_application})

@@ -1,0 +1,57 @@
+"""Settings from the environment: three small typed helpers, healthchecks-style."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+TRUE = {"1", "true", "yes", "on"}
+FALSE = {"0", "false", "no", "off", ""}
+
+
+class EnvError(ValueError):
+    """A setting in the environment has a value we cannot use."""
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    value = value.strip().lower()
+    if value in TRUE:
+        return True
+    if value in FALSE:
+        return False
+    raise EnvError(f"{name} must be 1/0, true/false, yes/no or on/off, not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise EnvError(f"{name} must be a whole number, not {value!r}") from None
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_secret(name: str) -> str | None:
+    """NAME from the environment, or the contents of the file named by NAME_FILE.
+
+    The *_FILE form lets secrets come from Docker/systemd credential files, so they never
+    appear in the process environment.
+    """
+    value = os.environ.get(name)
+    path = os.environ.get(f"{name}_FILE")
+    if value and path:
+        raise EnvError(f"set either {name} or {name}_FILE, not both")
+    if path:
+        try:
+            return Path(path).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise EnvError(f"{name}_FILE: cannot read {path}: {error.strerror}") from None
+    return value.strip() if value else None

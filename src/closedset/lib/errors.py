@@ -1,0 +1,41 @@
+"""Domain errors shared by every app; one place per interface turns them into responses.
+
+Services raise these; pages render them with the matching error template and the JSON API
+returns {"detail": message, "fields": {field: message}} with the same status.
+"""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    status = 400
+
+    def __init__(self, message: str, fields: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.fields = dict(fields or {})
+
+    def as_json(self) -> dict[str, object]:
+        return {"detail": self.message, "fields": self.fields}
+
+
+class InvalidInput(DomainError):
+    """The request was understood but a value in it is not acceptable."""
+
+    status = 422
+
+
+class Forbidden(DomainError):
+    """The person may know the thing exists but may not do this to it."""
+
+    status = 403
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or the person may not know that it does."""
+
+    status = 404
+
+
+class Conflict(DomainError):
+    status = 409

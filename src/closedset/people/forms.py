@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+
+from closedset.lib.errors import DomainError
+from closedset.people.models import Role
+
+
+def add_domain_errors(form: forms.Form, error: DomainError) -> None:
+    """Show a service's field messages on the form (other messages as form errors)."""
+    placed = False
+    for field, message in error.fields.items():
+        if field in form.fields:
+            form.add_error(field, message)
+            placed = True
+    if not placed:
+        form.add_error(None, error.message)
+
+
+class LoginForm(AuthenticationForm):
+    username = forms.EmailField(
+        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="6-digit code",
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
+        ),
+    )
+
+
+class SceneForm(forms.Form):
+    number = forms.CharField(label="Scene number", max_length=20, help_text='e.g. "12B"')
+    title = forms.CharField(label="Title", max_length=200, required=False)
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label="Email")
+    role = forms.ChoiceField(label="Role", choices=Role.choices)
+
+
+class AcceptForm(forms.Form):
+    display_name = forms.CharField(label="Your name", max_length=120)
+    handle = forms.CharField(
+        label="Handle",
+        max_length=40,
+        help_text="Lower-case letters, digits, - and _. Your id in plan files.",
+    )
+    password = forms.CharField(
+        label="Password",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 10 characters.",
+    )
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(label="Token name", max_length=100, help_text="e.g. my laptop")

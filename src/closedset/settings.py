@@ -1,0 +1,311 @@
+"""Django settings, all from the environment (see docs/deployment.md).
+
+Without DATABASE_URL the database is SQLite in the data folder, so a fresh clone runs with
+`make run`. Secrets (SECRET_KEY, the key-encryption keys) come from the environment or *_FILE;
+only development (CLOSEDSET_DEV=1) and the test suite get generated ones.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import secrets
+import sys
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+
+from closedset.lib.env import EnvError, env_bool, env_int, env_secret, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+DATA_DIR = Path(env_str("CLOSEDSET_DATA_DIR") or BASE_DIR / "var")
+
+TESTING = "PYTEST_VERSION" in os.environ or "pytest" in sys.modules
+DEV = env_bool("CLOSEDSET_DEV", False)
+DEBUG = env_bool("DEBUG", DEV)
+SITE_NAME = env_str("SITE_NAME", "closedset")
+
+
+def _dev_secrets() -> dict[str, str]:
+    """Secrets for development, generated once and kept in the data folder (never in code)."""
+    path = DATA_DIR / "dev-secrets.json"
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    data = {
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "CLOSEDSET_KEK": base64.b64encode(secrets.token_bytes(32)).decode(),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    return data
+
+
+def _kek_id(key: bytes) -> str:
+    # A key's id is a short fingerprint unless given, so a changed key never reuses an id.
+    return hashlib.sha256(b"closedset.kek:" + key).hexdigest()[:12]
+
+
+def _decode_kek(text: str, source: str) -> bytes:
+    try:
+        key = base64.b64decode(text.strip(), validate=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{source}: not valid base64") from None
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{source}: must be 32 bytes (base64 of 32 random bytes)")
+    return key
+
+
+def _parse_keks(keks: str | None, kek: str | None) -> dict[str, bytes]:
+    """CLOSEDSET_KEKS="id:base64,id:base64" (first = current) or one CLOSEDSET_KEK."""
+    result: dict[str, bytes] = {}
+    if keks:
+        for item in keks.split(","):
+            item = item.strip()
+            if not item:
+                continue
+            key_id, sep, text = item.partition(":")
+            if not sep or not key_id:
+                raise ImproperlyConfigured("CLOSEDSET_KEKS: write each key as id:base64")
+            if key_id in result:
+                raise ImproperlyConfigured(f"CLOSEDSET_KEKS: key id {key_id!r} appears twice")
+            result[key_id] = _decode_kek(text, f"CLOSEDSET_KEKS key {key_id!r}")
+    if kek:
+        key = _decode_kek(kek, "CLOSEDSET_KEK")
+        result.setdefault(_kek_id(key), key)
+    return result
+
+
+try:
+    _secret_key = env_secret("SECRET_KEY")
+    _keks = env_secret("CLOSEDSET_KEKS")
+    _kek = env_secret("CLOSEDSET_KEK")
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+if TESTING and not (_secret_key and (_keks or _kek)):
+    # Fresh keys for every test process: nothing from a test run is reusable.
+    _secret_key = _secret_key or secrets.token_urlsafe(50)
+    _kek = base64.b64encode(secrets.token_bytes(32)).decode()
+elif DEV and not (_secret_key and (_keks or _kek)):
+    _dev = _dev_secrets()
+    _secret_key = _secret_key or _dev["SECRET_KEY"]
+    _kek = _kek or _dev["CLOSEDSET_KEK"]
+
+_missing = [
+    name
+    for name, value in (("SECRET_KEY", _secret_key), ("CLOSEDSET_KEK", _keks or _kek))
+    if not value
+]
+if _missing:
+    raise ImproperlyConfigured(
+        "closedset will not start without "
+        + " and ".join(_missing)
+        + " (set them in the environment or in *_FILE; for development set CLOSEDSET_DEV=1)."
+        " See docs/deployment.md."
+    )
+
+SECRET_KEY = str(_secret_key)
+CLOSEDSET_KEKS: dict[str, bytes] = _parse_keks(_keks, _kek)
+# The first key wraps new data keys; the others are still accepted for unwrapping.
+CLOSEDSET_CURRENT_KEK_ID = next(iter(CLOSEDSET_KEKS))
+
+ALLOWED_HOSTS = [
+    host.strip()
+    for host in env_str("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
+    if host.strip()
+]
+if TESTING:
+    ALLOWED_HOSTS += ["testserver"]
+CSRF_TRUSTED_ORIGINS = [
+    origin.strip() for origin in env_str("CSRF_TRUSTED_ORIGINS").split(",") if origin.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "channels",
+    "rules.apps.AutodiscoverRulesConfig",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
+    "ninja",
+    "closedset.people",
+    "closedset.boundaries",
+    "closedset.plans",
+    "closedset.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "closedset.people.middleware.SecondFactorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "closedset.lib.middleware.DomainErrorMiddleware",
+    # axes last, as its documentation asks.
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "closedset.urls"
+ASGI_APPLICATION = "closedset.asgi.application"
+WSGI_APPLICATION = None
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "closedset.lib.context.site",
+            ],
+        },
+    },
+]
+
+if env_str("DATABASE_URL"):
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
+else:
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "closedset.sqlite3",
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "people.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "people:login"
+LOGIN_REDIRECT_URL = "people:home"
+LOGOUT_REDIRECT_URL = "people:login"
+
+# Sessions and cookies: secure unless running over plain http in development or tests.
+SECURE_COOKIES = env_bool("CLOSEDSET_SECURE_COOKIES", not (DEV or TESTING))
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 12)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_NAME = "__Host-closedset-session" if SECURE_COOKIES else "closedset-session"
+CSRF_COOKIE_NAME = "__Host-closedset-csrf" if SECURE_COOKIES else "closedset-csrf"
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", SECURE_COOKIES)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000 if SECURE_COOKIES else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", SECURE_COOKIES)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if env_bool("CLOSEDSET_BEHIND_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy: our own scripts and styles only, nothing inline.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
+
+# django-axes: lock a login name after repeated failures from the same address.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
+AXES_VERBOSE = False
+
+OTP_TOTP_ISSUER = SITE_NAME
+CLOSEDSET_INVITATION_DAYS = env_int("CLOSEDSET_INVITATION_DAYS", 7)
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = env_str("TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = DEV or TESTING
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEV or TESTING
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL]},
+        }
+    }
+else:
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Request bodies may hold boundaries; Django's request logger never logs them, and we
+    # keep axes quiet so login names do not pile up in logs.
+    "loggers": {"axes": {"level": "WARNING"}},
+}

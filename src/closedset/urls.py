@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.urls import include, path
+
+from closedset.api.api import api
+
+urlpatterns = [
+    path("", include("closedset.people.urls")),
+    path("boundaries/", include("closedset.boundaries.urls")),
+    path("plans/", include("closedset.plans.urls")),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
