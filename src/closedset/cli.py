@@ -156,6 +156,13 @@ def cast_command(
     raise typer.Exit(EXIT_CLEAR if result.count else EXIT_BLOCKED)
 
 
+# The web application's commands (migrate, demo, serve, rotate-keys, manage); Django loads
+# only when one of them runs.
+from closedset.webcli import register as _register_web_commands  # noqa: E402
+
+_register_web_commands(app)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point: turn every failure into an exit code and one line, never a traceback."""
     command = typer.main.get_command(app)

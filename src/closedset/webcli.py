@@ -1,0 +1,106 @@
+"""The web application's commands for `closedset`: Django starts only inside them, so the
+core commands (check, cast, taxonomy) stay fast and never import Django."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+
+from closedset.core.errors import BadInput
+
+
+def setup_django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closedset.settings")
+    import django
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        django.setup()
+    except ImproperlyConfigured as error:
+        raise BadInput(str(error)) from None
+
+
+def migrate() -> None:
+    """Create or update the database tables."""
+    setup_django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+def demo() -> None:
+    """Seed a demo production with its people and print their logins (development only)."""
+    setup_django()
+    from closedset.people.demo import seed_demo
+
+    logins = seed_demo()
+    print("Demo logins (fresh passwords on every run):")
+    for login in logins:
+        line = f"  {login.role:<12} {login.email:<32} password: {login.password}"
+        if login.otp_secret:
+            line += (
+                f"\n  {'':<12} authenticator key: {login.otp_secret}  (code now: {login.otp_code})"
+            )
+        print(line)
+    print(
+        "Staff log in with a code from an authenticator app: add the key to one, or use the "
+        "code shown while it is valid (about 30 seconds; run `closedset demo` again for new ones)."
+    )
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web application (ASGI, with static files)."""
+    setup_django()
+    import uvicorn
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if not settings.DEV:
+        call_command("collectstatic", interactive=False, verbosity=0)
+    print(f"closedset: serving on http://{host}:{port}/", file=sys.stderr)
+    uvicorn.run(
+        "closedset.asgi:application",
+        host=host,
+        port=port,
+        lifespan="off",
+        proxy_headers=bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None)),
+        log_level="info",
+    )
+
+
+def rotate_keys() -> None:
+    """Re-wrap every person's data key under the current key-encryption key."""
+    setup_django()
+    from closedset.lib.crypto import CryptoError, rotate_keys
+
+    try:
+        count = rotate_keys()
+    except CryptoError as error:
+        raise BadInput(str(error)) from None
+    print(f"closedset: re-wrapped {count} data key(s) under the current key")
+
+
+def manage(ctx: typer.Context) -> None:
+    """Run a Django management command: closedset manage createsuperuser, ..."""
+    setup_django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["closedset manage", *ctx.args])
+
+
+def register(app: typer.Typer) -> None:
+    app.command("migrate")(migrate)
+    app.command("demo")(demo)
+    app.command("serve")(serve)
+    app.command("rotate-keys")(rotate_keys)
+    app.command(
+        "manage",
+        context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
+        add_help_option=False,
+    )(manage)
