@@ -1,0 +1,422 @@
+"""Every change to a boundary profile goes through here, and only its owner can make one.
+
+A profile's content (answers, zones, partners, notes) is kept only as sealed versions; these
+functions are the one place that seals and unseals them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import yaml
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from closedset.boundaries.models import BoundaryProfile, ProfileShare, ProfileVersion
+from closedset.core.errors import BadInput
+from closedset.core.profile import BoundaryProfile as CoreProfile
+from closedset.core.profile import parse_profile
+from closedset.core.taxonomy import ANSWERS, BARRIERS, Intensity, load_taxonomy
+from closedset.core.yamlio import load
+from closedset.lib import crypto
+from closedset.lib.errors import Forbidden, InvalidInput, NotFound
+from closedset.people.models import Production, Role, User
+from closedset.people.services import check_performer_eligible, performers, role_in
+
+PERFORMER = Role.PERFORMER
+COORDINATOR = Role.COORDINATOR
+NOT_SHARED = "profile not shared with this production"
+
+
+class ProfileInvalid(InvalidInput):
+    """A profile (or one answer of it) that the core format rejects; nothing was saved."""
+
+    @classmethod
+    def from_bad_input(cls, error: BadInput, field: str | None = None) -> ProfileInvalid:
+        where = f"line {error.line}: " if error.line else ""
+        message = where + error.message
+        return cls(message, {field or error.field or "profile": message})
+
+
+def _context(user: User, number: int) -> str:
+    # Binds each ciphertext to its owner and version, so rows cannot be swapped.
+    return f"boundaries.profile:{user.pk}:v{number}"
+
+
+# ---------------------------------------------------------------- the hook for later gates
+
+
+def may_keep_profile(user: User) -> None:
+    """Only a performer id holder keeps a profile. The 18+ identity gate will sit here too."""
+    if not getattr(user, "is_authenticated", False):
+        raise Forbidden("Sign in to keep a boundary profile.")
+    if not user.handle:
+        raise Forbidden("A boundary profile needs a performer id (handle) on your account.")
+
+
+# ---------------------------------------------------------------- reading
+
+
+def _profile_row(user: User) -> BoundaryProfile | None:
+    return BoundaryProfile.objects.filter(owner=user).first()
+
+
+def _unseal(user: User, version: ProfileVersion) -> CoreProfile:
+    data = crypto.unseal_json(user, bytes(version.sealed), _context(user, version.number))
+    return parse_profile(data)
+
+
+def empty_profile(user: User) -> CoreProfile:
+    return CoreProfile(performer=user.handle, name=user.display_name or user.handle)
+
+
+def my_profile(user: User) -> tuple[CoreProfile, int | None]:
+    """The owner's current profile and its version number (None before the first save)."""
+    may_keep_profile(user)
+    row = _profile_row(user)
+    version = row.current_version() if row else None
+    if version is None:
+        return empty_profile(user), None
+    return _unseal(user, version), version.number
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    created_at: datetime
+
+
+def my_versions(user: User) -> list[VersionInfo]:
+    may_keep_profile(user)
+    return [
+        VersionInfo(v.number, v.created_at)
+        for v in ProfileVersion.objects.filter(profile__owner=user).order_by("-number")
+    ]
+
+
+def my_version(user: User, number: int) -> CoreProfile:
+    may_keep_profile(user)
+    version = ProfileVersion.objects.filter(profile__owner=user, number=number).first()
+    if version is None:
+        raise NotFound("No such version of your profile.")
+    return _unseal(user, version)
+
+
+def profile_yaml(profile: CoreProfile) -> str:
+    return yaml.safe_dump(profile.to_data(), sort_keys=False, allow_unicode=True)
+
+
+# ---------------------------------------------------------------- changing
+
+
+def _validated(user: User, data: dict[str, Any], field: str | None = None) -> CoreProfile:
+    try:
+        profile = parse_profile(data)
+    except BadInput as error:
+        raise ProfileInvalid.from_bad_input(error, field) from None
+    if profile.performer != user.handle:
+        message = (
+            f"this profile is for '{profile.performer}'; yours is '{user.handle}'. "
+            "Change the performer line or import your own file."
+        )
+        raise ProfileInvalid(message, {"performer": message})
+    return profile
+
+
+@transaction.atomic
+def save_profile(user: User, profile: CoreProfile) -> int:
+    """A new version when anything changed; the same number back when nothing did."""
+    may_keep_profile(user)
+    row, _ = BoundaryProfile.objects.select_for_update().get_or_create(owner=user)
+    current = row.current_version()
+    # The stored snapshot carries its own number; compare content without it.
+    content = CoreProfile(
+        performer=user.handle,
+        name=profile.name,
+        boundaries=profile.boundaries,
+        barrier=profile.barrier,
+    )
+    if current is not None:
+        previous = _unseal(user, current)
+        if previous.to_data() | {"version": None} == content.to_data() | {"version": None}:
+            return current.number
+    number = (current.number if current else 0) + 1
+    data = content.to_data() | {"version": number}
+    sealed = crypto.seal_json(user, data, _context(user, number))
+    ProfileVersion.objects.create(profile=row, number=number, sealed=sealed)
+    return number
+
+
+def replace_profile(user: User, data: object) -> int:
+    """The whole profile from formats.md data (API put, import); invalid data saves nothing."""
+    may_keep_profile(user)
+    if not isinstance(data, dict):
+        raise ProfileInvalid(
+            "a boundary profile is a mapping with 'performer' and 'boundaries'",
+            {"profile": "expected a mapping"},
+        )
+    # A file exported elsewhere may omit the performer; it can only be the owner's.
+    data = {"performer": user.handle, **data}
+    return save_profile(user, _validated(user, data))
+
+
+def import_profile(user: User, text: str) -> int:
+    may_keep_profile(user)
+    if not text.strip():
+        raise ProfileInvalid("the file is empty", {"file": "the file is empty"})
+    try:
+        data = load(text, "profile")
+    except BadInput as error:
+        raise ProfileInvalid.from_bad_input(error, "file") from None
+    try:
+        return replace_profile(user, data)
+    except ProfileInvalid as error:
+        # The page shows one message at the file: keep the line/field text.
+        raise ProfileInvalid(error.message, {"file": error.message} | error.fields) from None
+
+
+def _act(act: str, direction: str) -> None:
+    taxonomy = load_taxonomy()
+    if act not in taxonomy.acts:
+        raise NotFound("No such act.")
+    if direction not in taxonomy.acts[act].directions:
+        raise NotFound("That act has no such direction.")
+
+
+def _with_entry(
+    profile: CoreProfile, act: str, direction: str, entry: dict[str, Any] | None
+) -> dict[str, Any]:
+    data = profile.to_data()
+    data.pop("version", None)
+    entries = [
+        e for e in data["boundaries"] if not (e["act"] == act and e["direction"] == direction)
+    ]
+    if entry is not None:
+        entries.append(entry)
+        order = {a: i for i, a in enumerate(load_taxonomy().acts)}
+        entries.sort(key=lambda e: (order.get(e["act"], 0), e["direction"]))
+    data["boundaries"] = entries
+    return data
+
+
+def set_answer(user: User, act: str, direction: str, answer: str) -> int:
+    """The quick yes / no / maybe; details already given for the act are kept.
+
+    An empty answer takes the act off the profile: "not discussed" again.
+    """
+    may_keep_profile(user)
+    _act(act, direction)
+    if answer and answer not in ANSWERS:
+        raise ProfileInvalid(
+            f"answer '{answer}' is not one of yes, no, maybe", {"answer": "choose yes, no or maybe"}
+        )
+    profile, _ = my_profile(user)
+    existing = profile.boundary(act, direction)
+    if not answer:
+        entry = None
+    else:
+        entry = existing.to_data() if existing else {"act": act, "direction": direction}
+        entry["answer"] = answer
+    return save_profile(user, _validated(user, _with_entry(profile, act, direction, entry)))
+
+
+@dataclass
+class BoundaryForm:
+    """The detail form of one act and direction, as posted by a page or the API."""
+
+    answer: str = ""
+    zones: dict[str, str] | None = None
+    max_intensity: str = ""
+    limit: str = "hard"
+    partners: str = ""
+    note: str = ""
+
+
+def entry_from_form(act: str, direction: str, form: BoundaryForm) -> dict[str, Any] | None:
+    if not form.answer:
+        return None
+    entry: dict[str, Any] = {"act": act, "direction": direction, "answer": form.answer}
+    zones = {zone: value for zone, value in (form.zones or {}).items() if value}
+    if zones:
+        entry["zones"] = zones
+    if form.max_intensity:
+        entry["max_intensity"] = form.max_intensity
+    if form.limit and form.limit != "hard":
+        entry["limit"] = form.limit
+    partners = [p.strip() for p in form.partners.replace(",", " ").split() if p.strip()]
+    if partners:
+        entry["partners"] = partners
+    if form.note.strip():
+        entry["note"] = form.note.strip()
+    return entry
+
+
+def set_boundary(user: User, act: str, direction: str, form: BoundaryForm) -> int:
+    may_keep_profile(user)
+    _act(act, direction)
+    if form.answer and form.answer not in ANSWERS:
+        raise ProfileInvalid(
+            f"answer '{form.answer}' is not one of yes, no, maybe",
+            {"answer": "choose yes, no or maybe"},
+        )
+    if form.max_intensity and form.max_intensity not in Intensity.names():
+        raise ProfileInvalid(
+            f"max intensity '{form.max_intensity}' is not one of light, medium, hard",
+            {"max_intensity": "choose light, medium or hard"},
+        )
+    profile, _ = my_profile(user)
+    entry = entry_from_form(act, direction, form)
+    data = _with_entry(profile, act, direction, entry)
+    try:
+        checked = parse_profile(data)
+    except BadInput as error:
+        field = error.field if error.field in ("zones", "partners", "limit") else "answer"
+        raise ProfileInvalid(error.message.split(": ", 1)[-1], {field: error.message}) from None
+    return save_profile(user, checked)
+
+
+def set_barrier(user: User, barrier: str) -> int:
+    may_keep_profile(user)
+    if barrier not in BARRIERS:
+        raise ProfileInvalid(
+            f"barrier '{barrier}' is not one of none, condom, barrier",
+            {"barrier": "choose none, condom or barrier"},
+        )
+    profile, _ = my_profile(user)
+    data = profile.to_data() | {"barrier": barrier}
+    data.pop("version", None)
+    return save_profile(user, _validated(user, data))
+
+
+# ---------------------------------------------------------------- sharing
+
+
+def performer_productions(user: User) -> list[Production]:
+    return list(
+        Production.objects.filter(memberships__user=user, memberships__role=PERFORMER)
+        .select_related("organisation")
+        .distinct()
+        .order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class ShareState:
+    production: Production
+    shared_at: datetime | None
+
+
+def my_shares(user: User) -> list[ShareState]:
+    may_keep_profile(user)
+    active = {
+        share.production_id: share.shared_at
+        for share in ProfileShare.objects.filter(profile__owner=user, revoked_at__isnull=True)
+    }
+    return [ShareState(p, active.get(p.pk)) for p in performer_productions(user)]
+
+
+def _my_production(user: User, production_id: int) -> Production:
+    production = Production.objects.filter(pk=production_id).first()
+    if production is None or PERFORMER not in role_in(user, production):
+        raise NotFound("No such production among yours.")
+    return production
+
+
+def share_gate(user: User, production: Production) -> None:
+    """Checks before a profile reaches a production: the people app's 18+ gate (a hook)."""
+    check_performer_eligible(user, production)
+
+
+@transaction.atomic
+def share(user: User, production_id: int) -> ShareState:
+    may_keep_profile(user)
+    production = _my_production(user, production_id)
+    share_gate(user, production)
+    row, _ = BoundaryProfile.objects.get_or_create(owner=user)
+    existing = ProfileShare.objects.filter(
+        profile=row, production=production, revoked_at__isnull=True
+    ).first()
+    if existing:
+        return ShareState(production, existing.shared_at)
+    try:
+        with transaction.atomic():
+            created = ProfileShare.objects.create(profile=row, production=production)
+    except IntegrityError:
+        created = ProfileShare.objects.get(
+            profile=row, production=production, revoked_at__isnull=True
+        )
+    return ShareState(production, created.shared_at)
+
+
+def revoke(user: User, production_id: int) -> ShareState:
+    may_keep_profile(user)
+    production = _my_production(user, production_id)
+    ProfileShare.objects.filter(
+        profile__owner=user, production=production, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    return ShareState(production, None)
+
+
+def is_shared(performer: User, production: Production) -> bool:
+    return ProfileShare.objects.filter(
+        profile__owner=performer, production=production, revoked_at__isnull=True
+    ).exists()
+
+
+def shared_profile(performer: User, production: Production) -> CoreProfile | None:
+    """The current profile if its performer shares it with the production, else None.
+
+    For other services (the plan check); callers decide who may see the result.
+    """
+    if not is_shared(performer, production):
+        return None
+    row = _profile_row(performer)
+    version = row.current_version() if row else None
+    if version is None:
+        return empty_profile(performer)
+    return _unseal(performer, version)
+
+
+# ---------------------------------------------------------------- the coordinator's view
+
+
+def _coordinated(viewer: User, production_id: int) -> Production:
+    production = Production.objects.filter(pk=production_id).first()
+    if production is None:
+        raise NotFound("No such production.")
+    roles = role_in(viewer, production)
+    if not roles:
+        raise NotFound("No such production.")
+    if COORDINATOR not in roles:
+        raise Forbidden("Only the production's intimacy coordinator sees boundary profiles.")
+    return production
+
+
+@dataclass(frozen=True)
+class CastProfile:
+    performer: User
+    profile: CoreProfile | None
+
+
+def production_profiles(viewer: User, production_id: int) -> tuple[Production, list[CastProfile]]:
+    """The coordinator's list: each performer of the production, with the profile if shared."""
+    production = _coordinated(viewer, production_id)
+    cast = performers(production)
+    return production, [CastProfile(p, shared_profile(p, production)) for p in cast]
+
+
+def production_profile(
+    viewer: User, production_id: int, handle: str
+) -> tuple[Production, User, CoreProfile]:
+    production = _coordinated(viewer, production_id)
+    performer = User.objects.filter(
+        handle=handle,
+        memberships__production=production,
+        memberships__role=PERFORMER,
+    ).first()
+    profile = shared_profile(performer, production) if performer else None
+    if performer is None or profile is None:
+        raise NotFound("No profile shared with this production under that performer id.")
+    return production, performer, profile

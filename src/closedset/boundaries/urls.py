@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from closedset.boundaries import views
+
+app_name = "boundaries"
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("acts/<slug:act>/<slug:direction>/", views.detail, name="detail"),
+    path("acts/<slug:act>/<slug:direction>/answer/", views.answer, name="answer"),
+    path("barrier/", views.barrier, name="barrier"),
+    path("history/", views.history, name="history"),
+    path("history/<int:number>/", views.version, name="version"),
+    path("export.yaml", views.export, name="export"),
+    path("import/", views.import_view, name="import"),
+    path("sharing/", views.sharing, name="sharing"),
+    path("sharing/<int:production_id>/share/", views.share, name="share"),
+    path("sharing/<int:production_id>/revoke/", views.revoke, name="revoke"),
+    path("production/<int:production_id>/", views.production_list, name="production"),
+    path(
+        "production/<int:production_id>/<slug:handle>/",
+        views.production_profile,
+        name="production_profile",
+    ),
+]
