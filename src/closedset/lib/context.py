@@ -5,4 +5,4 @@ from django.http import HttpRequest
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"site_name": settings.SITE_NAME}
+    return {"brand": settings.SITE_NAME}

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from django.urls import reverse
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from closedset.people import services
 from closedset.people.models import Role
@@ -112,10 +112,10 @@ def scenes(request: HttpRequest, production_id: int) -> list[SceneOut]:
 
 
 @router.post("/productions/{int:production_id}/scenes", response={201: SceneOut})
-def scene_create(request: HttpRequest, production_id: int, data: SceneIn) -> tuple[int, SceneOut]:
+def scene_create(request: HttpRequest, production_id: int, data: SceneIn) -> Status[SceneOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     scene = services.create_scene(request.user, prod, number=data.number, title=data.title)
-    return 201, SceneOut(id=scene.pk, number=scene.number, title=scene.title)
+    return Status(201, SceneOut(id=scene.pk, number=scene.number, title=scene.title))
 
 
 @router.get("/productions/{int:production_id}/invitations", response=list[InvitationOut])
@@ -130,14 +130,17 @@ def invitations(request: HttpRequest, production_id: int) -> list[InvitationOut]
 @router.post("/productions/{int:production_id}/invitations", response={201: InvitationOut})
 def invitation_create(
     request: HttpRequest, production_id: int, data: InvitationIn
-) -> tuple[int, InvitationOut]:
+) -> Status[InvitationOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     invitation, key = services.invite(request.user, prod, email=data.email, role=data.role)
     link = request.build_absolute_uri(reverse("people:invitation", args=[key]))
-    return 201, InvitationOut(
-        id=invitation.pk,
-        email=invitation.email,
-        role=invitation.role,
-        expires_at=invitation.expires_at,
-        link=link,
+    return Status(
+        201,
+        InvitationOut(
+            id=invitation.pk,
+            email=invitation.email,
+            role=invitation.role,
+            expires_at=invitation.expires_at,
+            link=link,
+        ),
     )

@@ -404,7 +404,10 @@ def confirm_totp(user: User, code: str) -> Any:
     """Confirm enrolment with a first code; returns the device, or raises InvalidInput."""
     device = start_totp_enrolment(user)
     if not device.verify_token(code.strip().replace(" ", "")):
-        raise InvalidInput("That code did not match.", {"code": "Enter the current 6-digit code."})
+        raise InvalidInput(
+            "That code did not match.",
+            {"code": "That code did not match. Enter the current 6-digit code."},
+        )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return device
@@ -416,7 +419,10 @@ def verify_totp(user: User, code: str) -> Any:
 
     device = match_token(user, code.strip().replace(" ", ""))
     if device is None:
-        raise InvalidInput("That code did not match.", {"code": "Enter the current 6-digit code."})
+        raise InvalidInput(
+            "That code did not match.",
+            {"code": "That code did not match. Enter the current 6-digit code."},
+        )
     return device
 
 

@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from django.urls import reverse
+
+from closedset.people.models import Scene
+
+
+def test_home_lists_my_productions_and_roles(client_as):
+    body = client_as("mara").get(reverse("people:home")).content.decode()
+    assert "Harbour Lights" in body
+    assert "performer" in body
+    assert "Quiet Water" not in body
+
+
+def test_home_requires_login(client):
+    response = client.get(reverse("people:home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("people:login"))
+
+
+def test_the_production_page_shows_the_roster_to_the_coordinator(world, client_as):
+    body = client_as("ines").get(reverse("people:production", args=[world.production.pk]))
+    text = body.content.decode()
+    assert "Jonas" in text and "Cora" in text
+
+
+def test_a_performer_sees_the_production_but_not_the_roster(world, client_as):
+    response = client_as("mara").get(reverse("people:production", args=[world.production.pk]))
+    assert response.status_code == 200
+    assert "Jonas" not in response.content.decode()
+
+
+def test_an_outsider_gets_not_found(world, client_as):
+    response = client_as("oscar").get(reverse("people:production", args=[world.production.pk]))
+    assert response.status_code == 404
+    assert "Harbour" not in response.content.decode()
+
+
+def test_the_producer_adds_a_scene(world, client_as):
+    url = reverse("people:scene_create", args=[world.production.pk])
+    response = client_as("petra").post(url, {"number": "14", "title": "Dock"})
+    assert response.status_code == 302
+    assert Scene.objects.filter(production=world.production, number="14").exists()
+
+
+def test_a_bad_scene_keeps_the_input_and_says_why(world, client_as):
+    url = reverse("people:scene_create", args=[world.production.pk])
+    response = client_as("petra").post(url, {"number": "12B", "title": "Again"})
+    assert response.status_code == 422
+    assert "exists already" in response.content.decode()
+
+
+def test_the_director_cannot_add_scenes(world, client_as):
+    url = reverse("people:scene_create", args=[world.production.pk])
+    assert client_as("dario").post(url, {"number": "14"}).status_code == 403
+    assert client_as("oscar").post(url, {"number": "14"}).status_code == 404
+    assert not Scene.objects.filter(number="14").exists()
+
+
+def test_the_producer_creates_an_invitation_link_shown_once(world, client_as):
+    url = reverse("people:invitations", args=[world.production.pk])
+    client = client_as("petra")
+    response = client.post(url, {"email": "nell@example.org", "role": "performer"})
+    assert response.status_code == 200
+    assert "/invite/" in response.content.decode()
+    assert "/invite/" not in client.get(url).content.decode()
+
+
+def test_api_token_page_shows_the_secret_once(client_as):
+    import re
+
+    client = client_as("mara")
+    response = client.post(reverse("people:tokens"), {"name": "phone"})
+    secret = re.search(r"cs_[A-Za-z0-9_-]{20,}", response.content.decode()).group(0)
+    assert secret not in client.get(reverse("people:tokens")).content.decode()
+
+
+def test_pages_carry_a_strict_content_security_policy(client):
+    response = client.get(reverse("people:login"))
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy
+    assert '<html lang="en">' in response.content.decode()
