@@ -1,0 +1,91 @@
+"""Scene plans: the beats of one scene, who plays which role, and saved versions."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class ScenePlan(models.Model):
+    """The one working plan of a scene; its kind is the production's."""
+
+    scene = models.OneToOneField("people.Scene", on_delete=models.CASCADE, related_name="plan")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"plan for scene {self.scene}"
+
+
+class RoleSlot(models.Model):
+    """A role in the plan ("A", "B"), cast with one of the production's performers or open."""
+
+    plan = models.ForeignKey(ScenePlan, on_delete=models.CASCADE, related_name="roles")
+    name = models.CharField(max_length=40)
+    position = models.PositiveIntegerField(default=0)
+    performer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["plan", "position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "name"], name="one_role_name_per_plan"),
+            models.UniqueConstraint(
+                fields=["plan", "performer"],
+                condition=Q(performer__isnull=False),
+                name="one_role_per_performer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Beat(models.Model):
+    """Who does what to whom: an act, a zone, an intensity, a barrier."""
+
+    plan = models.ForeignKey(ScenePlan, on_delete=models.CASCADE, related_name="beats")
+    position = models.PositiveIntegerField()
+    beat_id = models.CharField(max_length=40)
+    act = models.CharField(max_length=60)
+    by = models.CharField(max_length=40)
+    to = models.JSONField(default=list)
+    zone = models.CharField(max_length=40, blank=True)
+    intensity = models.CharField(max_length=10, default="light")
+    barrier = models.CharField(max_length=10, default="none")
+
+    class Meta:
+        ordering = ["plan", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "beat_id"], name="one_beat_id_per_plan"),
+        ]
+
+    def __str__(self) -> str:
+        return self.beat_id
+
+
+class PlanVersion(models.Model):
+    """A saved snapshot of the plan in the formats.md shape."""
+
+    plan = models.ForeignKey(ScenePlan, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    data = models.JSONField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="one_plan_version_number"),
+        ]
+
+    def __str__(self) -> str:
+        return f"version {self.number}"

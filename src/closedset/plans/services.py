@@ -1,0 +1,760 @@
+"""Scene plans: building them beat by beat, the live check, and who sees what of it.
+
+Every change goes through here and is validated by the core plan parser, so the rows can
+always be read back as a valid formats.md plan. The check's results leave this module only
+as view models cut to the viewer's role (domain.md §1): the coordinator sees reasons, the
+director sees a status per beat and nothing about who or why, the producer sees the gate,
+a performer sees the beats they are in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from closedset.boundaries.services import NOT_SHARED, shared_profile
+from closedset.core.check import MAINSTREAM_REASON, CheckResult, Finding, Status, check
+from closedset.core.errors import BadInput
+from closedset.core.plan import ScenePlan as CorePlan
+from closedset.core.plan import parse_plan
+from closedset.core.profile import BoundaryProfile as CoreProfile
+from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
+from closedset.core.yamlio import load
+from closedset.lib.errors import Forbidden, InvalidInput, NotFound
+from closedset.people.models import Production, Role, Scene, User
+from closedset.people.services import get_scene, performers
+from closedset.plans.models import Beat, PlanVersion, RoleSlot, ScenePlan
+
+COORDINATOR = "coordinator"
+DIRECTOR = "director"
+PRODUCER = "producer"
+PERFORMER = "performer"
+EDITORS = (Role.COORDINATOR, Role.DIRECTOR)
+DEFAULT_ROLES = ("A", "B")
+ROLE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
+BEAT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}\Z")
+MAX_BEATS = 300
+# Status words each audience reads; the director and producer never see reasons.
+STATUS_LABELS = {
+    Status.clear: "cleared",
+    Status.needs_discussion: "needs discussion",
+    Status.blocked: "blocked",
+}
+
+
+class PlanInvalid(InvalidInput):
+    """A change the core plan format rejects; nothing was saved."""
+
+
+def _invalid(error: BadInput, default_field: str = "plan") -> PlanInvalid:
+    where = f"line {error.line}: " if error.line else ""
+    message = where + error.message
+    name = {"id": "beat_id"}.get(error.field or "", error.field or default_field)
+    return PlanInvalid(message, {name: message})
+
+
+# ---------------------------------------------------------------- access
+
+
+def audience(user: Any, production: Production) -> str:
+    """Which view of plans this person gets; custodians get none."""
+    from closedset.people.services import require_role
+
+    roles = require_role(user, production)
+    for role in (COORDINATOR, DIRECTOR, PRODUCER, PERFORMER):
+        if role in roles:
+            return role
+    raise Forbidden("Your role in this production has no access to scene plans.")
+
+
+def _scene(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
+    scene = get_scene(user, production_id, scene_id)
+    return scene, audience(user, scene.production)
+
+
+def _editable(user: Any, production_id: int, scene_id: int) -> tuple[Scene, ScenePlan]:
+    scene, who = _scene(user, production_id, scene_id)
+    if who not in EDITORS:
+        raise Forbidden("Only the intimacy coordinator and the director edit the plan.")
+    return scene, _plan(scene, create=True)
+
+
+def _plan(scene: Scene, create: bool = False) -> ScenePlan:
+    plan = ScenePlan.objects.filter(scene=scene).first()
+    if plan is None and create:
+        with transaction.atomic():
+            plan, created = ScenePlan.objects.get_or_create(scene=scene)
+            if created:
+                for position, name in enumerate(DEFAULT_ROLES):
+                    RoleSlot.objects.create(plan=plan, name=name, position=position)
+    if plan is None:
+        # Nothing saved yet: an unsaved plan with the default roles, for reading.
+        plan = ScenePlan(scene=scene)
+    return plan
+
+
+def _locked(plan: ScenePlan) -> ScenePlan:
+    return ScenePlan.objects.select_for_update().get(pk=plan.pk)
+
+
+# ---------------------------------------------------------------- rows <-> formats.md
+
+
+def _roles(plan: ScenePlan) -> list[RoleSlot]:
+    if plan.pk is None:
+        return [RoleSlot(name=name, position=i) for i, name in enumerate(DEFAULT_ROLES)]
+    return list(plan.roles.select_related("performer").order_by("position", "name"))
+
+
+def _beats(plan: ScenePlan) -> list[Beat]:
+    if plan.pk is None:
+        return []
+    return list(plan.beats.order_by("position"))
+
+
+def beat_data(beat: Beat) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": beat.beat_id, "act": beat.act, "by": beat.by}
+    if beat.to:
+        data["to"] = list(beat.to)
+    if beat.zone:
+        data["zone"] = beat.zone
+    data["intensity"] = beat.intensity
+    data["barrier"] = beat.barrier
+    return data
+
+
+def plan_data(plan: ScenePlan, beats: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    scene = plan.scene
+    data: dict[str, Any] = {"scene": scene.number}
+    if scene.title:
+        data["title"] = scene.title
+    data["kind"] = scene.production.kind
+    data["cast"] = {
+        slot.name: slot.performer.handle if slot.performer else None for slot in _roles(plan)
+    }
+    data["beats"] = beats if beats is not None else [beat_data(b) for b in _beats(plan)]
+    return data
+
+
+def core_plan(plan: ScenePlan) -> CorePlan:
+    return parse_plan(plan_data(plan))
+
+
+def _validate(
+    plan: ScenePlan, beats: list[dict[str, Any]], cast: dict[str, Any] | None = None
+) -> CorePlan:
+    data = plan_data(plan, beats)
+    if cast is not None:
+        data["cast"] = cast
+    try:
+        return parse_plan(data)
+    except BadInput as error:
+        raise _invalid(error) from None
+
+
+def plan_yaml(plan: ScenePlan) -> str:
+    return yaml.safe_dump(plan_data(plan), sort_keys=False, allow_unicode=True)
+
+
+# ---------------------------------------------------------------- the check
+
+
+def run_check(plan: ScenePlan) -> tuple[CorePlan, CheckResult]:
+    """core.check against the cast's shared profiles; an unshared profile needs discussion."""
+    core = core_plan(plan)
+    production = plan.scene.production
+    profiles: dict[str, CoreProfile] = {}
+    unshared: set[str] = set()
+    for slot in _roles(plan):
+        if slot.performer is None:
+            continue
+        handle = slot.performer.handle
+        profile = shared_profile(slot.performer, production)
+        if profile is None:
+            unshared.add(handle)
+            profile = CoreProfile(performer=handle, name=handle)
+        profiles[handle] = profile
+    result = check(core, profiles)
+    findings = tuple(
+        replace(f, status=Status.needs_discussion, reason=f"{f.performer}: {NOT_SHARED}")
+        if f.performer in unshared and f.reason != MAINSTREAM_REASON
+        else f
+        for f in result.findings
+    )
+    status = max((f.status for f in findings), default=Status.clear)
+    return core, CheckResult(scene=result.scene, status=status, findings=findings)
+
+
+# ---------------------------------------------------------------- view models
+
+
+@dataclass(frozen=True)
+class FindingView:
+    role: str
+    performer: str | None
+    status: str
+    reason: str
+
+
+@dataclass
+class BeatView:
+    pk: int | None
+    beat_id: str
+    act: str
+    act_label: str
+    by: str
+    to: list[str]
+    zone: str | None
+    intensity: str
+    barrier: str
+    status: str
+    status_label: str
+    findings: list[FindingView] = field(default_factory=list)
+    first: bool = False
+    last: bool = False
+    my_role: str | None = None
+
+
+@dataclass
+class RoleView:
+    name: str
+    handle: str | None
+    display_name: str | None
+
+
+@dataclass
+class PlanView:
+    """What one viewer may see of a plan; built only by plan_view()."""
+
+    audience: str
+    production: Production
+    scene: Scene
+    editable: bool
+    status: str
+    status_label: str
+    roles: list[RoleView]
+    beats: list[BeatView]
+    version: int | None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "scene": self.scene.number,
+            "audience": self.audience,
+            "status": self.status,
+            "version": self.version,
+        }
+        if self.audience in (COORDINATOR, DIRECTOR):
+            data["cast"] = {r.name: r.handle for r in self.roles}
+        if self.audience != PRODUCER:
+            data["beats"] = [_beat_json(b, self.audience) for b in self.beats]
+        return data
+
+
+def _beat_json(beat: BeatView, who: str) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": beat.beat_id,
+        "act": beat.act,
+        "by": beat.by,
+        "to": beat.to,
+        "zone": beat.zone,
+        "intensity": beat.intensity,
+        "barrier": beat.barrier,
+        "status": beat.status,
+    }
+    if who in (COORDINATOR, PERFORMER):
+        data["findings"] = [
+            {"role": f.role, "performer": f.performer, "status": f.status, "reason": f.reason}
+            for f in beat.findings
+        ]
+    if who == PERFORMER:
+        data["my_role"] = beat.my_role
+    return data
+
+
+def _status_name(status: Status) -> str:
+    return status.name
+
+
+def plan_view(user: Any, production_id: int, scene_id: int) -> PlanView:
+    scene, who = _scene(user, production_id, scene_id)
+    plan = _plan(scene)
+    return _view(user, scene, plan, who)
+
+
+def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
+    taxonomy = load_taxonomy()
+    core, result = run_check(plan)
+    rows = _beats(plan)
+    slots = _roles(plan)
+    my_roles = {s.name for s in slots if s.performer_id is not None and s.performer_id == user.pk}
+    beats: list[BeatView] = []
+    for index, (row, beat) in enumerate(zip(rows, core.beats, strict=True)):
+        mine = [f for f in result.findings if f.beat == beat.id]
+        status = result.beat_status(beat.id)
+        view = BeatView(
+            pk=row.pk,
+            beat_id=beat.id,
+            act=beat.act,
+            act_label=taxonomy.acts[beat.act].label,
+            by=beat.by,
+            to=list(beat.to),
+            zone=beat.zone,
+            intensity=beat.intensity.name,
+            barrier=beat.barrier,
+            status=_status_name(status),
+            status_label=STATUS_LABELS[status],
+            first=index == 0,
+            last=index == len(rows) - 1,
+        )
+        if who == COORDINATOR:
+            view.findings = [_finding(f) for f in mine]
+        elif who == PERFORMER:
+            involved = {beat.by, *beat.to} & my_roles
+            if not involved:
+                continue
+            # Their own findings only: the partner's answers are the partner's.
+            own = [f for f in mine if f.role in my_roles]
+            view.findings = [_finding(f) for f in own]
+            view.my_role = sorted(involved)[0]
+            own_status = max((f.status for f in own), default=Status.clear)
+            view.status, view.status_label = own_status.name, STATUS_LABELS[own_status]
+        # The director gets the status alone: no findings, no names, no reasons.
+        beats.append(view)
+    if who == PRODUCER:
+        beats = []
+    roles = [
+        RoleView(
+            s.name,
+            s.performer.handle if s.performer else None,
+            s.performer.display_name if s.performer else None,
+        )
+        for s in slots
+    ]
+    if who not in EDITORS:
+        roles = [r for r in roles if r.name in my_roles] if who == PERFORMER else []
+    overall = result.status
+    if who == PERFORMER:
+        overall = max(
+            (f.status for f in result.findings if f.role in my_roles), default=Status.clear
+        )
+    if who == PRODUCER:
+        # The gate: cleared or not, nothing finer.
+        label = "cleared" if overall == Status.clear else "not cleared"
+        status = "clear" if overall == Status.clear else "not_cleared"
+    else:
+        label, status = STATUS_LABELS[overall], overall.name
+    latest = plan.versions.order_by("-number").first() if plan.pk else None
+    return PlanView(
+        audience=who,
+        production=scene.production,
+        scene=scene,
+        editable=who in EDITORS,
+        status=status,
+        status_label=label,
+        roles=roles,
+        beats=beats,
+        version=latest.number if latest else None,
+    )
+
+
+def _finding(f: Finding) -> FindingView:
+    return FindingView(f.role, f.performer, f.status.name, f.reason)
+
+
+def check_json(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
+    """The check as the API shows it, cut to the viewer's role like the page."""
+    view = plan_view(user, production_id, scene_id)
+    data: dict[str, Any] = {"scene": view.scene.number, "status": view.status}
+    if view.audience == PRODUCER:
+        return data
+    beats = []
+    for beat in view.beats:
+        item: dict[str, Any] = {"beat": beat.beat_id, "status": beat.status}
+        if view.audience in (COORDINATOR, PERFORMER):
+            item["findings"] = [
+                {"role": f.role, "performer": f.performer, "status": f.status, "reason": f.reason}
+                for f in beat.findings
+            ]
+        beats.append(item)
+    data["beats"] = beats
+    return data
+
+
+def editor_view(user: Any, production_id: int, scene_id: int) -> PlanView:
+    scene, plan = _editable(user, production_id, scene_id)
+    return _view(user, scene, plan, audience(user, scene.production))
+
+
+# ---------------------------------------------------------------- casting
+
+
+def cast_choices(plan_view: PlanView) -> list[User]:
+    return performers(plan_view.production)
+
+
+@transaction.atomic
+def cast_role(user: Any, production_id: int, scene_id: int, role: str, handle: str) -> None:
+    scene, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    slot = RoleSlot.objects.filter(plan=plan, name=role).first()
+    if slot is None:
+        raise NotFound("No such role in this plan.")
+    performer = None
+    if handle:
+        performer = next((p for p in performers(scene.production) if p.handle == handle), None)
+        if performer is None:
+            raise PlanInvalid(
+                f"{handle} is not a performer in this production",
+                {"performer": f"{handle} is not a performer in this production"},
+            )
+        other = RoleSlot.objects.filter(plan=plan, performer=performer).exclude(pk=slot.pk)
+        if other.exists():
+            message = (
+                f"{handle} is cast as {other.first().name} already; one performer fills one role"  # type: ignore[union-attr]
+            )
+            raise PlanInvalid(message, {"performer": message})
+    slot.performer = performer
+    slot.save(update_fields=["performer"])
+
+
+@transaction.atomic
+def add_role(user: Any, production_id: int, scene_id: int, name: str) -> None:
+    _, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    name = name.strip()
+    if not ROLE_NAME.match(name):
+        message = "a role name is letters, digits, '-' or '_' (e.g. C)"
+        raise PlanInvalid(message, {"name": message})
+    if plan.roles.filter(name=name).exists():
+        raise PlanInvalid(f"role {name} exists already", {"name": f"role {name} exists already"})
+    position = (
+        plan.roles.order_by("-position").values_list("position", flat=True).first() or 0
+    ) + 1
+    RoleSlot.objects.create(plan=plan, name=name, position=position)
+
+
+@transaction.atomic
+def remove_role(user: Any, production_id: int, scene_id: int, name: str) -> None:
+    _, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    slot = plan.roles.filter(name=name).first()
+    if slot is None:
+        raise NotFound("No such role in this plan.")
+    used = [b.beat_id for b in _beats(plan) if b.by == name or name in (b.to or [])]
+    if used:
+        message = f"role {name} is in beats {', '.join(used)}; change those beats first"
+        raise PlanInvalid(message, {"name": message})
+    if plan.roles.count() == 1:
+        raise PlanInvalid("a plan needs at least one role", {"name": "a plan needs one role"})
+    slot.delete()
+
+
+# ---------------------------------------------------------------- beats
+
+
+@dataclass
+class BeatInput:
+    beat_id: str = ""
+    act: str = ""
+    by: str = ""
+    to: list[str] = field(default_factory=list)
+    zone: str = ""
+    intensity: str = "light"
+    barrier: str = "none"
+
+    def data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.beat_id.strip(), "act": self.act.strip(), "by": self.by}
+        to = [r for r in self.to if r]
+        if to:
+            data["to"] = to
+        if self.zone:
+            data["zone"] = self.zone
+        data["intensity"] = self.intensity or "light"
+        data["barrier"] = self.barrier or "none"
+        return data
+
+
+def _check_input(beat: BeatInput) -> None:
+    errors: dict[str, str] = {}
+    if not BEAT_ID.match(beat.beat_id.strip()):
+        errors["beat_id"] = "a beat id is letters, digits, '.', '-' or '_' (e.g. b3)"
+    if not beat.act:
+        errors["act"] = "choose an act"
+    if not beat.by:
+        errors["by"] = "choose the role doing it"
+    if beat.intensity and beat.intensity not in Intensity.names():
+        errors["intensity"] = "choose light, medium or hard"
+    if beat.barrier and beat.barrier not in BARRIERS:
+        errors["barrier"] = "choose none, condom or barrier"
+    if errors:
+        raise PlanInvalid("Please correct the marked fields.", errors)
+
+
+def _next_beat_id(plan: ScenePlan) -> str:
+    used = {b.beat_id for b in _beats(plan)}
+    n = len(used) + 1
+    while f"b{n}" in used:
+        n += 1
+    return f"b{n}"
+
+
+def next_beat_id(user: Any, production_id: int, scene_id: int) -> str:
+    scene, _ = _scene(user, production_id, scene_id)
+    return _next_beat_id(_plan(scene))
+
+
+@transaction.atomic
+def add_beat(user: Any, production_id: int, scene_id: int, beat: BeatInput) -> Beat:
+    _, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    if not beat.beat_id.strip():
+        beat.beat_id = _next_beat_id(plan)
+    _check_input(beat)
+    rows = _beats(plan)
+    if len(rows) >= MAX_BEATS:
+        raise PlanInvalid(f"a plan holds at most {MAX_BEATS} beats", {"plan": "too many beats"})
+    _validate(plan, [beat_data(b) for b in rows] + [beat.data()])
+    position = (rows[-1].position + 1) if rows else 0
+    return Beat.objects.create(plan=plan, position=position, **_fields(beat))
+
+
+def _fields(beat: BeatInput) -> dict[str, Any]:
+    data = beat.data()
+    return {
+        "beat_id": data["id"],
+        "act": data["act"],
+        "by": data["by"],
+        "to": data.get("to", []),
+        "zone": data.get("zone", ""),
+        "intensity": data["intensity"],
+        "barrier": data["barrier"],
+    }
+
+
+def _beat(plan: ScenePlan, pk: int | None = None, beat_id: str | None = None) -> Beat:
+    found = (
+        (
+            plan.beats.filter(pk=pk).first()
+            if pk is not None
+            else plan.beats.filter(beat_id=beat_id).first()
+        )
+        if plan.pk
+        else None
+    )
+    if found is None:
+        raise NotFound("No such beat in this plan.")
+    return found
+
+
+def beat_input(user: Any, production_id: int, scene_id: int, pk: int) -> BeatInput:
+    _, plan = _editable(user, production_id, scene_id)
+    row = _beat(plan, pk=pk)
+    return BeatInput(
+        row.beat_id, row.act, row.by, list(row.to), row.zone, row.intensity, row.barrier
+    )
+
+
+@transaction.atomic
+def update_beat(
+    user: Any,
+    production_id: int,
+    scene_id: int,
+    beat: BeatInput,
+    pk: int | None = None,
+    beat_id: str | None = None,
+) -> Beat:
+    _, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    row = _beat(plan, pk, beat_id)
+    if not beat.beat_id.strip():
+        beat.beat_id = row.beat_id
+    _check_input(beat)
+    beats = [beat.data() if b.pk == row.pk else beat_data(b) for b in _beats(plan)]
+    _validate(plan, beats)
+    for name, value in _fields(beat).items():
+        setattr(row, name, value)
+    row.save()
+    return row
+
+
+@transaction.atomic
+def delete_beat(
+    user: Any, production_id: int, scene_id: int, pk: int | None = None, beat_id: str | None = None
+) -> None:
+    _, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    _beat(plan, pk, beat_id).delete()
+
+
+@transaction.atomic
+def move_beat(
+    user: Any,
+    production_id: int,
+    scene_id: int,
+    direction: str,
+    pk: int | None = None,
+    beat_id: str | None = None,
+) -> None:
+    """One step up or down: swap positions with the neighbour."""
+    if direction not in ("up", "down"):
+        raise PlanInvalid("move a beat up or down", {"direction": "up or down"})
+    _, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    row = _beat(plan, pk, beat_id)
+    rows = _beats(plan)
+    index = next(i for i, b in enumerate(rows) if b.pk == row.pk)
+    other = index - 1 if direction == "up" else index + 1
+    if not 0 <= other < len(rows):
+        return
+    rows[index], rows[other] = rows[other], rows[index]
+    # Renumber all: positions stay dense whatever happened before.
+    for position, beat in enumerate(rows):
+        if beat.position != position:
+            Beat.objects.filter(pk=beat.pk).update(position=position)
+
+
+def zones_for(act: str) -> list[tuple[str, str]]:
+    taxonomy = load_taxonomy()
+    found = taxonomy.acts.get(act)
+    if found is None:
+        return []
+    return [(z, taxonomy.zones[z].label) for z in found.zones]
+
+
+def act_choices() -> list[tuple[str, list[tuple[str, str]]]]:
+    taxonomy = load_taxonomy()
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for act in taxonomy.acts.values():
+        grouped.setdefault(act.category, []).append((act.id, act.label))
+    return list(grouped.items())
+
+
+# ---------------------------------------------------------------- whole plans
+
+
+@transaction.atomic
+def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> None:
+    """The whole plan from formats.md data (import, API put). Invalid data changes nothing.
+
+    The production decides the kind and the scene; the file's cast must name its performers.
+    """
+    scene, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    if not isinstance(data, dict):
+        raise PlanInvalid(
+            "a scene plan is a mapping with 'cast' and 'beats'", {"plan": "expected a mapping"}
+        )
+    data = dict(data)
+    data["scene"] = scene.number
+    data["kind"] = scene.production.kind
+    try:
+        core = parse_plan(data)
+    except BadInput as error:
+        raise _invalid(error) from None
+    by_handle = {p.handle: p for p in performers(scene.production)}
+    for role, handle in core.cast.items():
+        if handle is not None and handle not in by_handle:
+            message = f"cast: {handle} (role {role}) is not a performer in this production"
+            raise PlanInvalid(message, {"cast": message})
+    if len(core.beats) > MAX_BEATS:
+        raise PlanInvalid(f"a plan holds at most {MAX_BEATS} beats", {"beats": "too many beats"})
+    plan.beats.all().delete()
+    plan.roles.all().delete()
+    for position, (role, handle) in enumerate(core.cast.items()):
+        RoleSlot.objects.create(
+            plan=plan, name=role, position=position, performer=by_handle.get(handle or "")
+        )
+    for position, beat in enumerate(core.beats):
+        data_beat = beat.to_data()
+        Beat.objects.create(
+            plan=plan,
+            position=position,
+            beat_id=beat.id,
+            act=beat.act,
+            by=beat.by,
+            to=list(beat.to),
+            zone=beat.zone or "",
+            intensity=data_beat["intensity"],
+            barrier=beat.barrier,
+        )
+    if core.title and core.title != scene.title:
+        # The title lives on the scene; a plan file may carry a newer one.
+        Scene.objects.filter(pk=scene.pk).update(title=core.title[:200])
+
+
+def import_plan(user: Any, production_id: int, scene_id: int, text: str) -> None:
+    _editable(user, production_id, scene_id)
+    if not text.strip():
+        raise PlanInvalid("the file is empty", {"file": "the file is empty"})
+    try:
+        data = load(text, "plan")
+    except BadInput as error:
+        raise _invalid(error, "file") from None
+    try:
+        replace_plan(user, production_id, scene_id, data)
+    except PlanInvalid as error:
+        raise PlanInvalid(error.message, {"file": error.message} | error.fields) from None
+
+
+def export_plan(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
+    scene, _ = _editable(user, production_id, scene_id)
+    return scene, plan_yaml(_plan(scene))
+
+
+def plan_json(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
+    scene, plan = _editable(user, production_id, scene_id)
+    return plan_data(plan)
+
+
+# ---------------------------------------------------------------- versions
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    number: int
+    created_at: datetime
+    created_by: str | None
+
+
+@transaction.atomic
+def save_version(user: Any, production_id: int, scene_id: int) -> int:
+    _, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    latest = plan.versions.order_by("-number").first()
+    number = (latest.number if latest else 0) + 1
+    PlanVersion.objects.create(plan=plan, number=number, data=plan_data(plan), created_by=user)
+    return number
+
+
+def versions(user: Any, production_id: int, scene_id: int) -> list[VersionInfo]:
+    _, plan = _editable(user, production_id, scene_id)
+    return [
+        VersionInfo(v.number, v.created_at, v.created_by.display_name if v.created_by else None)
+        for v in plan.versions.select_related("created_by").order_by("-number")
+    ]
+
+
+def version(user: Any, production_id: int, scene_id: int, number: int) -> dict[str, Any]:
+    _, plan = _editable(user, production_id, scene_id)
+    found = plan.versions.filter(number=number).first()
+    if found is None:
+        raise NotFound("No such version of this plan.")
+    return dict(found.data)
+
+
+def version_yaml(data: dict[str, Any]) -> str:
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def scene_plans(user: Any, production_id: int) -> tuple[Production, list[Scene], str]:
+    """The scenes of a production, for the plan index."""
+    from closedset.people.services import get_production
+
+    production = get_production(user, production_id)
+    who = audience(user, production)
+    return production, list(production.scenes.order_by("number")), who

@@ -1,0 +1,310 @@
+"""Plan pages: thin. HTMX requests get the plan body back; plain forms get a redirect."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from closedset.core.taxonomy import BARRIERS, Intensity
+from closedset.plans import services
+
+
+def _htmx(request: HttpRequest) -> bool:
+    return request.headers.get("HX-Request") == "true"
+
+
+def _plan_url(production_id: int, scene_id: int) -> str:
+    return reverse("plans:plan", args=[production_id, scene_id])
+
+
+def _beat_form(request: HttpRequest) -> services.BeatInput:
+    return services.BeatInput(
+        beat_id=request.POST.get("beat_id", ""),
+        act=request.POST.get("act", ""),
+        by=request.POST.get("by", ""),
+        to=request.POST.getlist("to"),
+        zone=request.POST.get("zone", ""),
+        intensity=request.POST.get("intensity", "light"),
+        barrier=request.POST.get("barrier", "none"),
+    )
+
+
+def _context(
+    request: HttpRequest,
+    production_id: int,
+    scene_id: int,
+    *,
+    form: str = "",
+    errors: dict[str, str] | None = None,
+    message: str = "",
+    posted: Any = None,
+) -> dict[str, Any]:
+    who = services.audience(
+        request.user, services.get_scene(request.user, production_id, scene_id).production
+    )
+    if who in services.EDITORS:
+        view = services.editor_view(request.user, production_id, scene_id)
+    else:
+        view = services.plan_view(request.user, production_id, scene_id)
+    context: dict[str, Any] = {
+        "view": view,
+        "plan_url": _plan_url(production_id, scene_id),
+        "production_id": production_id,
+        "scene_id": scene_id,
+        "form": form,
+        "errors": errors or {},
+        "message": message,
+    }
+    if view.editable:
+        add = (
+            posted
+            if form == "add" and posted is not None
+            else services.BeatInput(
+                beat_id=services.next_beat_id(request.user, production_id, scene_id)
+            )
+        )
+        context.update(
+            {
+                "performers": services.performers(view.production),
+                "acts": services.act_choices(),
+                "add": add,
+                "add_zones": services.zones_for(add.act) if add.act else [],
+                "intensities": Intensity.names(),
+                "barriers": BARRIERS,
+                "role_names": [r.name for r in view.roles],
+            }
+        )
+    return context
+
+
+def _after_change(
+    request: HttpRequest,
+    production_id: int,
+    scene_id: int,
+    error: services.PlanInvalid | None = None,
+    form: str = "",
+    posted: Any = None,
+) -> HttpResponse:
+    """HTMX: the plan body, with any error at its form. Plain: back to the page, or the page
+    again with the error (422) so nothing typed is lost."""
+    status = 422 if error else 200
+    context = _context(
+        request,
+        production_id,
+        scene_id,
+        form=form if error else "",
+        errors=error.fields if error else None,
+        message=error.message if error else "",
+        posted=posted if error else None,
+    )
+    if _htmx(request):
+        # 200 so htmx swaps the body in; the error text sits at the form.
+        response = render(request, "plans/_body.html", context)
+        response["HX-Retarget"] = "#plan-body"
+        response["HX-Reswap"] = "outerHTML"
+        return response
+    if error is None:
+        return redirect(_plan_url(production_id, scene_id) + "#plan-body")
+    return render(request, "plans/plan.html", context, status=status)
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest, production_id: int) -> HttpResponse:
+    production, scenes, who = services.scene_plans(request.user, production_id)
+    return render(
+        request, "plans/index.html", {"production": production, "scenes": scenes, "who": who}
+    )
+
+
+@login_required
+@require_GET
+def plan(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    context = _context(request, production_id, scene_id)
+    if _htmx(request):
+        return render(request, "plans/_body.html", context)
+    return render(request, "plans/plan.html", context)
+
+
+@login_required
+@require_POST
+def add_beat(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    beat = _beat_form(request)
+    try:
+        services.add_beat(request.user, production_id, scene_id, beat)
+    except services.PlanInvalid as error:
+        return _after_change(request, production_id, scene_id, error, "add", beat)
+    return _after_change(request, production_id, scene_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
+    errors: dict[str, str] = {}
+    message = ""
+    if request.method == "POST":
+        beat = _beat_form(request)
+        try:
+            services.update_beat(request.user, production_id, scene_id, beat, pk=pk)
+        except services.PlanInvalid as error:
+            errors, message = error.fields, error.message
+        else:
+            return _after_change(request, production_id, scene_id)
+    else:
+        beat = services.beat_input(request.user, production_id, scene_id, pk)
+    context = _context(request, production_id, scene_id)
+    context.update(
+        {
+            "beat": beat,
+            "pk": pk,
+            "errors": errors,
+            "message": message,
+            "zones": services.zones_for(beat.act),
+        }
+    )
+    template = "plans/_edit.html" if _htmx(request) else "plans/edit.html"
+    return render(request, template, context, status=422 if errors and not _htmx(request) else 200)
+
+
+@login_required
+@require_POST
+def delete_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
+    services.delete_beat(request.user, production_id, scene_id, pk=pk)
+    return _after_change(request, production_id, scene_id)
+
+
+@login_required
+@require_POST
+def move_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
+    services.move_beat(
+        request.user, production_id, scene_id, request.POST.get("direction", ""), pk=pk
+    )
+    return _after_change(request, production_id, scene_id)
+
+
+@login_required
+@require_GET
+def zones(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    """The zone options for the chosen act (the beat forms' zone list follows the act)."""
+    services.editor_view(request.user, production_id, scene_id)
+    act = request.GET.get("act", "")
+    return render(
+        request,
+        "plans/_zone_options.html",
+        {"zones": services.zones_for(act), "selected": request.GET.get("zone", "")},
+    )
+
+
+@login_required
+@require_POST
+def add_role(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    try:
+        services.add_role(request.user, production_id, scene_id, request.POST.get("name", ""))
+    except services.PlanInvalid as error:
+        return _after_change(request, production_id, scene_id, error, "role")
+    return _after_change(request, production_id, scene_id)
+
+
+@login_required
+@require_POST
+def cast_role(request: HttpRequest, production_id: int, scene_id: int, role: str) -> HttpResponse:
+    try:
+        services.cast_role(
+            request.user, production_id, scene_id, role, request.POST.get("performer", "")
+        )
+    except services.PlanInvalid as error:
+        return _after_change(request, production_id, scene_id, error, f"cast-{role}")
+    return _after_change(request, production_id, scene_id)
+
+
+@login_required
+@require_POST
+def remove_role(request: HttpRequest, production_id: int, scene_id: int, role: str) -> HttpResponse:
+    try:
+        services.remove_role(request.user, production_id, scene_id, role)
+    except services.PlanInvalid as error:
+        return _after_change(request, production_id, scene_id, error, f"cast-{role}")
+    return _after_change(request, production_id, scene_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def versions(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    if request.method == "POST":
+        number = services.save_version(request.user, production_id, scene_id)
+        return redirect(reverse("plans:versions", args=[production_id, scene_id]) + f"#v{number}")
+    view = services.editor_view(request.user, production_id, scene_id)
+    return render(
+        request,
+        "plans/versions.html",
+        {
+            "view": view,
+            "plan_url": _plan_url(production_id, scene_id),
+            "versions": services.versions(request.user, production_id, scene_id),
+        },
+    )
+
+
+@login_required
+@require_GET
+def version(request: HttpRequest, production_id: int, scene_id: int, number: int) -> HttpResponse:
+    data = services.version(request.user, production_id, scene_id, number)
+    return render(
+        request,
+        "plans/version.html",
+        {
+            "number": number,
+            "text": services.version_yaml(data),
+            "versions_url": reverse("plans:versions", args=[production_id, scene_id]),
+        },
+    )
+
+
+@login_required
+@require_GET
+def export(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    scene, text = services.export_plan(request.user, production_id, scene_id)
+    response = HttpResponse(text, content_type="application/yaml")
+    safe = "".join(c if c.isalnum() or c in "-_" else "-" for c in scene.number)
+    response["Content-Disposition"] = f'attachment; filename="scene-{safe}.yaml"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_view(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    view = services.editor_view(request.user, production_id, scene_id)
+    text = ""
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        upload = request.FILES.get("upload")
+        if upload is not None:
+            raw = upload.read(512 * 1024 + 1)
+            if len(raw) > 512 * 1024:
+                errors = {"file": "the file is larger than 512 KB; a plan is much smaller"}
+            text = raw.decode("utf-8", errors="replace")
+        else:
+            text = request.POST.get("text", "")
+        if not errors:
+            try:
+                services.import_plan(request.user, production_id, scene_id, text)
+            except services.PlanInvalid as error:
+                errors = error.fields
+            else:
+                return redirect(_plan_url(production_id, scene_id))
+    return render(
+        request,
+        "plans/import.html",
+        {
+            "view": view,
+            "plan_url": _plan_url(production_id, scene_id),
+            "text": text,
+            "errors": errors,
+        },
+        status=422 if errors else 200,
+    )
