@@ -1,0 +1,151 @@
+"""Plan pages and API: the same role cut as the services, in HTML and JSON."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from closedset.plans.models import Beat
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def url(world, name="plans:plan", *extra):
+    return reverse(name, args=[world.production.pk, world.scene.pk, *extra])
+
+
+def api(world, tail=""):
+    return f"/api/v1/plans/{world.production.pk}/scenes/{world.scene.pk}{tail}"
+
+
+def beat_html(html, beat_id):
+    match = re.search(
+        rf'<li class="beat[^"]*" id="beat-{beat_id}">(.*?)</li>\s*(?=<li class="beat|</ol>)',
+        html,
+        re.S,
+    )
+    assert match, f"beat {beat_id} not on the page"
+    return match.group(1)
+
+
+def test_the_coordinator_page_shows_the_reason(slap_plan, client_as):
+    html = client_as("ines").get(url(slap_plan)).content.decode()
+    assert "mara: slap to face is a hard limit" in beat_html(html, "b2")
+    assert 'data-status="blocked"' in beat_html(html, "b2")
+    assert 'data-status="clear"' in beat_html(html, "b1")
+
+
+def test_the_director_page_shows_blocked_without_reason_or_names(slap_plan, client_as):
+    response = client_as("dario").get(url(slap_plan))
+    html = response.content.decode()
+    assert response.status_code == 200
+    b2 = beat_html(html, "b2")
+    assert 'data-status="blocked"' in b2
+    for secret in ("hard limit", "left ear", "mara", "jonas", "Mara", "Jonas"):
+        assert secret not in b2
+    assert "hard limit" not in html
+    assert "left ear" not in html
+
+
+def test_the_director_api_json_has_no_reason_and_no_names_in_the_check(slap_plan, client_as):
+    client = client_as("dario")
+    check = client.get(api(slap_plan, "/check")).content.decode()
+    for secret in ("hard limit", "mara", "jonas", "reason"):
+        assert secret not in check
+    plan = client.get(api(slap_plan)).json()
+    assert [b["status"] for b in plan["beats"]] == ["clear", "blocked"]
+    assert all("findings" not in b for b in plan["beats"])
+    assert "hard limit" not in str(plan)
+
+
+def test_the_producer_page_shows_the_gate_only(slap_plan, client_as):
+    html = client_as("petra").get(url(slap_plan)).content.decode()
+    assert "not cleared" in html
+    assert "beat-b1" not in html
+    assert "slap" not in html.lower().replace("closedset", "")
+
+
+def test_htmx_add_returns_the_body_with_the_new_beat_checked(slap_plan, client_as):
+    response = client_as("ines").post(
+        url(slap_plan, "plans:add_beat"),
+        {
+            "beat_id": "b3",
+            "act": "slap",
+            "by": "B",
+            "to": ["A"],
+            "zone": "thighs",
+            "intensity": "medium",
+            "barrier": "none",
+        },
+        **HTMX,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="plan-body"')
+    assert "mara: slap to thighs at medium is above their limit of light" in beat_html(html, "b3")
+
+
+def test_a_bad_beat_keeps_what_was_typed_and_says_why(slap_plan, client_as):
+    response = client_as("ines").post(
+        url(slap_plan, "plans:add_beat"),
+        {"beat_id": "b3", "act": "slap", "by": "B", "to": ["A"], "zone": "feet"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "zone &#x27;feet&#x27; does not apply to slap" in html
+    assert 'value="b3"' in html
+    assert Beat.objects.count() == 2
+
+
+def test_plain_form_post_redirects_back(slap_plan, client_as):
+    b2 = Beat.objects.get(beat_id="b2")
+    response = client_as("ines").post(url(slap_plan, "plans:move_beat", b2.pk), {"direction": "up"})
+    assert response.status_code == 302
+    assert list(Beat.objects.order_by("position").values_list("beat_id", flat=True)) == ["b2", "b1"]
+
+
+def test_zone_choices_follow_the_act(slap_plan, client_as):
+    html = client_as("dario").get(url(slap_plan, "plans:zones"), {"act": "slap"}).content.decode()
+    assert 'value="face"' in html and 'value="feet"' not in html
+
+
+def test_the_edit_form_comes_back_filled_in(slap_plan, client_as):
+    b2 = Beat.objects.get(beat_id="b2")
+    html = client_as("ines").get(url(slap_plan, "plans:edit_beat", b2.pk), **HTMX).content.decode()
+    assert '<option value="face" selected>' in html
+
+
+def test_api_add_beat_with_a_bad_zone_is_422_with_the_field(slap_plan, client_as):
+    response = client_as("ines").post(
+        api(slap_plan, "/beats"),
+        {"id": "b3", "act": "slap", "by": "B", "to": "A", "zone": "elbow"},
+        content_type="application/json",
+    )
+    assert response.status_code == 422
+    assert "zone" in response.json()["fields"]
+
+
+def test_api_put_plan_then_check_as_coordinator(shared, client_as):
+    from closedset.plans.tests.conftest import PLAN
+
+    client = client_as("ines")
+    response = client.put(api(shared), PLAN, content_type="application/json")
+    assert response.status_code == 200, response.content
+    check = client.get(api(shared, "/check")).json()
+    reasons = [f["reason"] for b in check["beats"] for f in b["findings"]]
+    assert "mara: slap to face is a hard limit" in reasons
+
+
+def test_import_page_shows_the_line_and_loses_nothing(slap_plan, client_as):
+    client = client_as("ines")
+    text = client.get(url(slap_plan, "plans:export")).content.decode()
+    broken = text.replace("zone: face", "zone: elbow")
+    response = client.post(url(slap_plan, "plans:import"), {"text": broken})
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "line" in html and "elbow" in html
+    assert Beat.objects.get(beat_id="b2").zone == "face"
