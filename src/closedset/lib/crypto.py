@@ -96,6 +96,11 @@ def _data_key(user: Any, *, create: bool) -> bytes:
     return data_key
 
 
+def ensure_data_key(user: Any) -> None:
+    """Give the person a data key now (accounts get one when created)."""
+    _data_key(user, create=True)
+
+
 def _aad(user: Any, context: str) -> bytes:
     return f"closedset.sealed:{user.pk}:{context}".encode()
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from closedset.lib import crypto
 from closedset.people import services
 from closedset.people.models import (
     Membership,
@@ -66,6 +67,7 @@ def seed_demo() -> list[DemoLogin]:
                 user = User.objects.create_user(
                     email=email, display_name=name, handle=_free_handle(handle)
                 )
+            crypto.ensure_data_key(user)
             password = secrets.token_urlsafe(12)
             user.set_password(password)
             user.save(update_fields=["password"])

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from closedset.lib import crypto
 from closedset.people.errors import (
     Conflict,
     Forbidden,
@@ -176,9 +177,11 @@ def create_user(*, email: str, display_name: str, handle: str, password: str | N
             errors["password"] = " ".join(error.messages)
     if errors:
         raise InvalidInput("Please correct the marked fields.", errors)
-    return User.objects.create_user(
+    user = User.objects.create_user(
         email=email, password=password, display_name=display_name.strip(), handle=handle
     )
+    crypto.ensure_data_key(user)
+    return user
 
 
 def create_organisation(name: str, *, owner: User | None = None) -> Organisation:
