@@ -145,6 +145,10 @@ def cast_command(
         _print_json({"count": result.count, "assignments": result.assignments})
     else:
         roles = scene.open_roles()
+        if not roles:
+            verdict = "acceptable" if result.count else "not acceptable"
+            out.print(f"Scene {scene.scene} has no open roles; as cast it is {verdict}.")
+            raise typer.Exit(EXIT_CLEAR if result.count else EXIT_BLOCKED)
         table = Table(title=f"Scene {scene.scene}: {result.count} possible castings")
         for role in roles:
             table.add_column(role)

@@ -27,9 +27,9 @@ import numpy.typing as npt
 from closedset.core.check import (
     BARRIER_SATISFIED_BY,
     Status,
-    _is_real_sex,
     check,
     evaluate,
+    is_real_sex,
     participants,
 )
 from closedset.core.errors import BadInput
@@ -286,7 +286,7 @@ class _Problem:
         lists: dict[tuple[int, int], dict[int, frozenset[str]]] = {}
         for beat in plan.beats:
             act = index.taxonomy.acts[beat.act]
-            if plan.kind == "mainstream" and _is_real_sex(beat, act):
+            if plan.kind == "mainstream" and is_real_sex(beat, act):
                 # Every finding of this beat is blocked, whoever is cast.
                 return None
             for who in participants(beat, act):

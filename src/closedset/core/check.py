@@ -104,7 +104,7 @@ def check(
     findings: list[Finding] = []
     for beat in plan.beats:
         act = taxonomy.acts[beat.act]
-        mainstream_block = plan.kind == "mainstream" and _is_real_sex(beat, act)
+        mainstream_block = plan.kind == "mainstream" and is_real_sex(beat, act)
         for participant in participants(beat, act):
             findings.append(judge(plan, beat, act, participant, by_id, mainstream_block))
     status = max((f.status for f in findings), default=Status.clear)
@@ -119,7 +119,8 @@ def _index(
     return {profile.performer: profile for profile in profiles}
 
 
-def _is_real_sex(beat: Beat, act: Act) -> bool:
+def is_real_sex(beat: Beat, act: Act) -> bool:
+    """The mainstream rule's test: a real-sex act, or bare contact with genitals or anus."""
     return act.real_sex or (beat.zone in ("genitals", "anus") and beat.barrier == "none")
 
 

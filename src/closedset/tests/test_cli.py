@@ -97,3 +97,61 @@ def test_the_installed_command_never_shows_a_traceback(tmp_path):
     )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr and "UTF-8" in result.stderr
+
+
+POOL = {
+    "ada": "performer: ada\nboundaries:\n  - {act: kiss, direction: give, answer: yes}\n",
+    "bea": "performer: bea\nboundaries:\n  - {act: kiss, direction: receive, answer: yes}\n",
+    "cy": "performer: cy\nboundaries:\n  - {act: kiss, direction: receive, answer: maybe}\n"
+    "  - {act: kiss, direction: give, answer: yes}\n",
+    "zed": "performer: zed\nboundaries:\n  - {act: kiss, direction: receive, answer: no}\n",
+}
+OPEN_PLAN = """scene: 1
+cast: {A: null, B: null}
+beats:
+  - {id: b1, act: kiss, by: A, to: B, zone: mouth}
+"""
+
+
+def pool(tmp_path, plan=OPEN_PLAN):
+    for performer, text in POOL.items():
+        (tmp_path / f"{performer}.yaml").write_text(text)
+    (tmp_path / "plan.yaml").write_text(plan)
+    return tmp_path
+
+
+def test_cast_fills_open_roles_so_the_plan_is_clear(capsys, tmp_path):
+    folder = pool(tmp_path)
+    code, out, _ = run(capsys, "cast", str(folder / "plan.yaml"), "--pool", str(folder), "--json")
+    assert code == 0
+    assert json.loads(out) == {
+        "count": 2,
+        "assignments": [{"A": "ada", "B": "bea"}, {"A": "cy", "B": "bea"}],
+    }
+
+
+def test_cast_with_discussion_and_limit(capsys, tmp_path):
+    folder = pool(tmp_path)
+    args = ["cast", str(folder / "plan.yaml"), "--pool", str(folder), "--json"]
+    code, out, _ = run(capsys, *args, "--allow-discussion", "--limit", "1")
+    data = json.loads(out)
+    # not discussed counts as discussion too: 4 givers x 3 possible receivers, minus self
+    assert code == 0 and data["count"] == 9 and data["assignments"] == [{"A": "ada", "B": "bea"}]
+
+
+def test_cast_with_no_possible_casting_exits_4(capsys, tmp_path):
+    folder = pool(tmp_path, OPEN_PLAN.replace("act: kiss", "act: slap").replace("mouth", "face"))
+    code, out, _ = run(capsys, "cast", str(folder / "plan.yaml"), "--pool", str(folder), "--json")
+    assert code == 4 and json.loads(out) == {"count": 0, "assignments": []}
+
+
+def test_cast_needs_a_profile_for_every_fixed_performer(capsys, tmp_path):
+    folder = pool(tmp_path, OPEN_PLAN.replace("A: null", "A: mara"))
+    code, out, err = run(capsys, "cast", str(folder / "plan.yaml"), "--pool", str(folder))
+    assert code == 2 and "mara" in err and err.count("\n") == 1
+
+
+def test_cast_human_output_with_nothing_open(capsys, tmp_path):
+    folder = pool(tmp_path, OPEN_PLAN.replace("A: null, B: null", "A: ada, B: bea"))
+    code, out, _ = run(capsys, "cast", str(folder / "plan.yaml"), "--pool", str(folder))
+    assert code == 0 and "no open roles" in out and "acceptable" in out
