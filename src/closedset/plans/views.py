@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -89,6 +90,7 @@ def _after_change(
     error: services.PlanInvalid | None = None,
     form: str = "",
     posted: Any = None,
+    notice: str = "",
 ) -> HttpResponse:
     """HTMX: the plan body, with any error at its form. Plain: back to the page, or the page
     again with the error (422) so nothing typed is lost."""
@@ -102,6 +104,7 @@ def _after_change(
         message=error.message if error else "",
         posted=posted if error else None,
     )
+    context["notice"] = "" if error else notice
     if _htmx(request):
         # 200 so htmx swaps the body in; the error text sits at the form.
         response = render(request, "plans/_body.html", context)
@@ -109,6 +112,8 @@ def _after_change(
         response["HX-Reswap"] = "outerHTML"
         return response
     if error is None:
+        if notice:
+            messages.success(request, notice)
         return redirect(_plan_url(production_id, scene_id) + "#plan-body")
     return render(request, "plans/plan.html", context, status=status)
 
@@ -136,10 +141,10 @@ def plan(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespons
 def add_beat(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
     beat = _beat_form(request)
     try:
-        services.add_beat(request.user, production_id, scene_id, beat)
+        added = services.add_beat(request.user, production_id, scene_id, beat)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, "add", beat)
-    return _after_change(request, production_id, scene_id)
+    return _after_change(request, production_id, scene_id, notice=f"Beat {added.beat_id} added.")
 
 
 @login_required
@@ -150,11 +155,12 @@ def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
     if request.method == "POST":
         beat = _beat_form(request)
         try:
-            services.update_beat(request.user, production_id, scene_id, beat, pk=pk)
+            saved = services.update_beat(request.user, production_id, scene_id, beat, pk=pk)
         except services.PlanInvalid as error:
             errors, message = error.fields, error.message
         else:
-            return _after_change(request, production_id, scene_id)
+            notice = f"Beat {saved.beat_id} saved."
+            return _after_change(request, production_id, scene_id, notice=notice)
     else:
         beat = services.beat_input(request.user, production_id, scene_id, pk)
     context = _context(request, production_id, scene_id)
@@ -175,16 +181,15 @@ def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
 @require_POST
 def delete_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
     services.delete_beat(request.user, production_id, scene_id, pk=pk)
-    return _after_change(request, production_id, scene_id)
+    return _after_change(request, production_id, scene_id, notice="Beat deleted.")
 
 
 @login_required
 @require_POST
 def move_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
-    services.move_beat(
-        request.user, production_id, scene_id, request.POST.get("direction", ""), pk=pk
-    )
-    return _after_change(request, production_id, scene_id)
+    direction = request.POST.get("direction", "")
+    services.move_beat(request.user, production_id, scene_id, direction, pk=pk)
+    return _after_change(request, production_id, scene_id, notice=f"Beat moved {direction}.")
 
 
 @login_required
@@ -203,23 +208,24 @@ def zones(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
 @login_required
 @require_POST
 def add_role(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    name = request.POST.get("name", "").strip()
     try:
-        services.add_role(request.user, production_id, scene_id, request.POST.get("name", ""))
+        services.add_role(request.user, production_id, scene_id, name)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, "role")
-    return _after_change(request, production_id, scene_id)
+    return _after_change(request, production_id, scene_id, notice=f"Role {name} added.")
 
 
 @login_required
 @require_POST
 def cast_role(request: HttpRequest, production_id: int, scene_id: int, role: str) -> HttpResponse:
+    handle = request.POST.get("performer", "")
     try:
-        services.cast_role(
-            request.user, production_id, scene_id, role, request.POST.get("performer", "")
-        )
+        services.cast_role(request.user, production_id, scene_id, role, handle)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, f"cast-{role}")
-    return _after_change(request, production_id, scene_id)
+    notice = f"Role {role}: {handle}." if handle else f"Role {role} is open."
+    return _after_change(request, production_id, scene_id, notice=notice)
 
 
 @login_required
@@ -229,7 +235,7 @@ def remove_role(request: HttpRequest, production_id: int, scene_id: int, role: s
         services.remove_role(request.user, production_id, scene_id, role)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, f"cast-{role}")
-    return _after_change(request, production_id, scene_id)
+    return _after_change(request, production_id, scene_id, notice=f"Role {role} removed.")
 
 
 @login_required
