@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from closedset.lib.errors import InvalidInput
@@ -48,6 +48,7 @@ class LogoutView(auth_views.LogoutView):
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
@@ -110,6 +111,7 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def production(request: HttpRequest, production_id: int) -> HttpResponse:
     prod = services.get_production(request.user, production_id)
     roles = services.role_in(request.user, prod)
