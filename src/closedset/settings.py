@@ -23,7 +23,12 @@ from closedset.lib.env import EnvError, env_bool, env_int, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(env_str("CLOSEDSET_DATA_DIR") or BASE_DIR / "var")
+# From a source checkout the data folder is the checkout's var/; an installed package uses
+# var/ in the working directory unless CLOSEDSET_DATA_DIR says otherwise.
+_SOURCE_CHECKOUT = (BASE_DIR / "pyproject.toml").exists()
+DATA_DIR = Path(
+    env_str("CLOSEDSET_DATA_DIR") or (BASE_DIR if _SOURCE_CHECKOUT else Path.cwd()) / "var"
+)
 
 TESTING = "PYTEST_VERSION" in os.environ or "pytest" in sys.modules
 DEV = env_bool("CLOSEDSET_DEV", False)
