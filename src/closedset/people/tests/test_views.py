@@ -81,3 +81,12 @@ def test_pages_carry_a_strict_content_security_policy(client):
     assert "script-src 'self'" in policy
     assert "unsafe-inline" not in policy
     assert '<html lang="en">' in response.content.decode()
+
+
+def test_a_stale_form_gets_a_friendly_page(world):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("people:login"), {"username": "x", "password": "y"})
+    assert response.status_code == 403
+    assert "Reload the page" in response.content.decode()
