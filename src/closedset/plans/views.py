@@ -201,7 +201,11 @@ def zones(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
     return render(
         request,
         "plans/_zone_options.html",
-        {"zones": services.zones_for(act), "selected": request.GET.get("zone", "")},
+        {
+            "zones": services.zones_for(act),
+            "selected": request.GET.get("zone", ""),
+            "act_chosen": act,
+        },
     )
 
 

@@ -1,6 +1,167 @@
-"""Authorization-matrix entries for this app's routes (see closedset/api/tests/authz_matrix.py)."""
+"""Authorization-matrix entries for plan pages and API (format: api/tests/authz_matrix.py).
+
+Before the requests, Ines has built the unplanned-slap plan for scene 12B (roles A, B and an
+unused C), saved version 1, and both performers share their profiles. The coordinator and
+the director edit; the producer and the performers read their cut; the custodian has no
+plan view; Oscar from another company learns nothing exists.
+"""
 
 from __future__ import annotations
 
-EXPECTED: dict[str, dict[str, object]] = {}
+from typing import Any
+
+from closedset.api.tests.authz_matrix import LOGIN, outcomes
+
+EDITOR_PAGE = outcomes(anonymous=LOGIN, oscar=404, ines=200, dario=200, default=403)
+EDITOR_CHANGE = outcomes(anonymous=LOGIN, oscar=404, ines="redirect", dario="redirect", default=403)
+READERS_PAGE = outcomes(anonymous=LOGIN, oscar=404, cora=403, default=200)
+LOGGED_IN_405 = outcomes(anonymous=LOGIN, default=405)
+API_EDITORS = outcomes(anonymous=401, oscar=404, ines=200, dario=200, default=403)
+API_READERS = outcomes(anonymous=401, oscar=404, cora=403, default=200)
+
+SCENE = "/plans/<production_id>/scenes/<scene_id>/"
+API = "/api/v1/plans/<production_id>/scenes/<scene_id>"
+
+EXPECTED: dict[str, dict[str, object]] = {
+    "GET /plans/<production_id>/": READERS_PAGE,
+    "POST /plans/<production_id>/": LOGGED_IN_405,
+    f"GET {SCENE}": READERS_PAGE,
+    f"POST {SCENE}": LOGGED_IN_405,
+    f"GET {SCENE}beats/add/": LOGGED_IN_405,
+    f"POST {SCENE}beats/add/": EDITOR_CHANGE,
+    f"GET {SCENE}beats/<pk>/edit/": EDITOR_PAGE,
+    f"POST {SCENE}beats/<pk>/edit/": EDITOR_CHANGE,
+    f"GET {SCENE}beats/<pk>/delete/": LOGGED_IN_405,
+    f"POST {SCENE}beats/<pk>/delete/": EDITOR_CHANGE,
+    f"GET {SCENE}beats/<pk>/move/": LOGGED_IN_405,
+    f"POST {SCENE}beats/<pk>/move/": EDITOR_CHANGE,
+    f"GET {SCENE}zones/": EDITOR_PAGE,
+    f"POST {SCENE}zones/": LOGGED_IN_405,
+    f"GET {SCENE}roles/add/": LOGGED_IN_405,
+    f"POST {SCENE}roles/add/": EDITOR_CHANGE,
+    f"GET {SCENE}roles/<role>/cast/": LOGGED_IN_405,
+    f"POST {SCENE}roles/<role>/cast/": EDITOR_CHANGE,
+    f"GET {SCENE}roles/<role>/remove/": LOGGED_IN_405,
+    f"POST {SCENE}roles/<role>/remove/": EDITOR_CHANGE,
+    f"GET {SCENE}versions/": EDITOR_PAGE,
+    f"POST {SCENE}versions/": EDITOR_CHANGE,
+    f"GET {SCENE}versions/<number>/": EDITOR_PAGE,
+    f"POST {SCENE}versions/<number>/": LOGGED_IN_405,
+    f"GET {SCENE}export.yaml": EDITOR_PAGE,
+    f"POST {SCENE}export.yaml": LOGGED_IN_405,
+    f"GET {SCENE}import/": EDITOR_PAGE,
+    f"POST {SCENE}import/": EDITOR_CHANGE,
+    f"GET {API}": API_READERS,
+    f"PUT {API}": API_EDITORS,
+    f"GET {API}/file": API_EDITORS,
+    f"GET {API}/check": API_READERS,
+    f"POST {API}/beats": API_EDITORS,
+    f"PUT {API}/beats/<beat_id>": API_EDITORS,
+    f"DELETE {API}/beats/<beat_id>": API_EDITORS,
+    f"POST {API}/beats/<beat_id>/move": API_EDITORS,
+    f"PUT {API}/cast/<role>": API_EDITORS,
+    f"GET {API}/versions": API_EDITORS,
+    f"POST {API}/versions": API_EDITORS,
+    f"GET {API}/versions/<number>": API_EDITORS,
+}
+
+
+def slap_plan(world: Any) -> None:
+    """The unplanned-slap plan, version 1 saved (idempotent: several params call it)."""
+    from closedset.boundaries import services as boundaries
+    from closedset.plans import services
+    from closedset.plans.models import ScenePlan
+    from closedset.plans.tests.conftest import JONAS, MARA, PLAN
+
+    if ScenePlan.objects.filter(scene=world.scene).exists():
+        return
+    for user, data in ((world.mara, MARA), (world.jonas, JONAS)):
+        boundaries.replace_profile(user, data)
+        boundaries.share(user, world.production.pk)
+    ids = (world.production.pk, world.scene.pk)
+    services.replace_plan(world.ines, *ids, PLAN)
+    services.add_role(world.ines, *ids, "C")
+    services.save_version(world.ines, *ids)
+
+
+def _beat_pk(world: Any) -> int:
+    from closedset.plans.models import Beat
+
+    slap_plan(world)
+    return Beat.objects.get(plan__scene=world.scene, beat_id="b1").pk
+
+
+def _ready(value: Any) -> Any:
+    def make(world: Any) -> Any:
+        slap_plan(world)
+        return value
+
+    return make
+
+
+_VALUES = {
+    "production_id": lambda world: world.production.pk,
+    "scene_id": _ready(None),
+    "pk": _beat_pk,
+    "beat_id": _ready("b1"),
+    "number": _ready(1),
+    "role": _ready("A"),
+}
+
+
+def _params(key: str) -> dict[str, Any]:
+    params: dict[str, Any] = {}
+    for name, make in _VALUES.items():
+        if f"<{name}>" not in key:
+            continue
+        if name == "scene_id":
+            params[name] = lambda world: (slap_plan(world), world.scene.pk)[1]
+        elif name == "role" and key.endswith("/remove/"):
+            # C is in no beat, so it may go; A is in b1 and b2.
+            params[name] = _ready("C")
+        else:
+            params[name] = make
+    return params
+
+
+ROUTE_PARAMS = {key: _params(key) for key in EXPECTED}
 PARAMS: dict[str, object] = {}
+
+NEW_BEAT = {"beat_id": "b9", "act": "kiss", "by": "A", "to": ["B"], "zone": "mouth"}
+BODIES = {
+    f"POST {SCENE}beats/add/": lambda world: NEW_BEAT,
+    f"POST {SCENE}beats/<pk>/edit/": lambda world: NEW_BEAT | {"beat_id": "b1"},
+    f"POST {SCENE}beats/<pk>/move/": lambda world: {"direction": "down"},
+    f"POST {SCENE}roles/add/": lambda world: {"name": "D"},
+    f"POST {SCENE}roles/<role>/cast/": lambda world: {"performer": "mara"},
+    f"POST {SCENE}import/": lambda world: {"text": _plan_yaml()},
+    f"PUT {API}": lambda world: _plan(),
+    f"POST {API}/beats": lambda world: {
+        "id": "b9",
+        "act": "kiss",
+        "by": "A",
+        "to": "B",
+        "zone": "mouth",
+    },
+    f"PUT {API}/beats/<beat_id>": lambda world: {
+        "id": "b1",
+        "act": "slap",
+        "by": "B",
+        "to": "A",
+        "zone": "thighs",
+    },
+    f"POST {API}/beats/<beat_id>/move": lambda world: {"direction": "down"},
+    f"PUT {API}/cast/<role>": lambda world: {"performer": "mara"},
+}
+
+
+def _plan() -> dict[str, Any]:
+    from closedset.plans.tests.conftest import PLAN
+
+    return PLAN
+
+
+def _plan_yaml() -> str:
+    import yaml
+
+    return yaml.safe_dump(_plan(), sort_keys=False)
