@@ -1,11 +1,13 @@
-"""ASGI entry point: HTTP through Django, websockets through Channels (routes added per app)."""
+"""ASGI entry point: HTTP through Django, websockets through Channels."""
 
 from __future__ import annotations
 
 import os
 import warnings
 
-from channels.routing import ProtocolTypeRouter
+from channels.auth import AuthMiddlewareStack
+from channels.routing import ProtocolTypeRouter, URLRouter
+from channels.security.websocket import AllowedHostsOriginValidator
 from django.core.asgi import get_asgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closedset.settings")
@@ -13,6 +15,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "closedset.settings")
 # under ASGI but warns on every file.
 warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous")
 
+# Django must be set up before anything imports models (the websocket routes do).
 django_application = get_asgi_application()
 
-application = ProtocolTypeRouter({"http": django_application})
+from closedset.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_application,
+        "websocket": AllowedHostsOriginValidator(
+            AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
+        ),
+    }
+)
