@@ -6,6 +6,7 @@ Small navigator helpers keep each walk reading like the person's own path.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -101,6 +102,13 @@ class Navigator:
             self.page.get_by_role("button", name="Continue").click()
             self.page.wait_for_load_state()
         assert "/login/" not in self.page.url, "login failed"
+
+    def open_scene(self, production: str, scene: str) -> None:
+        """From the home page: the production, then the scene's plan."""
+        self.go("/")
+        self.page.get_by_role("link", name=production).click()
+        self.page.get_by_role("link", name=re.compile(rf"^{re.escape(scene)}\b")).click()
+        self.page.wait_for_load_state()
 
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)

@@ -52,14 +52,15 @@ def test_mara_fills_her_profile_on_her_phone_and_shares_it(
 ) -> None:
     mara = navigator(PHONE)
     mara.log_in(world.mara, persona_password)
-    mara.go("/boundaries/")
     page = mara.page
+    page.get_by_role("link", name="My boundaries").click()
 
     # Slap, done to me: yes (saved by htmx, no reload).
     page.locator("#cat-impact > summary").click()
     row = page.locator("#row-slap-receive")
     row.get_by_role("radio", name="Yes", exact=True).check()
     expect(row.locator(".row-status")).to_have_text("Saved: Yes.")
+    expect(page.locator("#answer-slap-receive-yes")).to_be_focused()
     # A few more: kisses both ways yes, hair pulling done to me maybe.
     page.locator("#cat-kissing > summary").click()
     for key, label in (("kiss-receive", "Yes"), ("kiss-give", "Yes")):
@@ -125,8 +126,9 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
     shared_profiles(world)
     ines = navigator(PHONE)
     ines.log_in(world.ines, persona_password)
-    ines.go(plan_path(world))
     page = ines.page
+    ines.open_scene("Harbour Lights", "12B")
+    assert page.url.endswith(plan_path(world))
 
     page.get_by_label("Role A").select_option("mara")
     page.locator("#role-A").get_by_role("button", name="Cast").click()
@@ -171,8 +173,8 @@ def test_dario_sees_the_face_beat_blocked_without_reason_or_names(
     plans.replace_plan(world.ines, world.production.pk, world.scene.pk, PLAN)
     dario = navigator(PHONE)
     dario.log_in(world.dario, persona_password)
-    dario.go(plan_path(world))
     page = dario.page
+    dario.open_scene("Harbour Lights", "12B")
 
     b2 = page.locator("#beat-b2")
     expect(b2.locator(".badge")).to_have_text("blocked")
