@@ -80,3 +80,12 @@ def test_the_producer_invites_through_the_api(world, client_as):
 def test_openapi_is_published(db):
     schema = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/me" in schema["paths"]
+
+
+def test_schema_errors_have_the_same_shape_as_domain_errors(world, client_as):
+    url = f"/api/v1/productions/{world.production.pk}/scenes"
+    response = client_as("petra").post(url, {"title": 5}, content_type="application/json")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["detail"] == "Please correct the marked fields."
+    assert set(body["fields"]) == {"number", "title"}
