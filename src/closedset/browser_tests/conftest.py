@@ -64,7 +64,7 @@ def open_page(chromium: Any) -> Iterator[Any]:
         def on_console(message: Any) -> None:
             # Browsers ask for /favicon.ico on their own; that 404 is not the page's fault.
             if message.type == "error" and "favicon" not in message.location.get("url", ""):
-                errors.append(message.text)
+                errors.append(f"{message.text} ({message.location.get('url')})")
 
         page.on("console", on_console)
         page.js_errors = errors  # checked by the walks: no script or CSP errors
@@ -113,7 +113,9 @@ class Navigator:
     def screenshot(self, name: str) -> Path:
         ARTIFACTS.mkdir(exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        # caret="initial": hiding the caret leaves style="" on inputs, which htmx would
+        # then copy into swapped-in elements against the CSP.
+        self.page.screenshot(path=str(path), full_page=True, caret="initial")
         return path
 
     def assert_accessible(self) -> None:
@@ -121,6 +123,11 @@ class Navigator:
         from axe_playwright_python.sync_playwright import Axe
 
         results = Axe().run(self.page)
+        # axe leaves style="" on inputs it measured; htmx would copy that onto swapped-in
+        # elements and the CSP (rightly) refuses it. Put the page back as it was.
+        self.page.evaluate(
+            "document.querySelectorAll('[style=\"\"]').forEach(e => e.removeAttribute('style'))"
+        )
         bad = [
             f"{v['id']} ({v['impact']}): {v['help']} at "
             + ", ".join(str(node["target"]) for node in v["nodes"][:3])

@@ -107,7 +107,15 @@ def test_mara_fills_her_profile_on_her_phone_and_shares_it(
     assert profile.boundary("hair-pull", "receive").answer == "maybe"
 
 
+def wired(page: Any, selector: str) -> None:
+    """Wait until htmx has wired up a swapped-in element (a person is never this quick)."""
+    page.wait_for_function(
+        "selector => document.querySelector(selector)?.['htmx-internal-data']", arg=selector
+    )
+
+
 def add_beat(page: Any, act: str, zone: str, by: str = "B", to: str = "A") -> None:
+    wired(page, "#add-act")
     form = page.locator("#add-form")
     form.get_by_label("Act").select_option(act)
     # The zone list follows the act (htmx): wait for the act's zones before choosing.
@@ -133,6 +141,7 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
     page.get_by_label("Role A").select_option("mara")
     page.locator("#role-A").get_by_role("button", name="Cast").click()
     expect(page.locator("#plan-notice")).to_have_text("Role A: mara.")
+    wired(page, "#role-B .cast-form")
     page.get_by_label("Role B").select_option("jonas")
     page.locator("#role-B").get_by_role("button", name="Cast").click()
     expect(page.locator("#plan-notice")).to_have_text("Role B: jonas.")
@@ -150,18 +159,48 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
     ines.screenshot("b1-ines-plan-phone")
     ines.assert_no_script_errors()
 
-    # The same page on a laptop.
-    page.set_viewport_size(LAPTOP)
-    page.reload()
-    expect(page.locator("#beat-b2 .badge")).to_have_text("blocked")
-    ines.screenshot("b2-ines-plan-laptop")
-
     core = plans.core_plan(plans._plan(world.scene))
     assert [(b.id, b.act, b.zone) for b in core.beats] == [
         ("b1", "slap", "buttocks"),
         ("b2", "slap", "face"),
     ]
     assert core.cast == {"A": "mara", "B": "jonas"}
+
+    # The same page on a laptop.
+    page.set_viewport_size(LAPTOP)
+    page.reload()
+    expect(page.locator("#beat-b2 .badge")).to_have_text("blocked")
+    ines.screenshot("b2-ines-plan-laptop")
+
+    # Edit, reorder and delete without a page reload (htmx): the check follows each change.
+    page.locator("#beat-b2").get_by_role("link", name="Edit b2").click()
+    edit = page.locator("#edit-form")
+    expect(edit.get_by_label("Body zone")).to_have_value("face")
+    wired(page, "#edit-act")
+    edit.get_by_label("Act").select_option("spank")
+    expect(edit.locator('#edit-zone option[value="face"]')).to_have_count(0)
+    edit.get_by_label("Body zone").select_option("buttocks")
+    ines.assert_accessible()
+    ines.screenshot("b3-ines-edit-beat-laptop")
+    wired(page, "#edit-form")
+    edit.get_by_role("button", name="Save beat").click()
+    expect(page.locator("#plan-notice")).to_have_text("Beat b2 saved.")
+    # Mara's profile says nothing about spanking: silence is never consent.
+    expect(page.locator("#beat-b2 .badge")).to_have_text("needs discussion")
+    expect(page.locator("#beat-b2 .findings")).to_contain_text(
+        "mara: spank to buttocks was not discussed"
+    )
+    wired(page, "#beat-b2 .beat-actions form")
+    page.locator("#beat-b2").get_by_role("button", name="Move b2 up").click()
+    expect(page.locator("#plan-notice")).to_have_text("Beat moved up.")
+    expect(page.locator(".beat-list > li").first).to_have_id("beat-b2")
+    wired(page, "#beat-b2 .beat-actions form:last-child")
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.locator("#beat-b2").get_by_role("button", name="Delete b2").click()
+    expect(page.locator("#plan-notice")).to_have_text("Beat deleted.")
+    expect(page.locator("#beat-b2")).to_have_count(0)
+    expect(page.locator("#plan-status")).to_contain_text("cleared")
+    ines.assert_no_script_errors()
 
 
 def test_dario_sees_the_face_beat_blocked_without_reason_or_names(
