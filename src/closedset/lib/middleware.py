@@ -29,3 +29,24 @@ class DomainErrorMiddleware:
         else:
             context = {"message": exception.message, "fields": exception.fields}
         return render(request, template, context, status=exception.status)
+
+
+class HtmxLoginRedirectMiddleware:
+    """When a session ends mid-page, HTMX would swap the login page into a fragment; tell it
+    to load the login (or second-factor) page as a whole page instead."""
+
+    TARGETS = ("/login/", "/account/second-factor/")
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code not in (301, 302):
+            return response
+        location = response.get("Location", "")
+        if not any(target in location for target in self.TARGETS):
+            return response
+        redirect = HttpResponse(status=204)
+        redirect["HX-Redirect"] = location
+        return redirect

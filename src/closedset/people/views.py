@@ -53,7 +53,10 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "people/home.html",
-        {"productions": services.my_productions(request.user)},
+        {
+            "productions": services.my_productions(request.user),
+            "has_second_factor": services.has_confirmed_device(request.user),
+        },
     )
 
 

@@ -90,3 +90,20 @@ def test_a_stale_form_gets_a_friendly_page(world):
     response = client.post(reverse("people:login"), {"username": "x", "password": "y"})
     assert response.status_code == 403
     assert "Reload the page" in response.content.decode()
+
+
+def test_an_htmx_request_after_the_session_ended_loads_the_login_page(world, client):
+    response = client.get(
+        reverse("people:production", args=[world.production.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 204
+    assert response["HX-Redirect"].startswith(reverse("people:login"))
+
+
+def test_performers_are_offered_a_second_factor(client_as):
+    body = client_as("mara").get(reverse("people:home")).content.decode()
+    assert reverse("people:otp_setup") in body
+    assert (
+        reverse("people:otp_setup")
+        not in client_as("ines").get(reverse("people:home")).content.decode()
+    )
