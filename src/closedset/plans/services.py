@@ -72,7 +72,15 @@ def audience(user: Any, production: Production) -> str:
     raise Forbidden("Your role in this production has no access to scene plans.")
 
 
+def _bounded(*ids: int | None) -> None:
+    """An id no database row can have is simply not found (SQLite cannot even bind it)."""
+    for value in ids:
+        if value is not None and not 0 < value < 2**63:
+            raise NotFound("Not found.")
+
+
 def _scene(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
+    _bounded(production_id, scene_id)
     scene = get_scene(user, production_id, scene_id)
     return scene, audience(user, scene.production)
 
@@ -385,6 +393,13 @@ def check_json(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
     return data
 
 
+def page_view(user: Any, production_id: int, scene_id: int) -> PlanView:
+    """The plan page's view: editors get a plan made on first visit, others read."""
+    scene, who = _scene(user, production_id, scene_id)
+    plan = _plan(scene, create=who in EDITORS)
+    return _view(user, scene, plan, who)
+
+
 def editor_view(user: Any, production_id: int, scene_id: int) -> PlanView:
     scene, plan = _editable(user, production_id, scene_id)
     return _view(user, scene, plan, audience(user, scene.production))
@@ -537,6 +552,7 @@ def _fields(beat: BeatInput) -> dict[str, Any]:
 
 
 def _beat(plan: ScenePlan, pk: int | None = None, beat_id: str | None = None) -> Beat:
+    _bounded(pk)
     found = (
         (
             plan.beats.filter(pk=pk).first()
@@ -741,6 +757,7 @@ def versions(user: Any, production_id: int, scene_id: int) -> list[VersionInfo]:
 
 def version(user: Any, production_id: int, scene_id: int, number: int) -> dict[str, Any]:
     _, plan = _editable(user, production_id, scene_id)
+    _bounded(number)
     found = plan.versions.filter(number=number).first()
     if found is None:
         raise NotFound("No such version of this plan.")
@@ -755,6 +772,7 @@ def scene_plans(user: Any, production_id: int) -> tuple[Production, list[Scene],
     """The scenes of a production, for the plan index."""
     from closedset.people.services import get_production
 
+    _bounded(production_id)
     production = get_production(user, production_id)
     who = audience(user, production)
     return production, list(production.scenes.order_by("number")), who

@@ -45,13 +45,7 @@ def _context(
     message: str = "",
     posted: Any = None,
 ) -> dict[str, Any]:
-    who = services.audience(
-        request.user, services.get_scene(request.user, production_id, scene_id).production
-    )
-    if who in services.EDITORS:
-        view = services.editor_view(request.user, production_id, scene_id)
-    else:
-        view = services.plan_view(request.user, production_id, scene_id)
+    view = services.page_view(request.user, production_id, scene_id)
     context: dict[str, Any] = {
         "view": view,
         "plan_url": _plan_url(production_id, scene_id),

@@ -149,3 +149,39 @@ def test_import_page_shows_the_line_and_loses_nothing(slap_plan, client_as):
     assert response.status_code == 422
     assert "line" in html and "elbow" in html
     assert Beat.objects.get(beat_id="b2").zone == "face"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/plans/{big}/",
+        "/plans/{big}/scenes/{big}/",
+        "/plans/{p}/scenes/{s}/beats/{big}/edit/",
+        "/plans/{p}/scenes/{s}/versions/{big}/",
+        "/api/v1/plans/{big}/scenes/{s}/check",
+        "/boundaries/production/{big}/",
+        "/boundaries/history/{big}/",
+        "/api/v1/boundaries/me/versions/{big}",
+    ],
+)
+def test_an_impossible_id_is_not_found_not_a_crash(slap_plan, client_as, path):
+    url = path.format(big="9" * 30, p=slap_plan.production.pk, s=slap_plan.scene.pk)
+    assert client_as("ines").get(url).status_code == 404
+
+
+def test_a_too_long_beat_id_is_a_field_error(slap_plan, client_as):
+    response = client_as("ines").post(
+        url(slap_plan, "plans:add_beat"),
+        {"beat_id": "x" * 100, "act": "slap", "by": "B", "to": ["A"], "zone": "face"},
+    )
+    assert response.status_code == 422
+    assert "a beat id is" in response.content.decode()
+
+
+def test_a_self_act_with_receivers_is_a_field_error(slap_plan, client_as):
+    response = client_as("ines").post(
+        url(slap_plan, "plans:add_beat"),
+        {"beat_id": "b3", "act": "nudity-topless", "by": "A", "to": ["B"]},
+    )
+    assert response.status_code == 422
+    assert "is done alone" in response.content.decode()
