@@ -332,6 +332,10 @@ def accept_invitation(
     return member
 
 
+def account_exists(email: str) -> bool:
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
 def open_invitations(user: Any, production: Production) -> list[Invitation]:
     require_role(user, production, Role.PRODUCER)
     return [

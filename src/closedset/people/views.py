@@ -206,6 +206,13 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
             messages.success(request, f"You joined {invite.production.name}.")
             return redirect("people:production", production_id=invite.production_id)
         return render(request, "people/invitation.html", {"invitation": invite, "form": None})
+    if services.account_exists(invite.email):
+        # They have an account: log in first, then come back to this page to accept.
+        return render(
+            request,
+            "people/invitation.html",
+            {"invitation": invite, "form": None, "log_in_first": True},
+        )
     form = AcceptForm(request.POST or None)
     status = 200
     if request.method == "POST":

@@ -105,3 +105,18 @@ def test_someone_else_cannot_use_a_link_sent_to_another_address(world, client_as
     assert response.status_code == 403
     assert not Membership.objects.filter(user=world.mara, role="director").exists()
     assert Invitation.objects.get().accepted_at is None
+
+
+def test_someone_with_an_account_is_asked_to_log_in_first(world, client, persona_password):
+    _, key = _invite(world, email="jonas@example.org", role="director")
+    url = reverse("people:invitation", args=[key])
+    page = client.get(url).content.decode()
+    assert "already have an account" in page
+    assert 'name="password"' not in page
+    response = client.post(
+        reverse("people:login") + f"?next={url}",
+        {"username": "jonas@example.org", "password": persona_password, "next": url},
+    )
+    assert response["Location"] == url
+    client.post(url)
+    assert services.role_in(world.jonas, world.production) == {"performer", "director"}
