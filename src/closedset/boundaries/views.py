@@ -132,7 +132,10 @@ def answer(request: HttpRequest, act: str, direction: str) -> HttpResponse:
     else:
         row.saved = f"Saved: {ANSWER_LABELS[value]}."
     if _htmx(request):
-        return render(request, "boundaries/_row.html", {"row": row, "answers": ANSWER_LABELS})
+        # The row, and out of band the group's "n of m answered" in its summary.
+        category = next(c for c in categories(profile) if c.name == row.act.category)
+        context = {"row": row, "answers": ANSWER_LABELS, "category": category, "oob": True}
+        return render(request, "boundaries/_answered.html", context)
     if row_error:
         return render(
             request,

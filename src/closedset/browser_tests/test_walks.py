@@ -67,6 +67,7 @@ def test_mara_fills_her_profile_on_her_phone_and_shares_it(
         target = page.locator(f"#row-{key}")
         target.get_by_role("radio", name=label, exact=True).check()
         expect(target.locator(".row-status")).to_have_text(f"Saved: {label}.")
+    expect(page.locator("#count-kissing")).to_have_text("2 of 12 answered")
     page.locator("#cat-rough > summary").click()
     hair = page.locator("#row-hair-pull-receive")
     hair.get_by_role("radio", name="Maybe", exact=True).check()

@@ -27,6 +27,8 @@ def test_htmx_answer_saves_and_returns_the_row(mara, client_as):
     assert response.status_code == 200
     assert html.lstrip().startswith('<form class="answer-row" id="row-slap-receive"')
     assert "Saved: Yes." in html
+    # The group's count in its summary follows, out of band.
+    assert '<span class="cat-count" id="count-impact" hx-swap-oob="true">1 of 16 answered' in html
     assert services.my_profile(mara)[0].boundary("slap", "receive").answer == "yes"
 
 
