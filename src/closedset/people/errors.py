@@ -13,6 +13,7 @@ __all__ = [
     "InvitationInvalid",
     "InvitationExpired",
     "InvitationUsed",
+    "InvitationWithdrawn",
     "WrongAccount",
 ]
 
@@ -34,6 +35,13 @@ class InvitationUsed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("This invitation has already been used. Each link works once.")
+
+
+class InvitationWithdrawn(DomainError):
+    status = 410
+
+    def __init__(self) -> None:
+        super().__init__("This invitation was withdrawn. Ask the producer if that is a mistake.")
 
 
 class WrongAccount(Forbidden):

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from closedset.lib.errors import DomainError
-from closedset.people.models import Role
+from closedset.people.models import Production, Role
 
 
 def add_domain_errors(form: forms.Form, error: DomainError) -> None:
@@ -37,6 +40,20 @@ class CodeForm(forms.Form):
 class SceneForm(forms.Form):
     number = forms.CharField(label="Scene number", max_length=20, help_text='e.g. "12B"')
     title = forms.CharField(label="Title", max_length=200, required=False)
+
+
+class ProductionForm(forms.Form):
+    name = forms.CharField(label="Production name", max_length=200)
+    kind = forms.ChoiceField(label="Kind", choices=Production.Kind.choices)
+    organisation = forms.TypedChoiceField(
+        label="Company", coerce=int, required=False, empty_value=None
+    )
+    new_organisation = forms.CharField(label="Or a new company", max_length=200, required=False)
+
+    def __init__(self, *args: Any, organisations: Iterable[Any] = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [("", "— a new company —")] + [(org.pk, org.name) for org in organisations]
+        self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
 
 
 class InvitationForm(forms.Form):

@@ -27,6 +27,7 @@ from closedset.people.errors import (
     InvitationExpired,
     InvitationInvalid,
     InvitationUsed,
+    InvitationWithdrawn,
     NotFound,
     WrongAccount,
 )
@@ -204,6 +205,42 @@ def create_production(organisation: Organisation, *, name: str, kind: str) -> Pr
     return Production.objects.create(organisation=organisation, name=name.strip(), kind=kind)
 
 
+def start_production(
+    user: Any,
+    *,
+    name: str,
+    kind: str,
+    organisation_id: int | None = None,
+    new_organisation: str = "",
+) -> Production:
+    """A person starts a production (in one of their companies, or a new one) and produces it."""
+    if organisation_id:
+        organisation = Organisation.objects.filter(
+            pk=organisation_id, memberships__user=user
+        ).first()
+        if organisation is None:
+            raise InvalidInput(
+                "Choose one of your companies.", {"organisation": "Not one of your companies."}
+            )
+    elif new_organisation.strip():
+        organisation = None
+    else:
+        raise InvalidInput(
+            "Which company makes it?",
+            {"new_organisation": "Choose a company or name a new one."},
+        )
+    with transaction.atomic():
+        if organisation is None:
+            organisation = create_organisation(new_organisation, owner=user)
+        production = create_production(organisation, name=name, kind=kind)
+        add_member(user, production, Role.PRODUCER)
+    return production
+
+
+def my_organisations(user: Any) -> list[Organisation]:
+    return list(Organisation.objects.filter(memberships__user=user).order_by("name"))
+
+
 def check_performer_eligible(user: User, production: Production) -> None:
     """Hook for the 18+ identity gate (a later issue): raise a DomainError to refuse.
 
@@ -286,8 +323,10 @@ def read_invitation(key: str) -> Invitation:
     invitation = Invitation.objects.select_related("production").filter(pk=invitation_id).first()
     if invitation is None or not hmac.compare_digest(invitation.token_hash, _hash(token)):
         raise InvitationInvalid()
-    if invitation.accepted_at or invitation.revoked_at:
+    if invitation.accepted_at:
         raise InvitationUsed()
+    if invitation.revoked_at:
+        raise InvitationWithdrawn()
     if invitation.expires_at <= timezone.now():
         raise InvitationExpired()
     return invitation

@@ -19,6 +19,7 @@ from closedset.people.forms import (
     CodeForm,
     InvitationForm,
     LoginForm,
+    ProductionForm,
     SceneForm,
     TokenForm,
     add_domain_errors,
@@ -111,6 +112,43 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     return render(
         request, "people/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def production_create(request: HttpRequest) -> HttpResponse:
+    organisations = services.my_organisations(request.user)
+    form = ProductionForm(request.POST or None, organisations=organisations)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                prod = services.start_production(
+                    request.user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    organisation_id=data["organisation"],
+                    new_organisation=data["new_organisation"],
+                )
+            except InvalidInput as error:
+                add_domain_errors(form, error)
+                status = 422
+            else:
+                messages.success(request, f"{prod.name} is set up; you are its producer.")
+                return redirect("people:production", production_id=prod.pk)
+        else:
+            status = 422
+    return render(request, "people/production_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, production_id: int, invitation_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    services.revoke_invitation(request.user, prod, invitation_id)
+    messages.success(request, "Invitation withdrawn; its link no longer works.")
+    return redirect("people:invitations", production_id=prod.pk)
 
 
 @login_required

@@ -37,6 +37,14 @@ EXPECTED: dict[str, dict[str, object]] = {
     "POST /account/tokens/<token_id>/delete/": outcomes(
         anonymous=LOGIN, mara=REDIRECT, default=404
     ),
+    "GET /p/new/": outcomes(anonymous=LOGIN, default=200),
+    "POST /p/new/": outcomes(anonymous=LOGIN, default=422),
+    "GET /p/<production_id>/invitations/<invitation_id>/revoke/": outcomes(
+        anonymous=LOGIN, default=405
+    ),
+    "POST /p/<production_id>/invitations/<invitation_id>/revoke/": outcomes(
+        anonymous=LOGIN, oscar=404, petra=REDIRECT, default=403
+    ),
     "GET /p/<production_id>/": MEMBERS_200,
     "POST /p/<production_id>/": outcomes(anonymous=LOGIN, default=405),
     "GET /p/<production_id>/scenes/": outcomes(anonymous=LOGIN, default=405),
@@ -87,7 +95,17 @@ def _invitation_key(world):
     return key
 
 
+def _invitation_id(world):
+    from closedset.people import services
+
+    invitation, _ = services.invite(
+        world.petra, world.production, email="later@example.org", role="director"
+    )
+    return invitation.pk
+
+
 PARAMS = {
+    "invitation_id": _invitation_id,
     "production_id": lambda world: world.production.pk,
     "scene_id": lambda world: world.scene.pk,
     "token_id": _token_id,

@@ -108,3 +108,48 @@ def test_performers_are_offered_a_second_factor(client_as):
         reverse("people:otp_setup")
         not in client_as("ines").get(reverse("people:home")).content.decode()
     )
+
+
+def test_anyone_starts_a_production_in_a_new_company_and_produces_it(world, client_as):
+    from closedset.people import services
+    from closedset.people.models import Production
+
+    response = client_as("mara").post(
+        reverse("people:production_create"),
+        {"name": "Night Swim", "kind": "mainstream", "new_organisation": "Mara Films"},
+    )
+    assert response.status_code == 302
+    production = Production.objects.get(name="Night Swim")
+    assert production.organisation.name == "Mara Films"
+    assert services.role_in(world.mara, production) == {"producer"}
+
+
+def test_a_production_goes_only_into_one_of_my_companies(world, client_as):
+    from closedset.people.models import Production
+
+    response = client_as("oscar").post(
+        reverse("people:production_create"),
+        {"name": "Sneaky", "kind": "adult", "organisation": str(world.organisation.pk)},
+    )
+    assert response.status_code == 422
+    assert not Production.objects.filter(name="Sneaky").exists()
+    response = client_as("petra").post(
+        reverse("people:production_create"),
+        {"name": "Harbour Lights II", "kind": "adult", "organisation": str(world.organisation.pk)},
+    )
+    assert response.status_code == 302
+    assert Production.objects.get(name="Harbour Lights II").organisation == world.organisation
+
+
+def test_a_withdrawn_invitation_link_stops_working(world, client_as, client):
+    from closedset.people import services
+
+    invitation, key = services.invite(
+        world.petra, world.production, email="nell@example.org", role="performer"
+    )
+    url = reverse("people:invitation_revoke", args=[world.production.pk, invitation.pk])
+    assert client_as("ines").post(url).status_code == 403
+    assert client_as("petra").post(url).status_code == 302
+    response = client.get(reverse("people:invitation", args=[key]))
+    assert response.status_code == 410
+    assert "withdrawn" in response.content.decode()
