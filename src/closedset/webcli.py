@@ -34,7 +34,13 @@ def migrate() -> None:
 def demo() -> None:
     """Seed a demo production with its people and print their logins (development only)."""
     setup_django()
+    from django.conf import settings
+
     from closedset.people.demo import seed_demo
+
+    if not settings.DEV:
+        # Demo accounts with printed passwords have no place on a real server.
+        raise BadInput("closedset demo is for development only: set CLOSEDSET_DEV=1")
 
     logins = seed_demo()
     print("Demo logins (fresh passwords on every run):")

@@ -69,6 +69,10 @@ def test_secrets_can_come_from_files(env, tmp_path):
 def test_demo_is_idempotent_and_rotate_keys_rewraps_every_data_key(env):
     # One database for both, because migrating takes most of the time.
     assert _run(env, "migrate").returncode == 0
+    refused = _run(env, "demo")
+    assert refused.returncode == 2
+    assert "for development only" in refused.stderr
+    env["CLOSEDSET_DEV"] = "1"
     first = _run(env, "demo")
     second = _run(env, "demo")
     assert first.returncode == second.returncode == 0, first.stderr
@@ -95,3 +99,42 @@ def test_demo_is_idempotent_and_rotate_keys_rewraps_every_data_key(env):
 def test_deploy_check_is_clean_with_production_settings(env):
     result = _run(env, "manage", "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_serve_answers_pages_and_static_files(env, tmp_path):
+    import socket
+    import time
+    import urllib.error
+    import urllib.request
+
+    env["CLOSEDSET_DEV"] = "1"
+    env["ALLOWED_HOSTS"] = "127.0.0.1"
+    assert _run(env, "migrate").returncode == 0
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(  # noqa: S603 - our own command
+        [*CLOSEDSET, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(300):
+            try:
+                page = urllib.request.urlopen(base + "/login/", timeout=2)  # noqa: S310
+                break
+            except urllib.error.HTTPError:
+                raise
+            except OSError:  # not listening yet
+                time.sleep(0.1)
+        else:
+            raise AssertionError("closedset serve did not answer")
+        assert page.status == 200
+        assert "Content-Security-Policy" in page.headers
+        script = urllib.request.urlopen(base + "/static/closedset/htmx.min.js", timeout=5)  # noqa: S310
+        assert script.status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
