@@ -21,7 +21,7 @@ from closedset.core.profile import parse_profile
 from closedset.core.taxonomy import ANSWERS, BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib import crypto
-from closedset.lib.errors import Forbidden, InvalidInput, NotFound
+from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.people.models import Production, Role, User
 from closedset.people.services import check_performer_eligible, performers, role_in
 
@@ -98,7 +98,7 @@ def my_versions(user: User) -> list[VersionInfo]:
 
 def my_version(user: User, number: int) -> CoreProfile:
     may_keep_profile(user)
-    _bounded(number)
+    require_known_ids(number)
     version = ProfileVersion.objects.filter(profile__owner=user, number=number).first()
     if version is None:
         raise NotFound("No such version of your profile.")
@@ -318,14 +318,8 @@ def my_shares(user: User) -> list[ShareState]:
     return [ShareState(p, active.get(p.pk)) for p in performer_productions(user)]
 
 
-def _bounded(value: int) -> None:
-    """An id no database row can have is simply not found (SQLite cannot even bind it)."""
-    if not 0 < value < 2**63:
-        raise NotFound("Not found.")
-
-
 def _my_production(user: User, production_id: int) -> Production:
-    _bounded(production_id)
+    require_known_ids(production_id)
     production = Production.objects.filter(pk=production_id).first()
     if production is None or PERFORMER not in role_in(user, production):
         raise NotFound("No such production among yours.")
@@ -391,7 +385,7 @@ def shared_profile(performer: User, production: Production) -> CoreProfile | Non
 
 
 def _coordinated(viewer: User, production_id: int) -> Production:
-    _bounded(production_id)
+    require_known_ids(production_id)
     production = Production.objects.filter(pk=production_id).first()
     if production is None:
         raise NotFound("No such production.")

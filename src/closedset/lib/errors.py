@@ -39,3 +39,14 @@ class NotFound(DomainError):
 
 class Conflict(DomainError):
     status = 409
+
+
+# The largest primary key any supported database can hold; SQLite cannot even bind a larger one.
+MAX_ID = 2**63 - 1
+
+
+def require_known_ids(*values: int | None) -> None:
+    """An id no database row can have is simply not found, never a crash."""
+    for value in values:
+        if value is not None and not 0 < value <= MAX_ID:
+            raise NotFound("Not found.")

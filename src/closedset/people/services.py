@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from closedset.lib import crypto
+from closedset.lib.errors import require_known_ids
 from closedset.people.errors import (
     Conflict,
     Forbidden,
@@ -62,6 +63,7 @@ def role_in(user: Any, production: Production | int) -> set[str]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return set()
     production_id = production if isinstance(production, int) else production.pk
+    require_known_ids(production_id)
     return set(
         Membership.objects.filter(user=user, production_id=production_id).values_list(
             "role", flat=True
@@ -91,6 +93,7 @@ def get_production(user: Any, production_id: int, *roles: str) -> Production:
 
 def get_scene(user: Any, production_id: int, scene_id: int, *roles: str) -> Scene:
     production = get_production(user, production_id, *roles)
+    require_known_ids(scene_id)
     try:
         return Scene.objects.get(pk=scene_id, production=production)
     except Scene.DoesNotExist:

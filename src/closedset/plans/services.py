@@ -25,7 +25,7 @@ from closedset.core.plan import parse_plan
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
-from closedset.lib.errors import Forbidden, InvalidInput, NotFound
+from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.people.models import Production, Role, Scene, User
 from closedset.people.services import get_scene, performers
 from closedset.plans.models import Beat, PlanVersion, RoleSlot, ScenePlan
@@ -72,15 +72,8 @@ def audience(user: Any, production: Production) -> str:
     raise Forbidden("Your role in this production has no access to scene plans.")
 
 
-def _bounded(*ids: int | None) -> None:
-    """An id no database row can have is simply not found (SQLite cannot even bind it)."""
-    for value in ids:
-        if value is not None and not 0 < value < 2**63:
-            raise NotFound("Not found.")
-
-
 def _scene(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
-    _bounded(production_id, scene_id)
+    require_known_ids(production_id, scene_id)
     scene = get_scene(user, production_id, scene_id)
     return scene, audience(user, scene.production)
 
@@ -552,7 +545,7 @@ def _fields(beat: BeatInput) -> dict[str, Any]:
 
 
 def _beat(plan: ScenePlan, pk: int | None = None, beat_id: str | None = None) -> Beat:
-    _bounded(pk)
+    require_known_ids(pk)
     found = (
         (
             plan.beats.filter(pk=pk).first()
@@ -757,7 +750,7 @@ def versions(user: Any, production_id: int, scene_id: int) -> list[VersionInfo]:
 
 def version(user: Any, production_id: int, scene_id: int, number: int) -> dict[str, Any]:
     _, plan = _editable(user, production_id, scene_id)
-    _bounded(number)
+    require_known_ids(number)
     found = plan.versions.filter(number=number).first()
     if found is None:
         raise NotFound("No such version of this plan.")
@@ -772,7 +765,7 @@ def scene_plans(user: Any, production_id: int) -> tuple[Production, list[Scene],
     """The scenes of a production, for the plan index."""
     from closedset.people.services import get_production
 
-    _bounded(production_id)
+    require_known_ids(production_id)
     production = get_production(user, production_id)
     who = audience(user, production)
     return production, list(production.scenes.order_by("number")), who
