@@ -34,7 +34,7 @@ test-postgres: install browser
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy
+	CLOSEDSET_DEV=1 $(BIN)/mypy
 
 format: install
 	$(BIN)/ruff format .

@@ -371,6 +371,7 @@ def accept_invitation(
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = member
         invitation.save(update_fields=["accepted_at", "accepted_by"])
+    assert isinstance(member, User)
     return member
 
 
@@ -436,7 +437,7 @@ def user_for_api_token(secret: str) -> User | None:
 def has_confirmed_device(user: Any) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
 
 
 def start_totp_enrolment(user: User) -> Any:

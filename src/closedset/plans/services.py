@@ -346,16 +346,16 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
     if who == PRODUCER:
         # The gate: cleared or not, nothing finer.
         label = "cleared" if overall == Status.clear else "not cleared"
-        status = "clear" if overall == Status.clear else "not_cleared"
+        gate = "clear" if overall == Status.clear else "not_cleared"
     else:
-        label, status = STATUS_LABELS[overall], overall.name
+        label, gate = STATUS_LABELS[overall], overall.name
     latest = plan.versions.order_by("-number").first() if plan.pk else None
     return PlanView(
         audience=who,
         production=scene.production,
         scene=scene,
         editable=who in EDITORS,
-        status=status,
+        status=gate,
         status_label=label,
         roles=roles,
         beats=beats,
