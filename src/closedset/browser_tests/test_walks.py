@@ -13,28 +13,9 @@ from playwright.sync_api import expect
 from closedset.boundaries import services as boundaries
 from closedset.browser_tests.conftest import LAPTOP, PHONE
 from closedset.plans import services as plans
+from closedset.plans.tests.scenario import JONAS, MARA
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-MARA = {
-    "performer": "mara",
-    "name": "Mara K.",
-    "boundaries": [
-        {
-            "act": "slap",
-            "direction": "receive",
-            "answer": "yes",
-            "zones": {"face": "no"},
-            "max_intensity": "light",
-            "note": "ask before any contact near the left ear",
-        }
-    ],
-}
-JONAS = {
-    "performer": "jonas",
-    "name": "Jonas R.",
-    "boundaries": [{"act": "slap", "direction": "give", "answer": "yes"}],
-}
 
 
 def shared_profiles(world: Any) -> None:
@@ -207,7 +188,7 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
 def test_dario_sees_the_face_beat_blocked_without_reason_or_names(
     world: Any, navigator: Any, persona_password: str
 ) -> None:
-    from closedset.plans.tests.conftest import PLAN
+    from closedset.plans.tests.scenario import PLAN
 
     shared_profiles(world)
     plans.replace_plan(world.ines, world.production.pk, world.scene.pk, PLAN)

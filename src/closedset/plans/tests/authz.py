@@ -71,7 +71,7 @@ def slap_plan(world: Any) -> None:
     from closedset.boundaries import services as boundaries
     from closedset.plans import services
     from closedset.plans.models import ScenePlan
-    from closedset.plans.tests.conftest import JONAS, MARA, PLAN
+    from closedset.plans.tests.scenario import JONAS, MARA, PLAN
 
     if ScenePlan.objects.filter(scene=world.scene).exists():
         return
@@ -156,7 +156,7 @@ BODIES = {
 
 
 def _plan() -> dict[str, Any]:
-    from closedset.plans.tests.conftest import PLAN
+    from closedset.plans.tests.scenario import PLAN
 
     return PLAN
 

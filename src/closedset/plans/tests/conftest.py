@@ -1,4 +1,4 @@
-"""The unplanned slap: Mara's face is a hard limit; Jonas gives slaps up to medium."""
+"""The unplanned slap: Mara's face is a hard limit; Jonas gives slaps."""
 
 from __future__ import annotations
 
@@ -7,34 +7,7 @@ from typing import Any
 import pytest
 
 from closedset.boundaries import services as boundaries
-
-MARA = {
-    "performer": "mara",
-    "name": "Mara K.",
-    "boundaries": [
-        {
-            "act": "slap",
-            "direction": "receive",
-            "answer": "yes",
-            "zones": {"face": "no"},
-            "max_intensity": "light",
-            "note": "ask before any contact near the left ear",
-        }
-    ],
-}
-JONAS = {
-    "performer": "jonas",
-    "name": "Jonas R.",
-    "boundaries": [{"act": "slap", "direction": "give", "answer": "yes"}],
-}
-PLAN = {
-    "scene": "12B",
-    "cast": {"A": "mara", "B": "jonas"},
-    "beats": [
-        {"id": "b1", "act": "slap", "by": "B", "to": "A", "zone": "buttocks"},
-        {"id": "b2", "act": "slap", "by": "B", "to": "A", "zone": "face"},
-    ],
-}
+from closedset.plans.tests.scenario import JONAS, MARA, PLAN
 
 
 @pytest.fixture

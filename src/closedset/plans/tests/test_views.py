@@ -130,7 +130,7 @@ def test_api_add_beat_with_a_bad_zone_is_422_with_the_field(slap_plan, client_as
 
 
 def test_api_put_plan_then_check_as_coordinator(shared, client_as):
-    from closedset.plans.tests.conftest import PLAN
+    from closedset.plans.tests.scenario import PLAN
 
     client = client_as("ines")
     response = client.put(api(shared), PLAN, content_type="application/json")
