@@ -39,6 +39,7 @@ DEFAULT_ROLES = ("A", "B")
 ROLE_NAME = re.compile(r"^[A-Za-z0-9_-]{1,40}\Z")
 BEAT_ID = re.compile(r"^[A-Za-z0-9_.-]{1,40}\Z")
 MAX_BEATS = 300
+MAX_ROLES = 40
 # Status words each audience reads; the director and producer never see reasons.
 STATUS_LABELS = {
     Status.clear: "cleared",
@@ -293,6 +294,7 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
     rows = _beats(plan)
     slots = _roles(plan)
     my_roles = {s.name for s in slots if s.performer_id is not None and s.performer_id == user.pk}
+    plan_cast = core.cast
     beats: list[BeatView] = []
     for index, (row, beat) in enumerate(zip(rows, core.beats, strict=True)):
         mine = [f for f in result.findings if f.beat == beat.id]
@@ -324,6 +326,13 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
             view.my_role = sorted(involved)[0]
             own_status = max((f.status for f in own), default=Status.clear)
             view.status, view.status_label = own_status.name, STATUS_LABELS[own_status]
+        elif who == DIRECTOR and any(plan_cast.get(r) is None for r in (beat.by, *beat.to)):
+            # A beat that pairs a cast performer with an empty role would show that one
+            # performer's answers alone; the director learns nothing until every role is cast.
+            view.status, view.status_label = (
+                Status.needs_discussion.name,
+                STATUS_LABELS[Status.needs_discussion],
+            )
         # The director gets the status alone: no findings, no names, no reasons.
         beats.append(view)
     if who == PRODUCER:
@@ -343,6 +352,9 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
         overall = max(
             (f.status for f in result.findings if f.role in my_roles), default=Status.clear
         )
+    if who == DIRECTOR:
+        # No more than the beats the director is shown.
+        overall = max((Status[b.status] for b in beats), default=Status.clear)
     if who == PRODUCER:
         # The gate: cleared or not, nothing finer.
         label = "cleared" if overall == Status.clear else "not cleared"
@@ -672,6 +684,20 @@ def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> 
             raise PlanInvalid(message, {"cast": message})
     if len(core.beats) > MAX_BEATS:
         raise PlanInvalid(f"a plan holds at most {MAX_BEATS} beats", {"beats": "too many beats"})
+    if len(core.cast) > MAX_ROLES:
+        raise PlanInvalid(f"a plan holds at most {MAX_ROLES} roles", {"cast": "too many roles"})
+    # The file format allows more than the pages can address; hold imports to the pages' rules.
+    for role in core.cast:
+        if not ROLE_NAME.match(role):
+            message = f"cast: role name '{role}' must be 1-40 letters, digits, '_' or '-'"
+            raise PlanInvalid(message, {"cast": message})
+    for beat in core.beats:
+        if not BEAT_ID.match(beat.id):
+            message = f"beat id '{beat.id}' must be 1-40 letters, digits, '.', '_' or '-'"
+            raise PlanInvalid(message, {"beats": message})
+    if core.title is not None and ("\x00" in core.title or len(core.title) > 200):
+        message = "the title must be at most 200 characters of plain text"
+        raise PlanInvalid(message, {"title": message})
     plan.beats.all().delete()
     plan.roles.all().delete()
     for position, (role, handle) in enumerate(core.cast.items()):
@@ -693,7 +719,7 @@ def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> 
         )
     if core.title and core.title != scene.title:
         # The title lives on the scene; a plan file may carry a newer one.
-        Scene.objects.filter(pk=scene.pk).update(title=core.title[:200])
+        Scene.objects.filter(pk=scene.pk).update(title=core.title)
 
 
 def import_plan(user: Any, production_id: int, scene_id: int, text: str) -> None:

@@ -196,3 +196,50 @@ def test_a_mainstream_production_blocks_real_sex_whatever_the_profiles(slap_plan
     assert "real sex is not permitted on a mainstream production" in [
         f.reason for f in view.beats[2].findings
     ]
+
+
+def test_the_director_cannot_probe_one_performer_through_an_empty_role(slap_plan):
+    """Pairing Mara with an uncast role would show her answers alone: the director sees only
+    'needs discussion' until every role in the beat is cast."""
+    world = slap_plan
+    probe = {
+        "cast": {"A": "mara", "X": None},
+        "beats": [
+            {"id": "p1", "act": "slap", "by": "X", "to": "A", "zone": "face"},
+            {"id": "p2", "act": "slap", "by": "X", "to": "A", "zone": "buttocks"},
+        ],
+    }
+    services.replace_plan(world.dario, world.production.pk, world.scene.pk, probe)
+    data = services.check_json(world.dario, world.production.pk, world.scene.pk)
+    assert [b["status"] for b in data["beats"]] == ["needs_discussion", "needs_discussion"]
+    assert data["status"] == "needs_discussion"
+    # The coordinator still sees the real finding.
+    ines = services.check_json(world.ines, world.production.pk, world.scene.pk)
+    assert ines["beats"][0]["status"] == "blocked"
+
+
+@pytest.mark.parametrize(
+    "cast,beat_id,field",
+    [
+        ({"A B": "mara"}, "b1", "cast"),
+        ({"A": "mara"}, "b 1", "beats"),
+        ({"A" * 41: "mara"}, "b1", "cast"),
+    ],
+)
+def test_an_import_the_pages_cannot_address_is_refused(slap_plan, cast, beat_id, field):
+    world = slap_plan
+    role = next(iter(cast))
+    data = {"cast": cast, "beats": [{"id": beat_id, "act": "nudity-topless", "by": role}]}
+    with pytest.raises(services.PlanInvalid) as caught:
+        services.replace_plan(world.ines, world.production.pk, world.scene.pk, data)
+    assert field in caught.value.fields
+    # Nothing was lost: the old plan is still there.
+    after = services.check_json(world.ines, world.production.pk, world.scene.pk)
+    assert [b["beat"] for b in after["beats"]] == ["b1", "b2"]
+
+
+def test_a_title_with_a_nul_is_refused(slap_plan):
+    world = slap_plan
+    data = {"title": "a\x00b", "cast": {"A": "mara"}, "beats": []}
+    with pytest.raises(services.PlanInvalid):
+        services.replace_plan(world.ines, world.production.pk, world.scene.pk, data)
