@@ -273,6 +273,10 @@ def create_scene(user: Any, production: Production, *, number: str, title: str =
         raise InvalidInput("Scene number too long.", {"number": "At most 20 characters."})
     if len(title) > 200:
         raise InvalidInput("Title too long.", {"title": "At most 200 characters."})
+    # The API takes any JSON string; PostgreSQL cannot store a NUL character.
+    for field, value in (("number", number), ("title", title)):
+        if "\x00" in value:
+            raise InvalidInput("Plain text only.", {field: "Remove the NUL character."})
     try:
         with transaction.atomic():
             return Scene.objects.create(production=production, number=number, title=title.strip())
@@ -296,6 +300,8 @@ def invite(
         from django.core.validators import validate_email
 
         validate_email(email)
+        if len(email) > 254:
+            raise ValidationError("too long")
     except ValidationError:
         errors["email"] = "Enter a valid email address."
     if role not in Role.values:
