@@ -14,6 +14,7 @@ from closedset.boundaries import services
 from closedset.core.profile import Boundary
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import Act, Intensity, load_taxonomy
+from closedset.lib.uploads import import_text
 
 DIRECTION_LABELS = {
     "give": "I do it to a partner",
@@ -242,15 +243,7 @@ def import_view(request: HttpRequest) -> HttpResponse:
     text = ""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        upload = request.FILES.get("upload")
-        if upload is not None:
-            raw = upload.read(256 * 1024 + 1)
-            if len(raw) > 256 * 1024:
-                errors = {"file": "the file is larger than 256 KB; a profile is much smaller"}
-            else:
-                text = raw.decode("utf-8", errors="replace")
-        else:
-            text = request.POST.get("text", "")
+        text, errors = import_text(request, 256, "a profile")
         if not errors:
             try:
                 number = services.import_profile(request.user, text)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.core.taxonomy import BARRIERS, Intensity
+from closedset.lib.uploads import import_text
 from closedset.plans import services
 
 
@@ -286,14 +287,7 @@ def import_view(request: HttpRequest, production_id: int, scene_id: int) -> Http
     text = ""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        upload = request.FILES.get("upload")
-        if upload is not None:
-            raw = upload.read(512 * 1024 + 1)
-            if len(raw) > 512 * 1024:
-                errors = {"file": "the file is larger than 512 KB; a plan is much smaller"}
-            text = raw.decode("utf-8", errors="replace")
-        else:
-            text = request.POST.get("text", "")
+        text, errors = import_text(request, 512, "a plan")
         if not errors:
             try:
                 services.import_plan(request.user, production_id, scene_id, text)
