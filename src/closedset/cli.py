@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from typer.exceptions import TyperException
 
@@ -98,14 +99,15 @@ def check_command(
 
 
 def _print_check(result: CheckResult) -> None:
-    table = Table(title=f"Scene {result.scene}")
+    # Ids and names come from files: escape them so rich never reads them as markup.
+    table = Table(title=escape(f"Scene {result.scene}"))
     for column in ("beat", "who", "what", "status"):
         table.add_column(column, overflow="fold")
     for f in result.findings:
         what = f.act if f.zone is None else f"{f.act} to {f.zone}"
         table.add_row(
-            f.beat,
-            f"{f.performer or '-'} ({f.role}, {f.direction})",
+            escape(f.beat),
+            escape(f"{f.performer or '-'} ({f.role}, {f.direction})"),
             f"{what}, {f.intensity}",
             f"[{STATUS_STYLE[f.status]}]{f.status.name}[/]",
         )
@@ -113,9 +115,10 @@ def _print_check(result: CheckResult) -> None:
     # Reasons as plain lines, so a long one is never folded into a narrow column.
     for f in result.findings:
         if f.status is not Status.clear:
-            out.print(f"{f.beat}: [{STATUS_STYLE[f.status]}]{f.status.name}[/] - {f.reason}")
+            style = STATUS_STYLE[f.status]
+            out.print(f"{escape(f.beat)}: [{style}]{f.status.name}[/] - {escape(f.reason)}")
     label = result.status.name.replace("_", " ")
-    out.print(f"Scene {result.scene}: [{STATUS_STYLE[result.status]}]{label}[/]")
+    out.print(f"{escape(f'Scene {result.scene}')}: [{STATUS_STYLE[result.status]}]{label}[/]")
 
 
 @app.command("cast")
@@ -131,7 +134,7 @@ def cast_command(
     ] = 10,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Fill the plan's open roles from a pool so the plan is clear; exit 4 when none can."""
+    """Fill the plan's open roles from a pool: exit 0 clear, 3 only with discussion, 4 none."""
     from closedset.core.cast import search
     from closedset.core.files import read_plan, read_profiles
 
@@ -139,6 +142,13 @@ def cast_command(
     profiles = read_profiles([pool], skip=plan)
     try:
         result = search(scene, profiles, allow_discussion=allow_discussion, limit=limit)
+        # Exit as the best casting would check: clear, or only with discussion, or none.
+        if not result.count:
+            code = EXIT_BLOCKED
+        elif allow_discussion and not search(scene, profiles, limit=0).count:
+            code = EXIT_DISCUSSION
+        else:
+            code = EXIT_CLEAR
     except BadInput as error:
         raise error.located(str(plan)) from None
     if as_json:
@@ -147,17 +157,17 @@ def cast_command(
         roles = scene.open_roles()
         if not roles:
             verdict = "acceptable" if result.count else "not acceptable"
-            out.print(f"Scene {scene.scene} has no open roles; as cast it is {verdict}.")
-            raise typer.Exit(EXIT_CLEAR if result.count else EXIT_BLOCKED)
-        table = Table(title=f"Scene {scene.scene}: {result.count} possible castings")
+            out.print(escape(f"Scene {scene.scene} has no open roles; as cast it is {verdict}."))
+            raise typer.Exit(code)
+        table = Table(title=escape(f"Scene {scene.scene}: {result.count} possible castings"))
         for role in roles:
-            table.add_column(role)
+            table.add_column(escape(role))
         for assignment in result.assignments:
-            table.add_row(*(assignment[role] for role in roles))
+            table.add_row(*(escape(assignment[role]) for role in roles))
         out.print(table)
         if result.count > len(result.assignments):
             out.print(f"showing {len(result.assignments)} of {result.count}")
-    raise typer.Exit(EXIT_CLEAR if result.count else EXIT_BLOCKED)
+    raise typer.Exit(code)
 
 
 # The web application's commands (migrate, demo, serve, rotate-keys, manage); Django loads
@@ -180,9 +190,8 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILURE
     except TyperException as error:
         # Usage errors: a missing argument, an unknown command or option, a bad option value.
-        ctx = getattr(error, "ctx", None)
-        if type(error).__name__ == "NoArgsIsHelpError" and ctx is not None:
-            print(ctx.get_help(), file=sys.stderr)
+        if type(error).__name__ == "NoArgsIsHelpError":
+            print("closedset: usage error: name a command (see closedset --help)", file=sys.stderr)
             return EXIT_BAD_INPUT
         message = " ".join(error.format_message().split())
         print(f"closedset: usage error: {message} (see closedset --help)", file=sys.stderr)

@@ -29,10 +29,11 @@ from closedset.core.check import (
     Status,
     check,
     evaluate,
+    index_profiles,
     is_real_sex,
     participants,
+    require_profiles,
 )
-from closedset.core.errors import BadInput
 from closedset.core.plan import Beat, ScenePlan
 from closedset.core.profile import BoundaryProfile
 from closedset.core.taxonomy import BARRIERS, Act, Taxonomy, load_taxonomy
@@ -66,8 +67,8 @@ def reference_search(
     taxonomy: Taxonomy | None = None,
 ) -> CastResult:
     """Every way to fill the open roles, each judged by `check`; the accepted ones in order."""
-    by_id = _by_id(profiles)
-    _require_fixed_profiles(plan, by_id)
+    by_id = index_profiles(profiles)
+    require_profiles(plan, by_id)
     worst = _worst_accepted(allow_discussion)
     roles = sorted(plan.open_roles())
     fixed = {performer for performer in plan.cast.values() if performer is not None}
@@ -113,7 +114,7 @@ class CastIndex:
 
     @classmethod
     def build(cls, profiles: Profiles, taxonomy: Taxonomy | None = None) -> CastIndex:
-        by_id = _by_id(profiles)
+        by_id = index_profiles(profiles)
         # Positions follow the id order, so ascending positions are the output order.
         ids = sorted(by_id)
         position = {performer: index for index, performer in enumerate(ids)}
@@ -163,7 +164,7 @@ class CastIndex:
         self, plan: ScenePlan, allow_discussion: bool = False, limit: int | None = None
     ) -> CastResult:
         """The assignments of the open roles that leave the plan clear (or needing discussion)."""
-        _require_fixed_profiles(plan, self.profiles)
+        require_profiles(plan, self.profiles)
         problem = _Problem.of(self, plan, _worst_accepted(allow_discussion))
         if problem is None:
             return CastResult(count=0, assignments=[])
@@ -458,18 +459,6 @@ def _refused(
 
 # --------------------------------------------------------------------------------------------
 # Shared by both implementations.
-
-
-def _by_id(profiles: Profiles) -> Mapping[str, BoundaryProfile]:
-    if isinstance(profiles, Mapping):
-        return profiles
-    return {profile.performer: profile for profile in profiles}
-
-
-def _require_fixed_profiles(plan: ScenePlan, by_id: Mapping[str, BoundaryProfile]) -> None:
-    for role, performer in plan.cast.items():
-        if performer is not None and performer not in by_id:
-            raise BadInput(f"no boundary profile for performer '{performer}' (role {role})")
 
 
 def _worst_accepted(allow_discussion: bool) -> Status:

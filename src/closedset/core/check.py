@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from closedset.core.errors import BadInput
+from closedset.core.errors import BadInput, hint
 from closedset.core.plan import Beat, ScenePlan
 from closedset.core.profile import BoundaryProfile
 from closedset.core.taxonomy import Act, Intensity, Taxonomy, load_taxonomy
@@ -97,10 +97,8 @@ def check(
 ) -> CheckResult:
     """Every beat against every participant's current profile; the worst finding wins."""
     taxonomy = taxonomy or load_taxonomy()
-    by_id = _index(profiles)
-    for role, performer in plan.cast.items():
-        if performer is not None and performer not in by_id:
-            raise BadInput(f"no boundary profile for performer '{performer}' (role {role})")
+    by_id = index_profiles(profiles)
+    require_profiles(plan, by_id)
     findings: list[Finding] = []
     for beat in plan.beats:
         act = taxonomy.acts[beat.act]
@@ -111,12 +109,24 @@ def check(
     return CheckResult(scene=plan.scene, status=status, findings=tuple(findings))
 
 
-def _index(
+def index_profiles(
     profiles: Mapping[str, BoundaryProfile] | Iterable[BoundaryProfile],
 ) -> Mapping[str, BoundaryProfile]:
     if isinstance(profiles, Mapping):
         return profiles
     return {profile.performer: profile for profile in profiles}
+
+
+def require_profiles(plan: ScenePlan, profiles: Mapping[str, BoundaryProfile]) -> None:
+    """Every cast performer needs a profile: without one there is nothing to check against."""
+    for role, performer in plan.cast.items():
+        if performer is not None and performer not in profiles:
+            raise BadInput(
+                f"no boundary profile for performer '{performer}' (role {role})"
+                + hint(performer, profiles),
+                line=plan.cast_lines.get(role),
+                field="cast",
+            )
 
 
 def is_real_sex(beat: Beat, act: Act) -> bool:

@@ -81,6 +81,8 @@ class Reader:
         if not self.has(key):
             return None
         value = self.data[key]
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value.strip()):
+            return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(key, f"'{key}' must be a whole number, not {value!r}")
         return value

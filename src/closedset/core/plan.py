@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from closedset.core.errors import BadInput, hint
@@ -43,6 +43,8 @@ class ScenePlan:
     beats: tuple[Beat, ...]
     title: str | None = None
     kind: str = "adult"
+    # Where each role was cast in the file, so errors about a performer can point at it.
+    cast_lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def open_roles(self) -> list[str]:
         return [role for role, performer in self.cast.items() if performer is None]
@@ -51,7 +53,12 @@ class ScenePlan:
         cast = dict(self.cast)
         cast.update(assignment)
         return ScenePlan(
-            scene=self.scene, cast=cast, beats=self.beats, title=self.title, kind=self.kind
+            scene=self.scene,
+            cast=cast,
+            beats=self.beats,
+            title=self.title,
+            kind=self.kind,
+            cast_lines=self.cast_lines,
         )
 
     def to_data(self) -> dict[str, Any]:
@@ -90,6 +97,7 @@ def _parse_plan(data: object, taxonomy: Taxonomy) -> ScenePlan:
     if not raw_cast:
         raise reader.fail("cast", "'cast' is required: a mapping of role to performer id")
     cast: dict[str, str | None] = {}
+    cast_lines: dict[str, int] = {}
     cast_by: dict[str, str] = {}
     for role, performer in raw_cast.items():
         role_line = line_of(raw_cast, role)
@@ -110,6 +118,8 @@ def _parse_plan(data: object, taxonomy: Taxonomy) -> ScenePlan:
                 )
             cast_by[performer] = role
         cast[role] = performer
+        if role_line is not None:
+            cast_lines[role] = role_line
     raw_beats = reader.items("beats", required=True)
     beats: list[Beat] = []
     seen: dict[str, int] = {}
@@ -129,7 +139,12 @@ def _parse_plan(data: object, taxonomy: Taxonomy) -> ScenePlan:
         seen[beat.id] = index
         beats.append(beat)
     return ScenePlan(
-        scene=scene, cast=cast, beats=tuple(beats), title=reader.text("title"), kind=kind
+        scene=scene,
+        cast=cast,
+        beats=tuple(beats),
+        title=reader.text("title"),
+        kind=kind,
+        cast_lines=cast_lines,
     )
 
 

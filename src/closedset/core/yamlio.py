@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -24,38 +25,46 @@ class Sequence(list[Any]):
 
 
 class _Loader(yaml.SafeLoader):
-    """SafeLoader with YAML 1.2 booleans: only true/false are booleans.
+    """SafeLoader where a plain scalar is text unless it is true, false or null.
 
-    YAML 1.1 reads `answer: no` as False; in a boundary file `no` is an answer, not a boolean.
+    YAML 1.1 reads `answer: no` as False, `performer: 007` as 7 and `scene: 12:30` as 750; in
+    these files every one of them is text (an answer, an id), so only true/false/null resolve.
     """
 
 
+_KEEP = {"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"}
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:bool"]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag in _KEEP]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool",
-    __import__("re").compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
+    re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"),
     list("tTfF"),
 )
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
+    own = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)  # YAML merge keys (<<: *anchor) come first, own keys last
+    merged = len(node.value) - own
     result = Mapping()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
-    for key_node, value_node in node.value:
+    own_keys: set[str] = set()
+    for index, (key_node, value_node) in enumerate(node.value):
         key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
         if not isinstance(key, str | int | float | bool) or key is None:
-            raise BadInput(
-                f"a key must be plain text, not {key!r}", line=key_node.start_mark.line + 1
-            )
+            raise BadInput(f"a key must be plain text, not {key!r}", line=line)
         key = str(key) if not isinstance(key, bool) else ("true" if key else "false")
-        if key in result:
-            raise BadInput(f"key '{key}' is given twice", line=key_node.start_mark.line + 1)
+        if index >= merged:
+            # A key written here overrides a merged one, but may not be written twice.
+            if key in own_keys:
+                raise BadInput(f"key '{key}' is given twice", line=line)
+            own_keys.add(key)
         result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = key_node.start_mark.line + 1
+        result.key_lines[key] = line
     return result
 
 

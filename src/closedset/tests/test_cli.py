@@ -155,3 +155,55 @@ def test_cast_human_output_with_nothing_open(capsys, tmp_path):
     folder = pool(tmp_path, OPEN_PLAN.replace("A: null, B: null", "A: ada, B: bea"))
     code, out, _ = run(capsys, "cast", str(folder / "plan.yaml"), "--pool", str(folder))
     assert code == 0 and "no open roles" in out and "acceptable" in out
+
+
+def test_cast_exits_3_when_only_discussion_can_cast(capsys, tmp_path):
+    folder = pool(
+        tmp_path,
+        OPEN_PLAN.replace("act: kiss", "act: embrace").replace("zone: mouth", "zone: back"),
+    )
+    args = ["cast", str(folder / "plan.yaml"), "--pool", str(folder), "--json"]
+    code, out, _ = run(capsys, *args, "--allow-discussion")
+    # nobody discussed hugging: every casting needs discussion
+    assert code == 3 and json.loads(out)["count"] == 12
+    assert run(capsys, *args)[0] == 4
+
+
+def test_ids_that_look_like_numbers_keep_their_spelling(capsys, tmp_path):
+    (tmp_path / "007.yaml").write_text(
+        "performer: 007\nversion: 2\nboundaries:\n"
+        "  - {act: nudity-rear, direction: self, answer: yes}\n"
+    )
+    (tmp_path / "plan.yaml").write_text(
+        "scene: 12:30\ncast: {A: 007}\nbeats:\n  - {id: 0012, act: nudity-rear, by: A}\n"
+        "  - {id: 1_0, act: nudity-rear, by: A}\n"
+    )
+    code, out, err = run(capsys, "check", str(tmp_path / "plan.yaml"), str(tmp_path), "--json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["scene"] == "12:30"
+    assert [f["beat"] for f in data["findings"]] == ["0012", "1_0"]
+    assert data["findings"][0]["performer"] == "007"
+
+
+def test_markup_in_ids_is_printed_as_it_is(capsys, tmp_path):
+    folder = EXAMPLES / "unplanned-slap"
+    plan = tmp_path / "plan.yaml"
+    plan.write_text((folder / "plan.yaml").read_text().replace("id: b2", 'id: "[/x]"'))
+    code, out, err = run(capsys, "check", str(plan), str(folder))
+    assert code == 4, err
+    assert "[/x]: blocked" in out
+
+
+def test_a_missing_profile_names_the_cast_line_and_close_ids(capsys, tmp_path):
+    folder = EXAMPLES / "unplanned-slap"
+    plan = tmp_path / "plan.yaml"
+    plan.write_text((folder / "plan.yaml").read_text().replace("B: jonas", "B: jonass"))
+    code, _, err = run(capsys, "check", str(plan), str(folder))
+    line = plan.read_text().splitlines().index("  B: jonass") + 1
+    assert code == 2 and f"{plan}:{line}:" in err and "did you mean jonas" in err
+
+
+def test_no_command_is_a_one_line_usage_error(capsys):
+    code, out, err = run(capsys)
+    assert code == 2 and err.count("\n") == 1 and "usage error" in err

@@ -193,3 +193,30 @@ def test_garbage_structures_never_crash_the_parser(data):
 
 def test_load_reads_json_too():
     assert load('{"scene": "1", "answer": "no"}') == {"scene": "1", "answer": "no"}
+
+
+def test_merge_keys_and_anchors_work():
+    text = (
+        "performer: mara\nboundaries:\n"
+        "  - &slap {act: slap, direction: receive, answer: yes}\n"
+        "  - {<<: *slap, direction: give}\n"
+    )
+    profile = load_profile(text, "mara.yaml")
+    assert profile.boundary("slap", "give").answer == "yes"
+
+
+def test_plain_scalars_are_text():
+    assert load("a: 0x1F\nb: 12:30\nc: 2024-01-01\nd: 1e3\ne: null\nf: true") == {
+        "a": "0x1F",
+        "b": "12:30",
+        "c": "2024-01-01",
+        "d": "1e3",
+        "e": None,
+        "f": True,
+    }
+
+
+def test_a_key_written_twice_is_bad_input():
+    with pytest.raises(BadInput, match="key 'answer' is given twice") as caught:
+        load("act: slap\nanswer: yes\nanswer: no\n", "x.yaml")
+    assert caught.value.line == 3
