@@ -135,17 +135,18 @@ def cast_command(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Fill the plan's open roles from a pool: exit 0 clear, 3 only with discussion, 4 none."""
-    from closedset.core.cast import search
+    from closedset.core.cast import CastIndex
     from closedset.core.files import read_plan, read_profiles
 
     scene = read_plan(plan)
     profiles = read_profiles([pool], skip=plan)
     try:
-        result = search(scene, profiles, allow_discussion=allow_discussion, limit=limit)
+        index = CastIndex.build(profiles)
+        result = index.search(scene, allow_discussion=allow_discussion, limit=limit)
         # Exit as the best casting would check: clear, or only with discussion, or none.
         if not result.count:
             code = EXIT_BLOCKED
-        elif allow_discussion and not search(scene, profiles, limit=0).count:
+        elif allow_discussion and not index.search(scene, limit=0).count:
             code = EXIT_DISCUSSION
         else:
             code = EXIT_CLEAR
