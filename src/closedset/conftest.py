@@ -70,13 +70,13 @@ def persona_password() -> str:
 
 @pytest.fixture
 def world(db: Any) -> World:
-    from closedset.people.models import (
+    from closedset.accounts.models import User
+    from closedset.productions.models import (
         Membership,
         Organisation,
         OrgMembership,
         Production,
         Scene,
-        User,
     )
 
     northlight = Organisation.objects.create(name="Northlight Films")
@@ -122,12 +122,12 @@ def verified_client(user: Any) -> Client:
     """A client logged in as `user`, second factor verified when the person has or needs one."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from closedset.people import services
+    from closedset.accounts import services as accounts
 
     client = Client()
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-    if device is None and services.needs_second_factor(user):
+    if device is None and accounts.needs_second_factor(user):
         device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
     if device is not None:
         session = client.session

@@ -133,7 +133,7 @@ CSRF_TRUSTED_ORIGINS = [
 ]
 
 INSTALLED_APPS = [
-    "closedset.people.admin_site.ClosedsetAdminConfig",
+    "closedset.accounts.admin_site.ClosedsetAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -147,7 +147,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "csp",
     "ninja",
-    "closedset.people",
+    "closedset.accounts",
+    "closedset.productions",
     "closedset.boundaries",
     "closedset.plans",
     "closedset.api",
@@ -162,7 +163,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "closedset.people.middleware.SecondFactorMiddleware",
+    "closedset.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -203,7 +204,7 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-AUTH_USER_MODEL = "people.User"
+AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
@@ -223,9 +224,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_URL = "people:login"
-LOGIN_REDIRECT_URL = "people:home"
-LOGOUT_REDIRECT_URL = "people:login"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "productions:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions and cookies: secure unless running over plain http in development or tests.
 SECURE_COOKIES = env_bool("CLOSEDSET_SECURE_COOKIES", not (DEV or TESTING))
@@ -276,7 +277,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # The login form posts the email as "username" (Django's AuthenticationForm).
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = "people/locked_out.html"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 
 OTP_TOTP_ISSUER = SITE_NAME

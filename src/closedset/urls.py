@@ -6,7 +6,8 @@ from django.urls import include, path
 from closedset.api.api import api
 
 urlpatterns = [
-    path("", include("closedset.people.urls")),
+    path("", include("closedset.accounts.urls")),
+    path("", include("closedset.productions.urls")),
     path("boundaries/", include("closedset.boundaries.urls")),
     path("plans/", include("closedset.plans.urls")),
     path("api/v1/", api.urls),

@@ -36,7 +36,7 @@ def demo() -> None:
     setup_django()
     from django.conf import settings
 
-    from closedset.people.demo import seed_demo
+    from closedset.productions.demo import seed_demo
 
     if not settings.DEV:
         # Demo accounts with printed passwords have no place on a real server.

@@ -6,11 +6,12 @@ from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
 
+from closedset.accounts.api import router as accounts_router
 from closedset.api.auth import AUTH
 from closedset.boundaries.api import router as boundaries_router
 from closedset.lib.errors import DomainError
-from closedset.people.api import router as people_router
 from closedset.plans.api import router as plans_router
+from closedset.productions.api import router as productions_router
 
 api = NinjaAPI(
     title="closedset",
@@ -44,6 +45,7 @@ def validation_error(request: HttpRequest, error: ValidationError) -> HttpRespon
     )
 
 
-api.add_router("/", people_router)
+api.add_router("/", accounts_router)
+api.add_router("/", productions_router)
 api.add_router("/boundaries/", boundaries_router)
 api.add_router("/plans/", plans_router)

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja.security import HttpBearer, SessionAuth
 
-from closedset.people import services
+from closedset.accounts import services
 
 
 class Session(SessionAuth):

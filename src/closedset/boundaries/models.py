@@ -46,7 +46,7 @@ class ProfileShare(models.Model):
 
     profile = models.ForeignKey(BoundaryProfile, on_delete=models.CASCADE, related_name="shares")
     production = models.ForeignKey(
-        "people.Production", on_delete=models.CASCADE, related_name="profile_shares"
+        "productions.Production", on_delete=models.CASCADE, related_name="profile_shares"
     )
     shared_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,7 @@ import yaml
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from closedset.accounts.models import User
 from closedset.boundaries.models import BoundaryProfile, ProfileShare, ProfileVersion
 from closedset.core.errors import BadInput
 from closedset.core.profile import BoundaryProfile as CoreProfile
@@ -22,8 +23,8 @@ from closedset.core.taxonomy import ANSWERS, BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib import crypto
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
-from closedset.people.models import Production, Role, User
-from closedset.people.services import check_performer_eligible, performers, role_in
+from closedset.productions.models import Production, Role
+from closedset.productions.services import check_performer_eligible, performers, role_in
 
 PERFORMER = Role.PERFORMER
 COORDINATOR = Role.COORDINATOR

@@ -153,9 +153,9 @@ def staff_devices(world: Any) -> Any:
     """Confirmed authenticators for the people whose role needs a second factor."""
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from closedset.people import services
+    from closedset.accounts import services as accounts
 
     for user in world.users.values():
-        if services.needs_second_factor(user):
+        if accounts.needs_second_factor(user):
             TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     return world

@@ -7,8 +7,8 @@ import re
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from closedset.accounts.models import User
 from closedset.browser_tests.conftest import PHONE
-from closedset.people.models import User
 
 
 def _code(device: TOTPDevice) -> str:

@@ -10,7 +10,7 @@ from django.db.models import Q
 class ScenePlan(models.Model):
     """The one working plan of a scene; its kind is the production's."""
 
-    scene = models.OneToOneField("people.Scene", on_delete=models.CASCADE, related_name="plan")
+    scene = models.OneToOneField("productions.Scene", on_delete=models.CASCADE, related_name="plan")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
+from closedset.accounts.models import User
 from closedset.boundaries.services import NOT_SHARED, shared_profile
 from closedset.core.check import MAINSTREAM_REASON, CheckResult, Finding, Status, check
 from closedset.core.errors import BadInput
@@ -26,9 +27,9 @@ from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
-from closedset.people.models import Production, Role, Scene, User
-from closedset.people.services import get_scene, performers
 from closedset.plans.models import Beat, PlanVersion, RoleSlot, ScenePlan
+from closedset.productions.models import Production, Role, Scene
+from closedset.productions.services import get_scene, performers
 
 COORDINATOR = "coordinator"
 DIRECTOR = "director"
@@ -64,7 +65,7 @@ def _invalid(error: BadInput, default_field: str = "plan") -> PlanInvalid:
 
 def audience(user: Any, production: Production) -> str:
     """Which view of plans this person gets; custodians get none."""
-    from closedset.people.services import require_role
+    from closedset.productions.services import require_role
 
     roles = require_role(user, production)
     for role in (COORDINATOR, DIRECTOR, PRODUCER, PERFORMER):
@@ -789,7 +790,7 @@ def version_yaml(data: dict[str, Any]) -> str:
 
 def scene_plans(user: Any, production_id: int) -> tuple[Production, list[Scene], str]:
     """The scenes of a production, for the plan index."""
-    from closedset.people.services import get_production
+    from closedset.productions.services import get_production
 
     require_known_ids(production_id)
     production = get_production(user, production_id)

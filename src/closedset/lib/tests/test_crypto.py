@@ -5,8 +5,8 @@ import os
 import pytest
 from django.db import connection
 
+from closedset.accounts.models import User
 from closedset.lib import crypto
-from closedset.people.models import User
 
 SECRET = "jonas: slap to face is a hard limit"
 
@@ -44,7 +44,7 @@ def test_the_data_key_is_stored_only_wrapped(world):
     crypto.seal_text(world.mara, SECRET, "c")
     data_key = crypto._data_key(world.mara, create=False)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT wrapped_data_key FROM people_user WHERE handle = %s", ["mara"])
+        cursor.execute("SELECT wrapped_data_key FROM accounts_user WHERE handle = %s", ["mara"])
         (raw,) = cursor.fetchone()
     assert bytes(raw) and data_key not in bytes(raw)
 

@@ -1,0 +1,91 @@
+"""The demo production for development: `closedset demo` (safe to run again)."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from closedset.accounts import services as accounts
+from closedset.accounts.models import User
+from closedset.lib import crypto
+from closedset.productions.models import Membership, Organisation, OrgMembership, Production, Scene
+
+DEMO_ORGANISATION = "Northlight Films (demo)"
+DEMO_PRODUCTION = "Harbour Lights"
+DEMO_DOMAIN = "demo.closedset.invalid"
+DEMO_PEOPLE = [
+    # handle, name, role
+    ("ines", "Ines", "coordinator"),
+    ("dario", "Dario", "director"),
+    ("petra", "Petra", "producer"),
+    ("cora", "Cora", "custodian"),
+    ("mara", "Mara", "performer"),
+    ("jonas", "Jonas", "performer"),
+]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    password: str
+    role: str
+    otp_secret: str | None
+    otp_url: str | None
+    otp_code: str | None
+
+
+def seed_demo() -> list[DemoLogin]:
+    """Create the demo data if missing; give every demo person a fresh random password."""
+    import base64
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    logins = []
+    with transaction.atomic():
+        organisation, _ = Organisation.objects.get_or_create(name=DEMO_ORGANISATION)
+        production, _ = Production.objects.get_or_create(
+            organisation=organisation,
+            name=DEMO_PRODUCTION,
+            defaults={"kind": Production.Kind.ADULT},
+        )
+        Scene.objects.get_or_create(
+            production=production, number="12B", defaults={"title": "The boathouse"}
+        )
+        for handle, name, role in DEMO_PEOPLE:
+            email = f"{handle}@{DEMO_DOMAIN}"
+            user = User.objects.filter(email=email).first()
+            if user is None:
+                user = User.objects.create_user(
+                    email=email, display_name=name, handle=_free_handle(handle)
+                )
+            crypto.ensure_data_key(user)
+            password = secrets.token_urlsafe(12)
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            OrgMembership.objects.get_or_create(user=user, organisation=organisation)
+            Membership.objects.get_or_create(user=user, production=production, role=role)
+            secret = url = code = None
+            if accounts.needs_second_factor(user):
+                device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+                if device is None:
+                    device = TOTPDevice.objects.create(
+                        user=user, name="Demo authenticator", confirmed=True
+                    )
+                secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+                url = device.config_url
+                totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+                code = f"{totp.token():0{device.digits}d}"
+            logins.append(DemoLogin(email, password, role, secret, url, code))
+    return logins
+
+
+def _free_handle(handle: str) -> str:
+    # A real account may already use the handle; the demo person then gets a suffix.
+    candidate, n = handle, 1
+    while User.objects.filter(handle=candidate).exists():
+        n += 1
+        candidate = f"{handle}{n}"
+    return candidate

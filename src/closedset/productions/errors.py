@@ -1,0 +1,52 @@
+"""Errors of the productions app (all DomainError, so pages and API map them in one place)."""
+
+from __future__ import annotations
+
+from closedset.lib.errors import Conflict, DomainError, Forbidden, InvalidInput, NotFound
+
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "Forbidden",
+    "InvalidInput",
+    "NotFound",
+    "InvitationInvalid",
+    "InvitationExpired",
+    "InvitationUsed",
+    "InvitationWithdrawn",
+    "WrongAccount",
+]
+
+
+class InvitationInvalid(NotFound):
+    def __init__(self) -> None:
+        super().__init__("This invitation link is not valid. Ask for a new one.")
+
+
+class InvitationExpired(DomainError):
+    status = 410
+
+    def __init__(self) -> None:
+        super().__init__("This invitation has expired. Ask the producer for a new one.")
+
+
+class InvitationUsed(DomainError):
+    status = 410
+
+    def __init__(self) -> None:
+        super().__init__("This invitation has already been used. Each link works once.")
+
+
+class InvitationWithdrawn(DomainError):
+    status = 410
+
+    def __init__(self) -> None:
+        super().__init__("This invitation was withdrawn. Ask the producer if that is a mistake.")
+
+
+class WrongAccount(Forbidden):
+    def __init__(self) -> None:
+        super().__init__(
+            "This invitation was sent to another email address. Log out, then open the link "
+            "again, or ask for an invitation to your own address."
+        )

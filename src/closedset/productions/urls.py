@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from closedset.productions import views
+
+app_name = "productions"
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("p/new/", views.production_create, name="production_create"),
+    path("p/<int:production_id>/", views.production, name="production"),
+    path("p/<int:production_id>/scenes/", views.scene_create, name="scene_create"),
+    path("p/<int:production_id>/invitations/", views.invitations, name="invitations"),
+    path(
+        "p/<int:production_id>/invitations/<int:invitation_id>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("invite/<str:key>/", views.invitation, name="invitation"),
+]

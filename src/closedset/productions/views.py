@@ -1,0 +1,187 @@
+"""Pages for productions, scenes and invitations. Thin: every change is a service call."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login as auth_login
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from closedset.accounts import services as accounts
+from closedset.accounts.forms import add_domain_errors
+from closedset.lib.errors import InvalidInput
+from closedset.productions import services
+from closedset.productions.forms import AcceptForm, InvitationForm, ProductionForm, SceneForm
+from closedset.productions.models import Role
+
+
+@login_required
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "productions/home.html",
+        {
+            "productions": services.my_productions(request.user),
+            "has_second_factor": accounts.has_confirmed_device(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def production_create(request: HttpRequest) -> HttpResponse:
+    organisations = services.my_organisations(request.user)
+    form = ProductionForm(request.POST or None, organisations=organisations)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                prod = services.start_production(
+                    request.user,
+                    name=data["name"],
+                    kind=data["kind"],
+                    organisation_id=data["organisation"],
+                    new_organisation=data["new_organisation"],
+                )
+            except InvalidInput as error:
+                add_domain_errors(form, error)
+                status = 422
+            else:
+                messages.success(request, f"{prod.name} is set up; you are its producer.")
+                return redirect("productions:production", production_id=prod.pk)
+        else:
+            status = 422
+    return render(request, "productions/production_new.html", {"form": form}, status=status)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request: HttpRequest, production_id: int, invitation_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    services.revoke_invitation(request.user, prod, invitation_id)
+    messages.success(request, "Invitation withdrawn; its link no longer works.")
+    return redirect("productions:invitations", production_id=prod.pk)
+
+
+@login_required
+@require_GET
+def production(request: HttpRequest, production_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id)
+    roles = services.role_in(request.user, prod)
+    can_see_roster = bool(roles & services.ROSTER_ROLES)
+    return render(
+        request,
+        "productions/production.html",
+        {
+            "production": prod,
+            "roles": sorted(roles),
+            "roster": services.roster(request.user, prod) if can_see_roster else None,
+            "scenes": prod.scenes.all(),
+            "is_producer": Role.PRODUCER in roles,
+            "scene_form": SceneForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def scene_create(request: HttpRequest, production_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    form = SceneForm(request.POST)
+    if form.is_valid():
+        try:
+            scene = services.create_scene(request.user, prod, **form.cleaned_data)
+        except InvalidInput as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(request, f"Scene {scene.number} added.")
+            return redirect("productions:production", production_id=prod.pk)
+    roles = services.role_in(request.user, prod)
+    return render(
+        request,
+        "productions/production.html",
+        {
+            "production": prod,
+            "roles": sorted(roles),
+            "roster": services.roster(request.user, prod),
+            "scenes": prod.scenes.all(),
+            "is_producer": True,
+            "scene_form": form,
+        },
+        status=422,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    form = InvitationForm(request.POST or None)
+    link = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                invitation, key = services.invite(request.user, prod, **form.cleaned_data)
+            except InvalidInput as error:
+                add_domain_errors(form, error)
+                status = 422
+            else:
+                from django.urls import reverse
+
+                link = request.build_absolute_uri(reverse("productions:invitation", args=[key]))
+                form = InvitationForm()
+        else:
+            status = 422
+    return render(
+        request,
+        "productions/invitations.html",
+        {
+            "production": prod,
+            "form": form,
+            "link": link,
+            "invitations": services.open_invitations(request.user, prod),
+        },
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request: HttpRequest, key: str) -> HttpResponse:
+    invite = services.read_invitation(key)
+    user = request.user
+    if user.is_authenticated:
+        if request.method == "POST":
+            services.accept_invitation(key, user)
+            messages.success(request, f"You joined {invite.production.name}.")
+            return redirect("productions:production", production_id=invite.production_id)
+        return render(request, "productions/invitation.html", {"invitation": invite, "form": None})
+    if services.account_exists(invite.email):
+        # They have an account: log in first, then come back to this page to accept.
+        return render(
+            request,
+            "productions/invitation.html",
+            {"invitation": invite, "form": None, "log_in_first": True},
+        )
+    form = AcceptForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                member = services.accept_invitation(key, None, **form.cleaned_data)
+            except InvalidInput as error:
+                add_domain_errors(form, error)
+                status = 422
+            else:
+                auth_login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(request, f"Welcome. You joined {invite.production.name}.")
+                return redirect("productions:production", production_id=invite.production_id)
+        else:
+            status = 422
+    return render(
+        request, "productions/invitation.html", {"invitation": invite, "form": form}, status=status
+    )
