@@ -18,11 +18,13 @@ warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume sy
 # Django must be set up before anything imports models (the websocket routes do).
 django_application = get_asgi_application()
 
+from closedset.lib.middleware import BodyLimitASGI  # noqa: E402
 from closedset.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_application,
+        # Bodies over the limit are refused before Django reads them (lib/middleware.py).
+        "http": BodyLimitASGI(django_application),
         "websocket": AllowedHostsOriginValidator(
             AuthMiddlewareStack(URLRouter(websocket_urlpatterns))
         ),

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 from django.test import Client
 
 # Generated per test session; nothing secret is written down.
@@ -93,6 +94,8 @@ def world(db: Any) -> World:
             display_name=NAMES[handle],
             handle=handle,
             password=_hash(),
+            # The personas' addresses are confirmed (accounts/tests cover the unconfirmed).
+            email_verified_at=timezone.now(),
         )
         user.save()
         users[handle] = user
@@ -148,3 +151,11 @@ def client_as(world: World) -> Callable[[Any], Client]:
         return verified_client(user)
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Request and mail limits count in the cache: every test starts with no counts."""
+    from django.core.cache import cache
+
+    cache.clear()

@@ -19,7 +19,14 @@ import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from closedset.lib.env import EnvError, env_bool, env_int, env_secret, env_str
+from closedset.lib.env import (
+    EnvError,
+    env_bool,
+    env_int,
+    env_networks,
+    env_secret,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -155,6 +162,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything reads it.
+    "closedset.lib.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "closedset.lib.middleware.HtmxLoginRedirectMiddleware",
@@ -163,6 +172,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A browser session ended from another device is signed out here, before anything else.
+    "closedset.accounts.activity.SessionActivityMiddleware",
+    # Each request starts able to reach all the person's productions (API tokens narrow it).
+    "closedset.lib.scope.ProductionScopeMiddleware",
+    "closedset.accounts.middleware.EmailVerifiedMiddleware",
     "closedset.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -200,6 +214,15 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "closedset.sqlite3",
+            # Concurrent writers queue instead of failing: WAL lets readers go on while one
+            # writes; IMMEDIATE takes the write lock when a transaction starts, so a reader
+            # never has to upgrade (which SQLite refuses at once); the timeout is how long a
+            # writer waits for the lock before the request gets a 503.
+            "OPTIONS": {
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -253,6 +276,19 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 if env_bool("CLOSEDSET_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Addresses (or networks) of the reverse proxies whose X-Forwarded-For is believed; empty
+# means clients connect directly. Lockout and rate limits use closedset.lib.net.client_ip.
+try:
+    CLOSEDSET_TRUSTED_PROXIES = env_networks("CLOSEDSET_TRUSTED_PROXIES")
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+
+# Request bodies: nothing longer is read (the reverse proxy should refuse it first, see
+# docs/deployment.md). Large enough for the largest import (a 512 KB plan file) and its form.
+CLOSEDSET_MAX_BODY_KB = env_int("CLOSEDSET_MAX_BODY_KB", 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = CLOSEDSET_MAX_BODY_KB * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+DATA_UPLOAD_MAX_NUMBER_FILES = 10
 
 # Content Security Policy: our own scripts and styles only, nothing inline.
 CONTENT_SECURITY_POLICY = {
@@ -279,9 +315,50 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
+# The real client behind a trusted proxy, so one person's failures never lock another's login.
+AXES_CLIENT_IP_CALLABLE = "closedset.lib.net.client_ip"
 
 OTP_TOTP_ISSUER = SITE_NAME
+
+# E-mail (invitations, address checks, password resets). Development prints mail to the
+# console (the test runner swaps in its own outbox); servers send through SMTP.
+EMAIL_BACKEND = (
+    "django.core.mail.backends.console.EmailBackend"
+    if DEV or TESTING
+    else "django.core.mail.backends.smtp.EmailBackend"
+)
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", EMAIL_HOST not in ("localhost", "127.0.0.1", "::1"))
+EMAIL_PORT = env_int("EMAIL_PORT", 587 if EMAIL_USE_TLS else 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+try:
+    EMAIL_HOST_PASSWORD = env_secret("EMAIL_HOST_PASSWORD") or ""
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # a stuck mail server must not hang a page
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"{SITE_NAME} <noreply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Mails a form may send per hour, per address and per network address (each kind of mail).
+CLOSEDSET_MAILS_PER_ADDRESS = env_int("CLOSEDSET_MAILS_PER_ADDRESS", 3)
+CLOSEDSET_MAILS_PER_IP = env_int("CLOSEDSET_MAILS_PER_IP", 10)
+CLOSEDSET_EMAIL_LINK_HOURS = env_int("CLOSEDSET_EMAIL_LINK_HOURS", 48)
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_MINUTES", 60) * 60
+# Case variants of one address are one login name for the lockout too.
+AXES_USERNAME_CALLABLE = "closedset.accounts.services.axes_username"
+# Rate limits live in the cache: with several app processes they must share one (Redis).
+if env_str("REDIS_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env_str("REDIS_URL"),
+        }
+    }
 CLOSEDSET_INVITATION_DAYS = env_int("CLOSEDSET_INVITATION_DAYS", 7)
+# API tokens: the longest (and default) lifetime in days; requests per minute for each token
+# or signed-in person (0 turns the limit off; counted in the cache, so Redis for several
+# app processes).
+CLOSEDSET_TOKEN_DAYS = env_int("CLOSEDSET_TOKEN_DAYS", 90)
+CLOSEDSET_API_REQUESTS_PER_MINUTE = env_int("CLOSEDSET_API_REQUESTS_PER_MINUTE", 600)
 
 LANGUAGE_CODE = "en"
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
@@ -316,12 +393,23 @@ if REDIS_URL:
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
+_LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Paths can carry credentials (invitations) and boundaries (which act is answered):
+    # every line passes the redacting filter (closedset.lib.logging).
+    "filters": {"redact_paths": {"()": "closedset.lib.logging.RedactPaths"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["redact_paths"]},
+    },
+    "root": {"handlers": ["console"], "level": _LOG_LEVEL},
     # Request bodies may hold boundaries; Django's request logger never logs them, and we
-    # keep axes quiet so login names do not pile up in logs.
-    "loggers": {"axes": {"level": "WARNING"}},
+    # keep axes quiet so login names do not pile up in logs. Django's own handlers are
+    # replaced by ours (the filtered console), so no line bypasses the filter.
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "django": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+        "django.server": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
+    },
 }

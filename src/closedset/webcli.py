@@ -67,16 +67,24 @@ def serve(
     from django.conf import settings
     from django.core.management import call_command
 
+    from closedset.lib.logging import uvicorn_log_config
+
     if not settings.DEV:
         call_command("collectstatic", interactive=False, verbosity=0)
     print(f"closedset: serving on http://{host}:{port}/", file=sys.stderr)
+    # X-Forwarded-For is believed only from the configured proxies (the same list as
+    # closedset.lib.net.client_ip), so the access log shows the real client.
+    trusted = list(settings.CLOSEDSET_TRUSTED_PROXIES)
     uvicorn.run(
         "closedset.asgi:application",
         host=host,
         port=port,
         lifespan="off",
-        proxy_headers=bool(getattr(settings, "SECURE_PROXY_SSL_HEADER", None)),
+        proxy_headers=bool(trusted),
+        forwarded_allow_ips=trusted or None,
         log_level="info",
+        # Every access and server log line passes the path-redacting filter.
+        log_config=uvicorn_log_config(),
     )
 
 

@@ -5,3 +5,7 @@ class AccountsConfig(AppConfig):
     name = "closedset.accounts"
     verbose_name = "Accounts"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Connects the login/logout receivers that keep browser sessions on record.
+        from closedset.accounts import activity  # noqa: F401

@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
 
 from closedset.lib.errors import DomainError
@@ -22,6 +26,10 @@ class LoginForm(AuthenticationForm):
         label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
     )
 
+    def clean_username(self) -> str:
+        # Addresses are stored lower-case; Mara@Example.org is mara@example.org.
+        return str(self.cleaned_data["username"]).strip().lower()
+
 
 class CodeForm(forms.Form):
     code = forms.CharField(
@@ -34,4 +42,83 @@ class CodeForm(forms.Form):
 
 
 class TokenForm(forms.Form):
+    """A new API token: its name, what it may do, where, and for how long."""
+
     name = forms.CharField(label="Token name", max_length=100, help_text="e.g. my laptop")
+    access = forms.ChoiceField(
+        label="It may",
+        choices=[("read", "Read only"), ("write", "Read and change")],
+        initial="read",
+        required=False,
+        widget=forms.RadioSelect,
+        error_messages={"invalid_choice": "Choose read only, or read and change."},
+    )
+    production = forms.ChoiceField(
+        label="Productions",
+        required=False,
+        help_text="Your own account and boundary profile are reachable with either choice.",
+        error_messages={"invalid_choice": "Choose one of your productions, or all of them."},
+    )
+    days = forms.TypedChoiceField(
+        label="Expires after",
+        coerce=int,
+        required=False,
+        error_messages={"invalid_choice": "Choose one of the lifetimes offered."},
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        productions: Sequence[tuple[int, str]] = (),
+        day_choices: Sequence[int] = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        production_field = self.fields["production"]
+        assert isinstance(production_field, forms.ChoiceField)
+        production_field.choices = [("", "All my productions")] + [
+            (str(pk), f"Only {name}") for pk, name in productions
+        ]
+        days_field = self.fields["days"]
+        assert isinstance(days_field, forms.ChoiceField)
+        days_field.choices = [(str(days), f"{days} days") for days in day_choices]
+        if day_choices:
+            days_field.initial = str(max(day_choices))
+
+
+class RecoveryCodeForm(forms.Form):
+    code = forms.CharField(
+        label="Recovery code",
+        max_length=40,
+        help_text="One of the codes you saved when you set up your second factor, e.g. abcd-2345-…",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    email = forms.EmailField(
+        label="Email",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        from closedset.accounts import services
+        from closedset.accounts.errors import MailNotSent
+
+        try:
+            services.send_mail_to(to_email, subject_template_name, email_template_name, context)
+        except MailNotSent:
+            # The same page whether or not the mail went: a failure must not reveal that the
+            # address has an account (the failure is logged without the address).
+            pass

@@ -1,4 +1,5 @@
-"""Staff must enrol and verify a TOTP second factor before any other page or API call."""
+"""Before any other page or API call: a confirmed e-mail address, then (for every role but
+performer, and for anyone who enrolled) a verified second factor."""
 
 from __future__ import annotations
 
@@ -17,8 +18,43 @@ EXEMPT_URL_NAMES = {
     "accounts:logout",
     "accounts:otp_setup",
     "accounts:otp_verify",
+    "accounts:otp_recovery",
+    "accounts:email_pending",
+    "accounts:email_confirm",
     "productions:invitation",
 }
+
+# Pages a signed-in person can reach before confirming their e-mail address.
+EMAIL_EXEMPT_URL_NAMES = {
+    "accounts:login",
+    "accounts:logout",
+    "accounts:email_pending",
+    "accounts:email_confirm",
+}
+
+
+class EmailVerifiedMiddleware:
+    """An account whose address is not confirmed is held at "check your e-mail"."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        user = getattr(request, "user", None)
+        if not services.needs_email_verification(user):
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if match.view_name in EMAIL_EXEMPT_URL_NAMES:
+            return self.get_response(request)
+        if request.path_info.startswith("/api/"):
+            return JsonResponse(
+                {"detail": "Confirm your e-mail address in the browser first.", "fields": {}},
+                status=403,
+            )
+        return redirect("accounts:email_pending")
 
 
 class SecondFactorMiddleware:

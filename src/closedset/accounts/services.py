@@ -6,25 +6,59 @@ Every state change goes through here; views and the API only call these function
 from __future__ import annotations
 
 import hashlib
+import hmac
+import logging
 import secrets
+import smtplib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+from urllib.parse import urljoin
 
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template import Context
+from django.template.loader import get_template
+from django.urls import reverse
 from django.utils import timezone
 
-from closedset.accounts.models import ApiToken, User, handle_validator
+from closedset.accounts.errors import (
+    MailNotSent,
+    RateLimited,
+    TokenExpired,
+    TokenNeedsEmail,
+    TokenNeedsSecondFactor,
+    TokenNotValid,
+    TokenReadOnly,
+)
+from closedset.accounts.models import (
+    ApiToken,
+    RecoveryCode,
+    RecoveryCodeDevice,
+    User,
+    UserSession,
+    handle_validator,
+)
 from closedset.lib import crypto
+from closedset.lib.errors import MAX_ID, DomainError, Forbidden, require_known_ids
 from closedset.productions.errors import (
     InvalidInput,
     NotFound,
 )
 from closedset.productions.models import (
-    SECOND_FACTOR_ROLES,
     Membership,
+    Role,
 )
 
 API_TOKEN_PREFIX = "cs_"  # noqa: S105 - a public prefix, not a secret
+
+logger = logging.getLogger(__name__)
 
 
 def hash_secret(token: str) -> str:
@@ -32,15 +66,25 @@ def hash_secret(token: str) -> str:
 
 
 def needs_second_factor(user: Any) -> bool:
-    """Producers, coordinators, custodians and Django staff must use TOTP."""
+    """Everyone but performers must use a second factor: every other role sees or decides
+    about other people's data. Performers are offered it and never forced. Django staff too."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user, role__in=SECOND_FACTOR_ROLES).exists()
+    return Membership.objects.filter(user=user).exclude(role=Role.PERFORMER).exists()
 
 
-def create_user(*, email: str, display_name: str, handle: str, password: str | None = None) -> User:
+def create_user(
+    *,
+    email: str,
+    display_name: str,
+    handle: str,
+    password: str | None = None,
+    email_verified: bool = False,
+) -> User:
+    """A new account. `email_verified=True` only when the caller proved the address, e.g. the
+    account comes from an invitation link that was mailed to that very address."""
     email = email.strip().lower()
     handle = handle.strip()
     errors: dict[str, str] = {}
@@ -62,39 +106,14 @@ def create_user(*, email: str, display_name: str, handle: str, password: str | N
     if errors:
         raise InvalidInput("Please correct the marked fields.", errors)
     user = User.objects.create_user(
-        email=email, password=password, display_name=display_name.strip(), handle=handle
+        email=email,
+        password=password,
+        display_name=display_name.strip(),
+        handle=handle,
+        email_verified_at=timezone.now() if email_verified else None,
     )
     crypto.ensure_data_key(user)
     return user
-
-
-def create_api_token(user: User, name: str) -> tuple[ApiToken, str]:
-    name = name.strip()
-    if not name:
-        raise InvalidInput("Name the token.", {"name": "Required, e.g. the laptop it is for."})
-    if len(name) > 100:
-        raise InvalidInput("Name too long.", {"name": "At most 100 characters."})
-    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken.objects.create(
-        user=user, name=name, prefix=secret[:10], token_hash=hash_secret(secret)
-    )
-    return token, secret
-
-
-def revoke_api_token(user: User, token_id: int) -> None:
-    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
-    if not deleted:
-        raise NotFound("No such token.")
-
-
-def user_for_api_token(secret: str) -> User | None:
-    if not secret.startswith(API_TOKEN_PREFIX):
-        return None
-    token = ApiToken.objects.select_related("user").filter(token_hash=hash_secret(secret)).first()
-    if token is None or not token.user.is_active:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
-    return token.user
 
 
 def has_confirmed_device(user: Any) -> bool:
@@ -127,16 +146,19 @@ def confirm_totp(user: User, code: str) -> Any:
 
 
 def verify_totp(user: User, code: str) -> Any:
-    """The confirmed device that accepts `code`, or InvalidInput."""
-    from django_otp import match_token
+    """The confirmed authenticator that accepts `code`, or InvalidInput."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    device = match_token(user, code.strip().replace(" ", ""))
-    if device is None:
-        raise InvalidInput(
-            "That code did not match.",
-            {"code": "That code did not match. Enter the current 6-digit code."},
-        )
-    return device
+    token = code.strip().replace(" ", "")
+    # Only authenticators: a mistyped 6-digit code must not count against the recovery codes.
+    with transaction.atomic():
+        for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+            if device.verify_token(token):
+                return device
+    raise InvalidInput(
+        "That code did not match.",
+        {"code": "That code did not match. Enter the current 6-digit code."},
+    )
 
 
 def totp_qr_svg(device: Any) -> str:
@@ -145,3 +167,537 @@ def totp_qr_svg(device: Any) -> str:
 
     image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     return str(image.to_string(encoding="unicode"))
+
+
+# --- mail ----------------------------------------------------------------------------------
+
+
+def send_mail_to(
+    email: str,
+    subject_template: str,
+    body_template: str,
+    context: Mapping[str, Any] | None = None,
+) -> None:
+    """Send one plain-text e-mail to `email`, rendered from two templates; every mail the site
+    sends goes through here.
+
+    Templates are plain text (no HTML escaping); `site_name` is in their context. The subject
+    is joined to one line. Raises MailNotSent if the mail server does not take the message.
+    """
+    data = Context({"site_name": settings.SITE_NAME, **(context or {})}, autoescape=False)
+    subject = " ".join(get_template(subject_template).template.render(data).split())  # type: ignore[attr-defined]
+    body = get_template(body_template).template.render(data)  # type: ignore[attr-defined]
+    try:
+        send_mail(subject, body, None, [email])
+    except (smtplib.SMTPException, OSError) as error:
+        # The error text may name the recipient: log only what kind of failure it was.
+        logger.warning("sending mail failed: %s", type(error).__name__)
+        raise MailNotSent() from None
+
+
+def _rate_key(scope: str, key: str) -> str:
+    # Hashed, so e-mail addresses do not sit in the cache in the clear.
+    return f"closedset:rate:{scope}:{hash_secret(key)}"
+
+
+def rate_limit(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
+    """Count one use of `key` in `scope`; False once more than `limit` in `window` seconds.
+
+    """
+    cache_key = _rate_key(scope, key)
+    if cache.add(cache_key, 1, window):
+        return limit >= 1
+    try:
+        count = cache.incr(cache_key)
+    except ValueError:  # expired between add and incr
+        cache.add(cache_key, 1, window)
+        count = 1
+    return bool(count <= limit)
+
+
+TOO_MANY_MAILS = (
+    "We have sent several e-mails for this address in the last hour. "
+    "Please check your inbox (and spam folder), or wait an hour and try again."
+)
+
+
+def limit_mail(scope: str, *, email: str, ip: str | None) -> None:
+    """At most CLOSEDSET_MAILS_PER_ADDRESS per address and CLOSEDSET_MAILS_PER_IP per network
+    address in an hour, for each kind of mail; RateLimited past that.
+
+    Counted whether or not an account has the address, so the answer never tells which
+    addresses have accounts.
+    """
+    allowed = rate_limit(
+        f"{scope}:email", normalise_email(email), limit=settings.CLOSEDSET_MAILS_PER_ADDRESS
+    )
+    if ip:
+        allowed = rate_limit(f"{scope}:ip", ip, limit=settings.CLOSEDSET_MAILS_PER_IP) and allowed
+    if not allowed:
+        raise RateLimited(TOO_MANY_MAILS, {"email": TOO_MANY_MAILS})
+
+
+# --- sign-in -------------------------------------------------------------------------------
+
+
+def normalise_email(value: str) -> str:
+    return value.strip().lower()
+
+
+def axes_username(request: Any, credentials: Mapping[str, Any] | None = None) -> str:
+    """The login name axes counts failures for: case variants of one address are one name."""
+    source = credentials if credentials is not None else getattr(request, "POST", {})
+    return normalise_email(str(source.get(settings.AXES_USERNAME_FORM_FIELD) or ""))
+
+
+# --- e-mail address verification -----------------------------------------------------------
+
+EMAIL_VERIFICATION_SALT = "closedset.accounts.email-verification"
+
+
+def needs_email_verification(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.email_verified_at is None)
+
+
+def mark_email_verified(user: User) -> None:
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+
+
+def email_verification_key(user: User) -> str:
+    # The address is signed in: a link for an old address stops working if it changes.
+    return signing.dumps({"u": user.pk, "e": user.email}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def send_verification_mail(user: User, *, base_url: str, ip: str | None) -> None:
+    """Mail `user` a signed link that confirms their address (rate limited)."""
+    limit_mail("verify", email=user.email, ip=ip)
+    path = reverse("accounts:email_confirm", args=[email_verification_key(user)])
+    send_mail_to(
+        user.email,
+        "accounts/email/verify_subject.txt",
+        "accounts/email/verify_body.txt",
+        {"user": user, "link": urljoin(base_url, path), "hours": settings.CLOSEDSET_EMAIL_LINK_HOURS},
+    )
+
+
+def send_first_verification_mail(user: User, *, base_url: str, ip: str | None) -> bool:
+    """Send the link unasked the first time the person is held, at most once an hour."""
+    if not cache.add(f"closedset:verify-sent:{user.pk}", 1, 3600):
+        return False
+    try:
+        send_verification_mail(user, base_url=base_url, ip=ip)
+    except (RateLimited, MailNotSent):
+        return False
+    return True
+
+
+def read_email_verification_key(key: str) -> User:
+    """The account a verification link is for, or InvalidInput saying what to do."""
+    try:
+        data = signing.loads(
+            key, salt=EMAIL_VERIFICATION_SALT, max_age=settings.CLOSEDSET_EMAIL_LINK_HOURS * 3600
+        )
+        user_id, email = int(data["u"]), str(data["e"])
+    except signing.SignatureExpired:
+        raise InvalidInput(
+            "This link has expired. Log in and ask for a new one on the page you see."
+        ) from None
+    except (signing.BadSignature, KeyError, TypeError, ValueError):
+        raise InvalidInput(
+            "This link is not valid. Check that you copied all of it, or ask for a new one."
+        ) from None
+    user = User.objects.filter(pk=user_id, email=email, is_active=True).first()
+    if user is None:
+        raise InvalidInput("This link is not valid any more. Log in and ask for a new one.")
+    return user
+
+
+def confirm_email(key: str) -> User:
+    user = read_email_verification_key(key)
+    mark_email_verified(user)
+    return user
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+# Wrong current passwords on the change form per account and hour: a borrowed session must not
+# become a way to guess the password.
+PASSWORD_CHANGE_FAILURES = 5
+
+
+def password_change_locked(user: Any) -> bool:
+    count = cache.get(_rate_key("password-change", str(user.pk)), 0)
+    return int(count) >= PASSWORD_CHANGE_FAILURES
+
+
+def count_wrong_current_password(user: Any) -> None:
+    rate_limit("password-change", str(user.pk), limit=PASSWORD_CHANGE_FAILURES)
+
+
+def notify_password_changed(user: User) -> None:
+    """Tell the person their password changed, so a change they did not make is noticed."""
+    try:
+        send_mail_to(
+            user.email,
+            "accounts/email/password_changed_subject.txt",
+            "accounts/email/password_changed_body.txt",
+            {"user": user},
+        )
+    except MailNotSent:
+        pass  # the change itself stands; the notice is a courtesy
+
+
+# --- recovery codes ------------------------------------------------------------------------
+
+RECOVERY_CODE_COUNT = 10
+# Crockford's base32: no i, l, o or u to misread. 16 characters = 80 random bits, so a fast
+# salted hash is enough: guessing from a stolen hash is out of reach.
+_CODE_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
+_CODE_LOOKALIKES = str.maketrans({"o": "0", "i": "1", "l": "1"})
+
+
+def _normalise_code(code: str) -> str:
+    return "".join(code.lower().split()).replace("-", "").translate(_CODE_LOOKALIKES)
+
+
+def _hash_code(salt: str, code: str) -> str:
+    return hashlib.sha256(f"{salt}:{_normalise_code(code)}".encode()).hexdigest()
+
+
+def recovery_code_matches(code: RecoveryCode, given: str) -> bool:
+    return hmac.compare_digest(code.code_hash, _hash_code(code.salt, given))
+
+
+def new_recovery_codes(user: User) -> list[str]:
+    """Ten fresh one-time codes, shown to the person once; any older codes stop working."""
+    plain = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(_CODE_ALPHABET) for _ in range(16))
+        plain.append("-".join(raw[i : i + 4] for i in range(0, 16, 4)))
+    with transaction.atomic():
+        device, _ = RecoveryCodeDevice.objects.select_for_update().get_or_create(
+            user=user, defaults={"name": "Recovery codes", "confirmed": True}
+        )
+        device.codes.all().delete()
+        rows = []
+        for code in plain:
+            salt = secrets.token_hex(16)
+            rows.append(RecoveryCode(device=device, salt=salt, code_hash=_hash_code(salt, code)))
+        RecoveryCode.objects.bulk_create(rows)
+        device.throttle_reset()
+    return plain
+
+
+def recovery_codes_left(user: Any) -> int:
+    return RecoveryCode.objects.filter(device__user=user, used_at__isnull=True).count()
+
+
+def use_recovery_code(user: User, code: str) -> RecoveryCodeDevice:
+    """Sign-in with a recovery code: the device it belongs to (the code is now used up)."""
+    wrong = InvalidInput(
+        "That recovery code did not work.",
+        {"code": "That is not one of your unused recovery codes. Check it and try again."},
+    )
+    with transaction.atomic():
+        device = RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
+        if device is None:
+            raise wrong
+        allowed, _ = device.verify_is_allowed()
+        if not allowed:
+            raise InvalidInput(
+                "Too many wrong codes in a row.",
+                {"code": "Too many wrong codes in a row. Wait a minute, then try again."},
+            )
+        if not device.verify_token(code):
+            raise wrong
+    return device
+
+
+def replace_authenticator(user: User) -> None:
+    """Forget the person's authenticator app (e.g. a lost phone) so a new one can be set up."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+
+
+# --- API tokens and sessions ---
+#
+# A token obeys the rules a browser session obeys: it works only while its owner has the
+# second factor their roles need (and a confirmed address), it is made only from a session that
+# passed the second factor, and it expires. Browser sessions are tracked (by a hash of their
+# key) so that a person can see them and end them from any device.
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+TOKEN_DAY_CHOICES = (7, 30, 90)
+# last_used_at / last_seen_at are written at most this often: a busy client is not a write
+# per request.
+ACTIVITY_RESOLUTION = timedelta(minutes=1)
+# Stored in the session: the key hash it was last recorded under (follows key rotation).
+SESSION_MARKER = "closedset_session"
+
+
+def token_day_choices() -> list[int]:
+    """Lifetimes a person may choose: the usual ones up to CLOSEDSET_TOKEN_DAYS, and it."""
+    longest = max(1, int(settings.CLOSEDSET_TOKEN_DAYS))
+    return sorted({days for days in TOKEN_DAY_CHOICES if days < longest} | {longest})
+
+
+def may_create_token_without_second_factor(user: Any) -> bool:
+    return not needs_second_factor(user) and not has_confirmed_device(user)
+
+
+def create_api_token(
+    user: User,
+    name: str,
+    *,
+    access: str = ApiToken.Access.READ,
+    production_id: int | None = None,
+    days: int | None = None,
+    session_verified: bool = False,
+) -> tuple[ApiToken, str]:
+    """A new token and its secret (shown once; only the hash is kept).
+
+    `session_verified`: the session asking passed the second factor. It must have, when the
+    person's roles need one or they set one up: otherwise a stolen password alone would be
+    enough to mint a lasting credential.
+    """
+    if not session_verified and not may_create_token_without_second_factor(user):
+        raise Forbidden("Confirm your second factor in this browser first, then create the token.")
+    name = name.strip()
+    errors: dict[str, str] = {}
+    if not name:
+        errors["name"] = "Required, e.g. the laptop it is for."
+    elif len(name) > 100:
+        errors["name"] = "At most 100 characters."
+    elif "\x00" in name:
+        errors["name"] = "Plain text only."
+    if access not in ApiToken.Access.values:
+        errors["access"] = "Choose read only, or read and change."
+    if production_id is not None and not (
+        0 < production_id <= MAX_ID
+        and Membership.objects.filter(user=user, production_id=production_id).exists()
+    ):
+        errors["production"] = "Choose one of your productions, or all of them."
+    choices = token_day_choices()
+    lifetime = choices[-1] if days is None else days
+    if lifetime not in choices:
+        errors["days"] = "Choose " + ", ".join(str(d) for d in choices) + " days."
+    if errors:
+        first = next(iter(errors.values())) if len(errors) == 1 else None
+        raise InvalidInput(
+            "Please correct the marked fields." if first is None else f"Token: {first}", errors
+        )
+    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=secret[:10],
+        token_hash=hash_secret(secret),
+        access=access,
+        production_id=production_id,
+        created_at=now,
+        expires_at=now + timedelta(days=lifetime),
+    )
+    return token, secret
+
+
+def my_api_tokens(user: Any) -> list[ApiToken]:
+    return list(ApiToken.objects.filter(user=user).select_related("production"))
+
+
+def revoke_api_token(user: User, token_id: int) -> None:
+    deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
+    if not deleted:
+        raise NotFound("No such token.")
+
+
+def check_api_token(secret: str, *, method: str = "GET") -> ApiToken:
+    """The token behind `secret`, if it may make a `method` request now; otherwise the error
+    that says why not (not valid, expired, second factor or address missing, read only)."""
+    if not secret.startswith(API_TOKEN_PREFIX):
+        raise TokenNotValid()
+    token = ApiToken.objects.select_related("user").filter(token_hash=hash_secret(secret)).first()
+    if token is None or not token.user.is_active:
+        raise TokenNotValid()
+    now = timezone.now()
+    if token.is_expired(now):
+        raise TokenExpired(f"{token.expires_at:%d %B %Y}".lstrip("0"))
+    user = token.user
+    # The same holds as for a browser session (accounts.middleware): a token is no way round.
+    if needs_second_factor(user) and not has_confirmed_device(user):
+        raise TokenNeedsSecondFactor()
+    if needs_email_verification(user):
+        raise TokenNeedsEmail()
+    if method.upper() not in SAFE_METHODS and not token.may_write:
+        raise TokenReadOnly()
+    if token.last_used_at is None or now - token.last_used_at >= ACTIVITY_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+def user_for_api_token(secret: str) -> User | None:
+    """The owner of a token that may read now, else None."""
+    try:
+        return check_api_token(secret).user
+    except DomainError:
+        return None
+
+
+_BROWSERS = (
+    ("Edg", "Edge"),
+    ("OPR/", "Opera"),
+    ("FxiOS", "Firefox"),
+    ("Firefox/", "Firefox"),
+    ("CriOS", "Chrome"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+    ("curl/", "curl"),
+)
+_SYSTEMS = (
+    ("iPhone", "iPhone"),
+    ("iPad", "iPad"),
+    ("Android", "Android"),
+    ("Windows", "Windows"),
+    ("CrOS", "ChromeOS"),
+    ("Mac OS X", "macOS"),
+    ("Macintosh", "macOS"),
+    ("Linux", "Linux"),
+)
+
+
+def browser_summary(user_agent: str) -> str:
+    """A summary such as "Firefox on Android": enough to recognise a device, nothing more."""
+    browser = next((name for marker, name in _BROWSERS if marker in user_agent), "")
+    system = next((name for marker, name in _SYSTEMS if marker in user_agent), "")
+    if browser and system:
+        return f"{browser} on {system}"
+    return browser or system
+
+
+def session_key_hash(session: Any) -> str | None:
+    key = getattr(session, "session_key", None)
+    return hash_secret(key) if key else None
+
+
+def start_session(
+    user: User, session: Any, *, user_agent: str = "", ip: str | None = None
+) -> UserSession:
+    """Record a session that has just signed in (called on every login)."""
+    if not session.session_key:
+        session.save()
+    key_hash = hash_secret(session.session_key)
+    now = timezone.now()
+    record, _ = UserSession.objects.update_or_create(
+        key_hash=key_hash,
+        defaults={
+            "user": user,
+            "created_at": now,
+            "last_seen_at": now,
+            "browser": browser_summary(user_agent)[:60],
+            "ip": _valid_ip(ip),
+        },
+    )
+    session[SESSION_MARKER] = key_hash
+    return record
+
+
+def _valid_ip(ip: str | None) -> str | None:
+    import ipaddress
+
+    try:
+        return str(ipaddress.ip_address(ip or ""))
+    except ValueError:
+        return None
+
+
+def keep_session(user: Any, session: Any, *, ip: str | None = None) -> bool:
+    """True while the signed-in `session` is on record (its last-seen time refreshed at most once
+    a minute); False when it was ended from elsewhere, or never recorded: sign it out."""
+    current = session_key_hash(session)
+    recorded = session.get(SESSION_MARKER)
+    if current is None or not recorded:
+        return False
+    record = UserSession.objects.filter(user=user, key_hash__in={current, recorded}).first()
+    if record is None:
+        return False
+    now = timezone.now()
+    changes: dict[str, Any] = {}
+    if record.key_hash != current:
+        # Django gave the session a new key (e.g. after a password change): follow it.
+        changes["key_hash"] = current
+        session[SESSION_MARKER] = current
+    if now - record.last_seen_at >= ACTIVITY_RESOLUTION:
+        changes["last_seen_at"] = now
+        changes["ip"] = _valid_ip(ip) or record.ip
+    if changes:
+        UserSession.objects.filter(pk=record.pk).update(**changes)
+    return True
+
+
+def forget_session(session: Any) -> None:
+    """The session signed out: drop its record."""
+    key_hash = session_key_hash(session)
+    if key_hash:
+        UserSession.objects.filter(key_hash=key_hash).delete()
+
+
+def active_sessions(user: Any) -> list[UserSession]:
+    """The person's browser sessions, newest activity first (records of sessions that can only
+    have expired by now are dropped on the way)."""
+    oldest = timezone.now() - timedelta(seconds=settings.SESSION_COOKIE_AGE)
+    UserSession.objects.filter(user=user, last_seen_at__lt=oldest).delete()
+    return list(UserSession.objects.filter(user=user))
+
+
+def end_session(user: Any, session_id: int) -> UserSession:
+    """End one of the person's sessions (it is gone from the session store; the caller signs
+    out the current request if it was this one)."""
+    require_known_ids(session_id)
+    record = UserSession.objects.filter(user=user, pk=session_id).first()
+    if record is None:
+        raise NotFound("No such session. It may have ended already.")
+    record.delete()
+    _delete_from_session_store({record.key_hash})
+    return record
+
+
+@dataclass(frozen=True)
+class SignedOut:
+    sessions: int
+    tokens: int
+
+
+def end_all_sessions(user: Any) -> SignedOut:
+    """Sign out everywhere: every browser session ends and every API token is revoked."""
+    with transaction.atomic():
+        hashes = set(UserSession.objects.filter(user=user).values_list("key_hash", flat=True))
+        UserSession.objects.filter(user=user).delete()
+        tokens, _ = ApiToken.objects.filter(user=user).delete()
+    _delete_from_session_store(hashes)
+    return SignedOut(sessions=len(hashes), tokens=tokens)
+
+
+def _delete_from_session_store(key_hashes: set[str]) -> None:
+    """Delete the sessions with these key hashes from a database-backed session store.
+
+    Only hashes are kept, so the store's live keys are hashed to find them: a rare action. Any
+    other store keeps them until they expire, but SessionActivityMiddleware signs out a session
+    without a record at its very next request, whatever the store.
+    """
+    from importlib import import_module
+
+    if not key_hashes:
+        return
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+    get_model_class = getattr(store, "get_model_class", None)
+    if get_model_class is None:
+        return
+    live = get_model_class().objects.filter(expire_date__gt=timezone.now())
+    for key in live.values_list("session_key", flat=True).iterator():
+        if hash_secret(key) in key_hashes:
+            store(session_key=key).delete()

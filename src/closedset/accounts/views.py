@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
+from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from closedset.accounts import services
-from closedset.accounts.forms import CodeForm, LoginForm, TokenForm, add_domain_errors
+from closedset.accounts.errors import MailNotSent, RateLimited
+from closedset.accounts.forms import (
+    CodeForm,
+    LoginForm,
+    PasswordResetForm,
+    RecoveryCodeForm,
+    TokenForm,
+    add_domain_errors,
+)
 from closedset.accounts.models import ApiToken
 from closedset.lib.errors import InvalidInput
 
@@ -52,8 +67,13 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             add_domain_errors(form, error)
         else:
             otp_login(request, device)
-            messages.success(request, "Your authenticator app is set up.")
-            return redirect(_next_url(request))
+            # Shown once, in this response only: nothing but their hashes is kept.
+            codes = services.new_recovery_codes(request.user)  # type: ignore[arg-type]
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "just_set_up": True, "continue_url": _next_url(request)},
+            )
     return render(
         request,
         "accounts/otp_setup.html",
@@ -61,7 +81,8 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             "form": form,
             "qr_svg": services.totp_qr_svg(device),
             "secret": _base32(device.bin_key),
-            "next": request.GET.get("next", ""),
+            "next": request.POST.get("next") or request.GET.get("next", ""),
+            "required": services.needs_second_factor(request.user),
         },
     )
 
@@ -87,25 +108,47 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             return redirect(_next_url(request))
     return render(
-        request, "accounts/otp_verify.html", {"form": form, "next": request.GET.get("next", "")}
+        request,
+        "accounts/otp_verify.html",
+        {
+            "form": form,
+            "next": request.GET.get("next", ""),
+            "has_recovery_codes": services.recovery_codes_left(request.user) > 0,
+        },
     )
+
+
+def _token_form(request: HttpRequest, data: Any = None) -> TokenForm:
+    from closedset.productions.services import my_productions
+
+    productions = [(e.production.pk, e.production.name) for e in my_productions(request.user)]
+    return TokenForm(data, productions=productions, day_choices=services.token_day_choices())
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def tokens(request: HttpRequest) -> HttpResponse:
-    form = TokenForm(request.POST or None)
+    form = _token_form(request, request.POST or None)
     secret = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
+            data = form.cleaned_data
             try:
-                _, secret = services.create_api_token(request.user, form.cleaned_data["name"])  # type: ignore[arg-type]
+                _, secret = services.create_api_token(
+                    request.user,  # type: ignore[arg-type]
+                    data["name"],
+                    access=data["access"] or ApiToken.Access.READ,
+                    production_id=int(data["production"]) if data["production"] else None,
+                    days=data["days"] or None,
+                    # Only a session that passed the second factor may mint a token.
+                    session_verified=request.user.is_verified(),  # type: ignore[union-attr]
+                )
             except InvalidInput as error:
                 add_domain_errors(form, error)
                 status = 422
             else:
-                form = TokenForm()
+                form = _token_form(request)
         else:
             status = 422
     return render(
@@ -114,7 +157,9 @@ def tokens(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "secret": secret,
-            "tokens": ApiToken.objects.filter(user=request.user),
+            "tokens": services.my_api_tokens(request.user),
+            "now": timezone.now(),
+            "longest_days": services.token_day_choices()[-1],
         },
         status=status,
     )
@@ -126,3 +171,277 @@ def token_delete(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(request.user, token_id)  # type: ignore[arg-type]
     messages.success(request, "Token revoked.")
     return redirect("accounts:tokens")
+
+
+# --- sessions ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sessions(request: HttpRequest) -> HttpResponse:
+    """Where the person is signed in, and their API tokens."""
+    current = services.session_key_hash(request.session)
+    rows = [
+        {"session": record, "current": record.key_hash == current}
+        for record in services.active_sessions(request.user)
+    ]
+    return render(
+        request,
+        "accounts/sessions.html",
+        {"sessions": rows, "tokens": services.my_api_tokens(request.user), "now": timezone.now()},
+    )
+
+
+@login_required
+@require_POST
+def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
+    ended = services.end_session(request.user, session_id)
+    if ended.key_hash == services.session_key_hash(request.session):
+        logout(request)
+        messages.success(request, "You are signed out on this device.")
+        return redirect("accounts:login")
+    messages.success(request, "That session is signed out.")
+    return redirect("accounts:sessions")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
+    """GET asks for confirmation; the POST from that page ends every session (this one too)
+    and revokes every API token."""
+    if request.method == "GET":
+        return render(
+            request,
+            "accounts/sign_out_everywhere.html",
+            {
+                "session_count": len(services.active_sessions(request.user)),
+                "token_count": len(services.my_api_tokens(request.user)),
+            },
+        )
+    done = services.end_all_sessions(request.user)
+    logout(request)
+    messages.success(
+        request,
+        f"Signed out everywhere: {done.sessions} session{pluralize(done.sessions)} ended, "
+        f"{done.tokens} API token{pluralize(done.tokens)} revoked.",
+    )
+    return redirect("accounts:login")
+
+
+def _client_ip(request: HttpRequest) -> str | None:
+    from axes.helpers import get_client_ip_address
+
+    return get_client_ip_address(request) or None
+
+
+# --- account page --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "has_factor": services.has_confirmed_device(user),
+            "needs_factor": services.needs_second_factor(user),
+            "codes_left": services.recovery_codes_left(user),
+        },
+    )
+
+
+# --- e-mail address ------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def email_pending(request: HttpRequest) -> HttpResponse:
+    """Where a person whose address is not confirmed yet waits; "send again" is rate limited."""
+    user = request.user
+    if not services.needs_email_verification(user):
+        return redirect("accounts:account")
+    base_url = request.build_absolute_uri("/")
+    status = 200
+    error = None
+    if request.method == "POST":
+        try:
+            services.send_verification_mail(user, base_url=base_url, ip=_client_ip(request))  # type: ignore[arg-type]
+        except (RateLimited, MailNotSent) as failure:
+            error, status = failure.message, failure.status
+        else:
+            messages.success(request, "We have sent you a new link.")
+            return redirect("accounts:email_pending")
+    else:
+        services.send_first_verification_mail(user, base_url=base_url, ip=_client_ip(request))  # type: ignore[arg-type]
+    return render(
+        request,
+        "accounts/email_pending.html",
+        {"error": error, "link_hours": settings.CLOSEDSET_EMAIL_LINK_HOURS},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def email_confirm(request: HttpRequest, key: str) -> HttpResponse:
+    """The link from the mail: a button to confirm (mail scanners that open links confirm
+    nothing), and no sign-in needed, since the link may be opened on another device."""
+    try:
+        person = services.read_email_verification_key(key)
+    except InvalidInput as error:
+        return render(
+            request, "accounts/email_confirm.html", {"error": error.message}, status=error.status
+        )
+    if request.method == "POST":
+        services.confirm_email(key)
+        messages.success(request, "Thank you: your e-mail address is confirmed.")
+        if not request.user.is_authenticated:
+            return redirect("accounts:login")
+        return redirect("productions:home")
+    return render(request, "accounts/email_confirm.html", {"person": person})
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+class _UnprocessableOnInvalid:
+    """A form that did not validate answers 422, like every other form here."""
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        response = super().form_invalid(form)  # type: ignore[misc]
+        response.status_code = 422
+        return response  # type: ignore[no-any-return]
+
+
+class PasswordChangeView(_UnprocessableOnInvalid, auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:account")
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and services.password_change_locked(request.user):
+            return render(
+                request,
+                self.template_name,
+                {"form": self.get_form(), "locked": True},
+                status=429,
+            )
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        if "old_password" in form.errors:
+            services.count_wrong_current_password(self.request.user)
+        return super().form_invalid(form)
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        services.notify_password_changed(self.request.user)  # type: ignore[arg-type]
+        messages.success(self.request, "Your password is changed.")
+        return response
+
+
+class PasswordResetView(_UnprocessableOnInvalid, auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = PasswordResetForm
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    email_template_name = "accounts/email/password_reset_body.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        try:
+            services.limit_mail(
+                "reset", email=form.cleaned_data["email"], ip=_client_ip(self.request)
+            )
+        except RateLimited as error:
+            form.add_error("email", error.message)
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(_UnprocessableOnInvalid, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+    # Never signed in here: the second factor is still asked for at the next login.
+    post_reset_login = False
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # The link reached this address, so the address is proven.
+        services.mark_email_verified(form.user)
+        services.notify_password_changed(form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+# --- second factor: recovery codes ---------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def recovery_codes(request: HttpRequest) -> HttpResponse:
+    """How many codes are left; POST makes ten new ones (shown once) and voids the old."""
+    if not services.has_confirmed_device(request.user):
+        return redirect("accounts:otp_setup")
+    codes = None
+    if request.method == "POST":
+        codes = services.new_recovery_codes(request.user)  # type: ignore[arg-type]
+    return render(
+        request,
+        "accounts/recovery_codes.html",
+        {
+            "codes": codes,
+            "left": services.recovery_codes_left(request.user),
+            "continue_url": reverse("accounts:account"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_recovery(request: HttpRequest) -> HttpResponse:
+    """Lost your phone? Sign in with a recovery code instead of the 6-digit code."""
+    if request.user.is_verified():  # type: ignore[union-attr]
+        return redirect(_next_url(request))
+    if not services.has_confirmed_device(request.user):
+        return redirect("accounts:otp_setup")
+    form = RecoveryCodeForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                device = services.use_recovery_code(request.user, form.cleaned_data["code"])  # type: ignore[arg-type]
+            except InvalidInput as error:
+                add_domain_errors(form, error)
+            else:
+                otp_login(request, device)
+                left = services.recovery_codes_left(request.user)
+                messages.warning(
+                    request,
+                    f"You signed in with a recovery code; it cannot be used again "
+                    f"({left} left). Lost your phone? Set up a new authenticator on your "
+                    f"account page.",
+                )
+                return redirect(_next_url(request))
+    return render(
+        request,
+        "accounts/otp_recovery.html",
+        {"form": form, "next": request.POST.get("next") or request.GET.get("next", "")},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def otp_replace(request: HttpRequest) -> HttpResponse:
+    """Forget the current authenticator (a lost or new phone) and set up another."""
+    services.replace_authenticator(request.user)  # type: ignore[arg-type]
+    messages.info(request, "Your old authenticator no longer works. Set up the new one now.")
+    return redirect("accounts:otp_setup")

@@ -2,18 +2,61 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 
 from closedset.accounts.api import router as accounts_router
-from closedset.api.auth import AUTH
+from closedset.api.auth import AUTH, ApiRateLimited
 from closedset.boundaries.api import router as boundaries_router
-from closedset.lib.errors import DomainError
+from closedset.lib.errors import DomainError, database_busy
+from closedset.lib.middleware import busy_response, too_large_response
 from closedset.plans.api import router as plans_router
 from closedset.productions.api import router as productions_router
 
-api = NinjaAPI(
+
+class ErrorOut(Schema):
+    """Every error the API answers: one message, and one line per field that needs correcting."""
+
+    detail: str
+    fields: dict[str, str] = Field(default_factory=dict)
+
+
+# What any operation may answer instead of its success, always as an ErrorOut. Declared once
+# here rather than on each operation, so the published schema tells clients the whole truth.
+ERROR_RESPONSES = {
+    400: "The request could not be read, e.g. a body that is not JSON.",
+    401: "No valid token or session.",
+    403: "Not allowed to do this.",
+    404: "Not found, or not yours to know about.",
+    409: "Conflicts with the current state; reload and try again.",
+    413: "The request is too large.",
+    422: "A value in the request is not acceptable; see fields.",
+    429: "Too many requests; wait a little.",
+    503: "Temporarily unavailable; try again shortly.",
+}
+
+
+class ClosedsetAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        schema = super().get_openapi_schema(**kwargs)
+        schema["components"]["schemas"]["ErrorOut"] = ErrorOut.model_json_schema()
+        ref = "#/components/schemas/ErrorOut"
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                for status, description in ERROR_RESPONSES.items():
+                    content = {"application/json": {"schema": {"$ref": ref}}}
+                    operation["responses"].setdefault(
+                        status, {"description": description, "content": content}
+                    )
+        return schema
+
+
+api = ClosedsetAPI(
     title="closedset",
     version="1",
     description="Boundaries, scene plans and the check, for intimacy coordination.",
@@ -27,6 +70,26 @@ api = NinjaAPI(
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
     return api.create_response(request, error.as_json(), status=error.status)
+
+
+@api.exception_handler(ApiRateLimited)
+def rate_limited(request: HttpRequest, error: ApiRateLimited) -> HttpResponse:
+    response = api.create_response(request, error.as_json(), status=error.status)
+    response["Retry-After"] = str(error.retry_after)
+    return response
+
+
+@api.exception_handler(OperationalError)
+def database_error(request: HttpRequest, error: OperationalError) -> HttpResponse:
+    # A busy database is a 503 the client can retry; anything else stays a server error.
+    if database_busy(error):
+        return busy_response(request)
+    raise error
+
+
+@api.exception_handler(RequestDataTooBig)
+def too_large(request: HttpRequest, error: RequestDataTooBig) -> HttpResponse:
+    return too_large_response(request)
 
 
 @api.exception_handler(ValidationError)

@@ -26,9 +26,17 @@ class ProfileOut(Schema):
     profile: dict[str, Any]
 
 
-class VersionOut(Schema):
+class ProfileVersionOut(Schema):
     number: int
     created_at: datetime
+
+
+class CoordinatorOut(Schema):
+    membership_id: int
+    display_name: str
+    role: str
+    joined_at: datetime
+    also: list[str]
 
 
 class ShareOut(Schema):
@@ -36,6 +44,20 @@ class ShareOut(Schema):
     production: str
     shared: bool
     shared_at: datetime | None
+    # Shared: who sees it. Not shared: who would, if shared now.
+    coordinators: list[CoordinatorOut]
+    # Joined after sharing; they see nothing until confirmed.
+    waiting: list[CoordinatorOut]
+
+
+def _coordinator_out(info: services.CoordinatorInfo) -> dict[str, Any]:
+    return {
+        "membership_id": info.membership_id,
+        "display_name": info.display_name,
+        "role": info.role,
+        "joined_at": info.joined_at,
+        "also": list(info.also),
+    }
 
 
 def _share_out(state: services.ShareState) -> dict[str, Any]:
@@ -44,6 +66,8 @@ def _share_out(state: services.ShareState) -> dict[str, Any]:
         "production": state.production.name,
         "shared": state.shared_at is not None,
         "shared_at": state.shared_at,
+        "coordinators": [_coordinator_out(c) for c in state.coordinators],
+        "waiting": [_coordinator_out(c) for c in state.waiting],
     }
 
 
@@ -61,7 +85,7 @@ def put_mine(request: HttpRequest, data: dict[str, Any] = Body(...)) -> dict[str
     return {"version": number, "profile": profile.to_data()}
 
 
-@router.get("/me/versions", response=list[VersionOut], summary="My profile's versions")
+@router.get("/me/versions", response=list[ProfileVersionOut], summary="My profile's versions")
 def list_versions(request: HttpRequest) -> list[services.VersionInfo]:
     return services.my_versions(_user(request))
 
@@ -85,6 +109,15 @@ def share(request: HttpRequest, production_id: int) -> dict[str, Any]:
 @router.delete("/me/shares/{production_id}", response=ShareOut, summary="Stop sharing")
 def revoke(request: HttpRequest, production_id: int) -> dict[str, Any]:
     return _share_out(services.revoke(_user(request), production_id))
+
+
+@router.post(
+    "/me/shares/{production_id}/coordinators/{membership_id}",
+    response=ShareOut,
+    summary="Let a coordinator who joined after I shared see my profile too",
+)
+def confirm(request: HttpRequest, production_id: int, membership_id: int) -> dict[str, Any]:
+    return _share_out(services.confirm_coordinator(_user(request), production_id, membership_id))
 
 
 class SharedProfileOut(Schema):

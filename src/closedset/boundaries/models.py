@@ -64,3 +64,26 @@ class ProfileShare(models.Model):
     def __str__(self) -> str:
         state = "revoked" if self.revoked_at else "shared"
         return f"{self.profile} {state} with {self.production_id}"
+
+
+class ShareCoverage(models.Model):
+    """One coordinator a share covers: the production's coordinators when the performer shared,
+    and each one who joined later once the performer confirmed them. A coordinator without a
+    row sees nothing of the profile. Tied to the membership, so leaving and rejoining the
+    production needs confirming again."""
+
+    share = models.ForeignKey(ProfileShare, on_delete=models.CASCADE, related_name="coverage")
+    membership = models.ForeignKey(
+        "productions.Membership", on_delete=models.CASCADE, related_name="share_coverage"
+    )
+    covered_at = models.DateTimeField(auto_now_add=True)
+    # False: a coordinator already there when the performer shared; True: confirmed later.
+    confirmed = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["share", "membership"], name="one_coverage_per_share"),
+        ]
+
+    def __str__(self) -> str:
+        return f"share {self.share_id} covers membership {self.membership_id}"

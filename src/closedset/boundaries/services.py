@@ -6,25 +6,35 @@ functions are the one place that seals and unseals them.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import yaml
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from closedset.accounts.models import User
-from closedset.boundaries.models import BoundaryProfile, ProfileShare, ProfileVersion
+from closedset.boundaries.models import (
+    BoundaryProfile,
+    ProfileShare,
+    ProfileVersion,
+    ShareCoverage,
+)
 from closedset.core.errors import BadInput
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.profile import parse_profile
 from closedset.core.taxonomy import ANSWERS, BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
-from closedset.lib import crypto
+from closedset.lib import crypto, scope
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
-from closedset.productions.models import Production, Role
+from closedset.productions.models import Membership, Production, Role
 from closedset.productions.services import check_performer_eligible, performers, role_in
+
+logger = logging.getLogger(__name__)
 
 PERFORMER = Role.PERFORMER
 COORDINATOR = Role.COORDINATOR
@@ -296,8 +306,9 @@ def set_barrier(user: User, barrier: str) -> int:
 
 
 def performer_productions(user: User) -> list[Production]:
+    productions = Production.objects.filter(memberships__user=user, memberships__role=PERFORMER)
     return list(
-        Production.objects.filter(memberships__user=user, memberships__role=PERFORMER)
+        scope.only_allowed(productions, "pk")  # a production-scoped API token sees one
         .select_related("organisation")
         .distinct()
         .order_by("name")
@@ -305,18 +316,74 @@ def performer_productions(user: User) -> list[Production]:
 
 
 @dataclass(frozen=True)
+class CoordinatorInfo:
+    """A coordinator as the performer sees them on the sharing page."""
+
+    membership_id: int
+    display_name: str
+    role: str
+    joined_at: datetime
+    also: tuple[str, ...] = ()  # other roles they hold here (a one-person crew)
+
+
+@dataclass(frozen=True)
 class ShareState:
     production: Production
     shared_at: datetime | None
+    # Shared: the coordinators who see it. Not shared: those who would, if shared now.
+    coordinators: tuple[CoordinatorInfo, ...] = ()
+    # Joined after the performer shared: they see nothing until the performer confirms.
+    waiting: tuple[CoordinatorInfo, ...] = ()
+
+
+def _coordinator_memberships(production: Production) -> list[Membership]:
+    return list(
+        Membership.objects.filter(production=production, role=COORDINATOR)
+        .select_related("user")
+        .order_by("created_at", "pk")
+    )
+
+
+def _coordinator_info(membership: Membership) -> CoordinatorInfo:
+    labels = dict(Role.choices)
+    other = Membership.objects.filter(
+        production_id=membership.production_id, user_id=membership.user_id
+    ).exclude(role__in=[COORDINATOR, PERFORMER])
+    return CoordinatorInfo(
+        membership_id=membership.pk,
+        display_name=membership.user.display_name or membership.user.handle,
+        role=labels[COORDINATOR],
+        joined_at=membership.created_at,
+        also=tuple(labels.get(m.role, m.role).lower() for m in other),
+    )
+
+
+def _state(production: Production, share: ProfileShare | None) -> ShareState:
+    memberships = _coordinator_memberships(production)
+    if share is None:
+        return ShareState(production, None, tuple(_coordinator_info(m) for m in memberships))
+    covered = set(share.coverage.values_list("membership_id", flat=True))
+    return ShareState(
+        production,
+        share.shared_at,
+        tuple(_coordinator_info(m) for m in memberships if m.pk in covered),
+        tuple(_coordinator_info(m) for m in memberships if m.pk not in covered),
+    )
+
+
+def _active_share(performer: User, production: Production) -> ProfileShare | None:
+    return ProfileShare.objects.filter(
+        profile__owner=performer, production=production, revoked_at__isnull=True
+    ).first()
 
 
 def my_shares(user: User) -> list[ShareState]:
     may_keep_profile(user)
     active = {
-        share.production_id: share.shared_at
+        share.production_id: share
         for share in ProfileShare.objects.filter(profile__owner=user, revoked_at__isnull=True)
     }
-    return [ShareState(p, active.get(p.pk)) for p in performer_productions(user)]
+    return [_state(p, active.get(p.pk)) for p in performer_productions(user)]
 
 
 def _my_production(user: User, production_id: int) -> Production:
@@ -334,23 +401,29 @@ def share_gate(user: User, production: Production) -> None:
 
 @transaction.atomic
 def share(user: User, production_id: int) -> ShareState:
+    """Share with the production's coordinators as they are now; later ones wait for a confirm."""
     may_keep_profile(user)
     production = _my_production(user, production_id)
     share_gate(user, production)
+    # Ordered with add_member (which locks the same row): a coordinator joins either before
+    # the share (covered) or after it (waiting, and the performer is told).
+    Production.objects.select_for_update().filter(pk=production.pk).first()
     row, _ = BoundaryProfile.objects.get_or_create(owner=user)
-    existing = ProfileShare.objects.filter(
-        profile=row, production=production, revoked_at__isnull=True
-    ).first()
+    existing = _active_share(user, production)
     if existing:
-        return ShareState(production, existing.shared_at)
+        return _state(production, existing)
     try:
         with transaction.atomic():
             created = ProfileShare.objects.create(profile=row, production=production)
+            ShareCoverage.objects.bulk_create(
+                ShareCoverage(share=created, membership=m)
+                for m in _coordinator_memberships(production)
+            )
     except IntegrityError:
         created = ProfileShare.objects.get(
             profile=row, production=production, revoked_at__isnull=True
         )
-    return ShareState(production, created.shared_at)
+    return _state(production, created)
 
 
 def revoke(user: User, production_id: int) -> ShareState:
@@ -359,27 +432,112 @@ def revoke(user: User, production_id: int) -> ShareState:
     ProfileShare.objects.filter(
         profile__owner=user, production=production, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
-    return ShareState(production, None)
+    return _state(production, None)
+
+
+@transaction.atomic
+def confirm_coordinator(user: User, production_id: int, membership_id: int) -> ShareState:
+    """The performer lets a coordinator who joined after the share see the profile too."""
+    may_keep_profile(user)
+    production = _my_production(user, production_id)
+    require_known_ids(membership_id)
+    current = (
+        ProfileShare.objects.select_for_update()
+        .filter(profile__owner=user, production=production, revoked_at__isnull=True)
+        .first()
+    )
+    if current is None:
+        raise NotFound("You do not share your profile with this production.")
+    membership = Membership.objects.filter(
+        pk=membership_id, production=production, role=COORDINATOR
+    ).first()
+    if membership is None:
+        raise NotFound("No such coordinator in this production.")
+    ShareCoverage.objects.get_or_create(
+        share=current, membership=membership, defaults={"confirmed": True}
+    )
+    return _state(production, current)
 
 
 def is_shared(performer: User, production: Production) -> bool:
-    return ProfileShare.objects.filter(
-        profile__owner=performer, production=production, revoked_at__isnull=True
+    return _active_share(performer, production) is not None
+
+
+def covers(performer: User, production: Production, coordinator: User) -> bool:
+    """Whether the performer's share with the production reaches this coordinator."""
+    return ShareCoverage.objects.filter(
+        share__profile__owner=performer,
+        share__production=production,
+        share__revoked_at__isnull=True,
+        membership__production=production,
+        membership__user=coordinator,
+        membership__role=COORDINATOR,
     ).exists()
 
 
-def shared_profile(performer: User, production: Production) -> CoreProfile | None:
+def shared_profile(
+    performer: User, production: Production, *, coordinator: User | None = None
+) -> CoreProfile | None:
     """The current profile if its performer shares it with the production, else None.
 
-    For other services (the plan check); callers decide who may see the result.
+    With `coordinator`: only if the share covers that coordinator; use it wherever a person
+    will read answers, notes or reasons. Without: for the check's statuses alone (director,
+    producer, the performer's own beats). Callers decide who may see the result.
     """
-    if not is_shared(performer, production):
+    if coordinator is not None:
+        if not covers(performer, production, coordinator):
+            return None
+    elif not is_shared(performer, production):
         return None
     row = _profile_row(performer)
     version = row.current_version() if row else None
     if version is None:
         return empty_profile(performer)
     return _unseal(performer, version)
+
+
+# ---------------------------------------------------------------- telling performers
+
+
+def tell_sharing_performers(membership: Membership) -> int:
+    """A coordinator joined: e-mail each performer whose share does not cover them yet.
+
+    The mail holds no link: the performer signs in and decides on the sharing page.
+    Returns how many were told.
+    """
+    production = membership.production
+    shares = (
+        ProfileShare.objects.filter(production=production, revoked_at__isnull=True)
+        .exclude(coverage__membership=membership)
+        .select_related("profile__owner")
+    )
+    told = 0
+    for item in shares:
+        performer = item.profile.owner
+        body = render_to_string(
+            "boundaries/email/new_coordinator.txt",
+            {
+                "performer": performer,
+                "production": production,
+                "coordinator": _coordinator_info(membership),
+            },
+        )
+        try:
+            send_mail(
+                "A new intimacy coordinator joined one of your productions",
+                body,
+                None,
+                [performer.email],
+            )
+        except OSError as error:  # the sharing page shows it anyway
+            logger.warning("telling a performer failed: %s", type(error).__name__)
+            continue
+        told += 1
+    return told
+
+
+def on_coordinator_joined(sender: object, membership: Membership, **kwargs: object) -> None:
+    tell_sharing_performers(membership)
 
 
 # ---------------------------------------------------------------- the coordinator's view
@@ -408,7 +566,9 @@ def production_profiles(viewer: User, production_id: int) -> tuple[Production, l
     """The coordinator's list: each performer of the production, with the profile if shared."""
     production = _coordinated(viewer, production_id)
     cast = performers(production)
-    return production, [CastProfile(p, shared_profile(p, production)) for p in cast]
+    return production, [
+        CastProfile(p, shared_profile(p, production, coordinator=viewer)) for p in cast
+    ]
 
 
 def production_profile(
@@ -420,7 +580,7 @@ def production_profile(
         memberships__production=production,
         memberships__role=PERFORMER,
     ).first()
-    profile = shared_profile(performer, production) if performer else None
+    profile = shared_profile(performer, production, coordinator=viewer) if performer else None
     if performer is None or profile is None:
         raise NotFound("No profile shared with this production under that performer id.")
     return production, performer, profile

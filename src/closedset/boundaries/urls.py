@@ -17,6 +17,11 @@ urlpatterns = [
     path("sharing/", views.sharing, name="sharing"),
     path("sharing/<int:production_id>/share/", views.share, name="share"),
     path("sharing/<int:production_id>/revoke/", views.revoke, name="revoke"),
+    path(
+        "sharing/<int:production_id>/confirm/<int:membership_id>/",
+        views.confirm,
+        name="confirm",
+    ),
     path("production/<int:production_id>/", views.production_list, name="production"),
     path(
         "production/<int:production_id>/<slug:handle>/",

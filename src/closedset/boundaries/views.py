@@ -279,6 +279,13 @@ def revoke(request: HttpRequest, production_id: int) -> HttpResponse:
     return redirect("boundaries:sharing")
 
 
+@login_required
+@require_POST
+def confirm(request: HttpRequest, production_id: int, membership_id: int) -> HttpResponse:
+    services.confirm_coordinator(request.user, production_id, membership_id)
+    return redirect(reverse("boundaries:sharing") + f"#production-{production_id}")
+
+
 # ---------------------------------------------------------------- the coordinator's pages
 
 

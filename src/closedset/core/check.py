@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import IntEnum
 from typing import Any
 
-from closedset.core.errors import BadInput, hint
+from closedset.core.errors import BadInput, excerpt, hint
 from closedset.core.plan import Beat, ScenePlan
 from closedset.core.profile import BoundaryProfile
 from closedset.core.taxonomy import Act, Intensity, Taxonomy, load_taxonomy
@@ -122,7 +122,7 @@ def require_profiles(plan: ScenePlan, profiles: Mapping[str, BoundaryProfile]) -
     for role, performer in plan.cast.items():
         if performer is not None and performer not in profiles:
             raise BadInput(
-                f"no boundary profile for performer '{performer}' (role {role})"
+                f"no boundary profile for performer '{excerpt(performer)}' (role {excerpt(role)})"
                 + hint(performer, profiles),
                 line=plan.cast_lines.get(role),
                 field="cast",

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from closedset.core.errors import BadInput, hint
+from closedset.core.errors import BadInput, excerpt, hint
 from closedset.core.yamlio import Mapping, line_of
 
 ID_PATTERN = re.compile(r"^[a-z0-9_-]+$")
@@ -25,7 +25,8 @@ class Reader:
         for key in data:
             if key not in allowed:
                 raise BadInput(
-                    f"{what}: unknown field '{key}'{hint(key, allowed)}", line=self.line_of(key)
+                    f"{what}: unknown field '{excerpt(key)}'{hint(key, allowed)}",
+                    line=self.line_of(key),
                 )
 
     def line_of(self, key: str) -> int | None:
@@ -57,7 +58,8 @@ class Reader:
         value = self.text(key, required=required)
         if value is not None and not ID_PATTERN.match(value):
             raise self.fail(
-                key, f"'{key}' '{value}' must use only a-z, 0-9, '_' and '-' (e.g. 'mara')"
+                key,
+                f"'{key}' '{excerpt(value)}' must use only a-z, 0-9, '_' and '-' (e.g. 'mara')",
             )
         return value
 
@@ -74,7 +76,7 @@ class Reader:
         if value is None:
             return default
         if value not in choices:
-            raise self.fail(key, f"{key} '{value}' is not one of {', '.join(choices)}")
+            raise self.fail(key, f"{key} '{excerpt(value)}' is not one of {', '.join(choices)}")
         return value
 
     def integer(self, key: str) -> int | None:
@@ -84,7 +86,9 @@ class Reader:
         if isinstance(value, str) and re.fullmatch(r"[0-9]{1,9}", value.strip()):
             return int(value)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, f"'{key}' must be a whole number, not {value!r}")
+            raise self.fail(
+                key, f"'{key}' must be a whole number, not {excerpt(value, quote=True)}"
+            )
         return value
 
     def items(self, key: str, *, required: bool = False) -> list[Any]:
@@ -107,14 +111,11 @@ class Reader:
 
 
 def _kind(value: object) -> str:
-    if value is None:
-        return "nothing"
+    """What a wrong value is, with a short excerpt of it (never the whole of a large one)."""
     if isinstance(value, bool):
-        return f"the boolean {str(value).lower()}"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, list):
-        return "a list"
+        return f"the boolean {excerpt(value)}"
     if isinstance(value, str):
-        return f"the text {value!r}"
-    return f"{type(value).__name__} {value!r}"
+        return f"the text {excerpt(value, quote=True)}"
+    if isinstance(value, int | float):
+        return f"{type(value).__name__} {excerpt(value)}"
+    return excerpt(value)

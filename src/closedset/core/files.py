@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from closedset.core.errors import BadInput
+from closedset.core.errors import BadInput, excerpt
 from closedset.core.plan import ScenePlan, parse_plan
 from closedset.core.profile import BoundaryProfile, parse_profile
 from closedset.core.taxonomy import Taxonomy, load_taxonomy
@@ -64,7 +64,7 @@ def read_profiles(
             profile = parse_profile(data, str(file), taxonomy)
             if profile.performer in origin and origin[profile.performer] != file.resolve():
                 raise BadInput(
-                    f"performer '{profile.performer}' has a second profile here; "
+                    f"performer '{excerpt(profile.performer)}' has a second profile here; "
                     f"the first is {origin[profile.performer]}",
                     source=str(file),
                 )

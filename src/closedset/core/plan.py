@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from closedset.core.errors import BadInput, hint
+from closedset.core.errors import BadInput, excerpt, hint
 from closedset.core.fields import ID_PATTERN, Reader
 from closedset.core.taxonomy import BARRIERS, Intensity, Taxonomy, load_taxonomy
 from closedset.core.yamlio import line_of, load
@@ -104,14 +104,15 @@ def _parse_plan(data: object, taxonomy: Taxonomy) -> ScenePlan:
         if performer is not None:
             if not isinstance(performer, str) or not ID_PATTERN.match(performer):
                 raise BadInput(
-                    f"cast: role {role} must name a performer id (a-z, 0-9, '_', '-') or be "
-                    f"null for casting, not {performer!r}",
+                    f"cast: role {excerpt(role)} must name a performer id (a-z, 0-9, '_', '-') "
+                    f"or be null for casting, not {excerpt(performer, quote=True)}",
                     line=role_line,
                     field="cast",
                 )
             if performer in cast_by:
                 raise BadInput(
-                    f"cast: {performer} is cast as both {cast_by[performer]} and {role}; "
+                    f"cast: {excerpt(performer)} is cast as both {excerpt(cast_by[performer])} "
+                    f"and {excerpt(role)}; "
                     "one performer fills one role",
                     line=role_line,
                     field="cast",
@@ -131,7 +132,8 @@ def _parse_plan(data: object, taxonomy: Taxonomy) -> ScenePlan:
             raise error.located(line=beat_line) from None
         if beat.id in seen:
             raise BadInput(
-                f"beats[{index}]: beat id '{beat.id}' is already used by beats[{seen[beat.id]}]; "
+                f"beats[{index}]: beat id '{excerpt(beat.id)}' is already used by "
+                f"beats[{seen[beat.id]}]; "
                 "beat ids must be unique",
                 line=beat_line,
                 field="id",
@@ -154,31 +156,33 @@ def _parse_beat(
     reader = Reader(raw, f"beats[{index}]", BEAT_FIELDS, line=line)
     beat_id = reader.text("id", required=True)
     assert beat_id is not None
-    reader.what = f"beat {beat_id}"
+    reader.what = f"beat {excerpt(beat_id)}"
     act_id = reader.text("act", required=True)
     assert act_id is not None
     if act_id not in taxonomy.acts:
-        raise reader.fail("act", f"unknown act '{act_id}'{hint(act_id, taxonomy.acts)}")
+        raise reader.fail("act", f"unknown act '{excerpt(act_id)}'{hint(act_id, taxonomy.acts)}")
     act = taxonomy.acts[act_id]
     roles = list(cast)
     by = reader.text("by", required=True)
     assert by is not None
     if by not in cast:
-        raise reader.fail("by", f"role '{by}' is not in the cast{hint(by, roles)}")
+        raise reader.fail("by", f"role '{excerpt(by)}' is not in the cast{hint(by, roles)}")
     to: list[str] = []
     if reader.has("to"):
         raw_to = reader.raw("to")
         items = raw_to if isinstance(raw_to, list) else [raw_to]
         for role in items:
             if isinstance(role, bool) or not isinstance(role, str | int):
-                raise reader.fail("to", f"'to' must name roles, not {role!r}")
+                raise reader.fail("to", f"'to' must name roles, not {excerpt(role, quote=True)}")
             role = str(role)
             if role not in cast:
-                raise reader.fail("to", f"role '{role}' is not in the cast{hint(role, roles)}")
+                raise reader.fail(
+                    "to", f"role '{excerpt(role)}' is not in the cast{hint(role, roles)}"
+                )
             if role == by:
-                raise reader.fail("to", f"role {role} cannot do {act_id} to themselves")
+                raise reader.fail("to", f"role {excerpt(role)} cannot do {act_id} to themselves")
             if role in to:
-                raise reader.fail("to", f"role {role} is named twice in 'to'")
+                raise reader.fail("to", f"role {excerpt(role)} is named twice in 'to'")
             to.append(role)
     if act.is_self and to:
         raise reader.fail("to", f"{act_id} is done alone; a beat of it names no 'to'")
@@ -190,10 +194,13 @@ def _parse_beat(
             raise reader.fail("zone", f"{act_id} needs a 'zone': one of {', '.join(act.zones)}")
         if zone not in act.zones:
             raise reader.fail(
-                "zone", f"zone '{zone}' does not apply to {act_id}{hint(zone, act.zones)}"
+                "zone",
+                f"zone '{excerpt(zone)}' does not apply to {act_id}{hint(zone, act.zones)}",
             )
     elif zone is not None:
-        raise reader.fail("zone", f"{act_id} applies to no body zone; remove zone '{zone}'")
+        raise reader.fail(
+            "zone", f"{act_id} applies to no body zone; remove zone '{excerpt(zone)}'"
+        )
     intensity = reader.choice("intensity", Intensity.names(), default="light") or "light"
     barrier = reader.choice("barrier", BARRIERS, default="none") or "none"
     return Beat(

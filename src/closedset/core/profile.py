@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from closedset.core.errors import BadInput, hint
+from closedset.core.errors import BadInput, excerpt, hint
 from closedset.core.fields import ID_PATTERN, Reader
 from closedset.core.taxonomy import ANSWERS, BARRIERS, Intensity, Taxonomy, load_taxonomy
 from closedset.core.yamlio import line_of, load
@@ -147,14 +147,14 @@ def _parse_boundary(raw: object, index: int, taxonomy: Taxonomy, line: int | Non
     act_id = reader.text("act", required=True)
     assert act_id is not None
     if act_id not in taxonomy.acts:
-        raise reader.fail("act", f"unknown act '{act_id}'{hint(act_id, taxonomy.acts)}")
+        raise reader.fail("act", f"unknown act '{excerpt(act_id)}'{hint(act_id, taxonomy.acts)}")
     act = taxonomy.acts[act_id]
     direction = reader.text("direction", required=True)
     assert direction is not None
     if direction not in act.directions:
         raise reader.fail(
             "direction",
-            f"direction '{direction}' does not apply to {act_id}; use "
+            f"direction '{excerpt(direction)}' does not apply to {act_id}; use "
             + " or ".join(act.directions),
         )
     answer = reader.choice("answer", ANSWERS, required=True)
@@ -169,13 +169,13 @@ def _parse_boundary(raw: object, index: int, taxonomy: Taxonomy, line: int | Non
                 why = (
                     f"{act_id} applies to no body zone"
                     if not valid
-                    else f"zone '{zone}' does not apply to {act_id}{hint(zone, valid)}"
+                    else f"zone '{excerpt(zone)}' does not apply to {act_id}{hint(zone, valid)}"
                 )
                 raise BadInput(f"boundaries[{index}]: {why}", line=zone_line, field="zones")
             if zone_answer not in ANSWERS:
                 raise BadInput(
-                    f"boundaries[{index}]: zone {zone} answer '{zone_answer}' is not one of "
-                    + ", ".join(ANSWERS),
+                    f"boundaries[{index}]: zone {zone} answer {excerpt(zone_answer, quote=True)} "
+                    "is not one of " + ", ".join(ANSWERS),
                     line=zone_line,
                     field="zones",
                 )
@@ -187,7 +187,9 @@ def _parse_boundary(raw: object, index: int, taxonomy: Taxonomy, line: int | Non
         for partner in items:
             if not isinstance(partner, str) or not ID_PATTERN.match(partner):
                 raise reader.fail(
-                    "partners", f"partner '{partner}' is not a performer id (a-z, 0-9, '_', '-')"
+                    "partners",
+                    f"partner {excerpt(partner, quote=True)} is not a performer id "
+                    "(a-z, 0-9, '_', '-')",
                 )
         partners = tuple(items)
     return Boundary(

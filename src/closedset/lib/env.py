@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -55,3 +56,19 @@ def env_secret(name: str) -> str | None:
         except OSError as error:
             raise EnvError(f"{name}_FILE: cannot read {path}: {error.strerror}") from None
     return value.strip() if value else None
+
+
+def env_networks(name: str) -> tuple[str, ...]:
+    """IP addresses or networks, comma-separated ('10.0.0.1, 10.1.0.0/16'), normalised."""
+    result = []
+    for item in os.environ.get(name, "").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        try:
+            result.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError:
+            raise EnvError(
+                f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.1 or 10.0.0.0/8)"
+            ) from None
+    return tuple(result)

@@ -50,3 +50,25 @@ def require_known_ids(*values: int | None) -> None:
     for value in values:
         if value is not None and not 0 < value <= MAX_ID:
             raise NotFound("Not found.")
+
+
+# ---------------------------------------------------------------- a busy database
+
+BUSY_MESSAGE = "The server is busy; please try again in a moment. Nothing was saved."
+TOO_LARGE_MESSAGE = "This is more than closedset accepts in one request. Nothing was saved."
+# PostgreSQL: serialization failure, deadlock, lock not available (lock_timeout).
+_BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+
+
+def database_busy(error: BaseException) -> bool:
+    """True when the database refused for now because others hold the locks: the request
+    was rolled back and can simply be tried again (a 503, never a 500)."""
+    from django.db import OperationalError
+
+    if not isinstance(error, OperationalError):
+        return False
+    cause = error.__cause__
+    if getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    text = str(error).lower()
+    return "database is locked" in text or "database table is locked" in text

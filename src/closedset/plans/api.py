@@ -53,7 +53,7 @@ class CastIn(Schema):
     performer: str | None = None
 
 
-class VersionOut(Schema):
+class PlanVersionOut(Schema):
     number: int
     created_at: datetime
     created_by: str | None
@@ -128,7 +128,7 @@ def cast_role(
     return services.plan_view(user, production_id, scene_id).to_json()
 
 
-@router.get(SCENE + "/versions", response=list[VersionOut], summary="Saved versions")
+@router.get(SCENE + "/versions", response=list[PlanVersionOut], summary="Saved versions")
 def list_versions(
     request: HttpRequest, production_id: int, scene_id: int
 ) -> list[services.VersionInfo]:

@@ -167,8 +167,12 @@ def plan_yaml(plan: ScenePlan) -> str:
 # ---------------------------------------------------------------- the check
 
 
-def run_check(plan: ScenePlan) -> tuple[CorePlan, CheckResult]:
-    """core.check against the cast's shared profiles; an unshared profile needs discussion."""
+def run_check(plan: ScenePlan, coordinator: User | None = None) -> tuple[CorePlan, CheckResult]:
+    """core.check against the cast's shared profiles; an unshared profile needs discussion.
+
+    For a coordinator, a profile whose share does not cover them (they joined later and the
+    performer has not confirmed them) counts as unshared: no answers, no reasons.
+    """
     core = core_plan(plan)
     production = plan.scene.production
     profiles: dict[str, CoreProfile] = {}
@@ -177,7 +181,7 @@ def run_check(plan: ScenePlan) -> tuple[CorePlan, CheckResult]:
         if slot.performer is None:
             continue
         handle = slot.performer.handle
-        profile = shared_profile(slot.performer, production)
+        profile = shared_profile(slot.performer, production, coordinator=coordinator)
         if profile is None:
             unshared.add(handle)
             profile = CoreProfile(performer=handle, name=handle)
@@ -291,7 +295,7 @@ def plan_view(user: Any, production_id: int, scene_id: int) -> PlanView:
 
 def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
     taxonomy = load_taxonomy()
-    core, result = run_check(plan)
+    core, result = run_check(plan, coordinator=user if who == COORDINATOR else None)
     rows = _beats(plan)
     slots = _roles(plan)
     my_roles = {s.name for s in slots if s.performer_id is not None and s.performer_id == user.pk}

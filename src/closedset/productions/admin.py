@@ -7,6 +7,7 @@ from django.contrib import admin
 from closedset.productions.models import (
     Invitation,
     Membership,
+    OnePersonCrewAgreement,
     Organisation,
     OrgMembership,
     Production,
@@ -27,7 +28,7 @@ class OrganisationAdmin(admin.ModelAdmin):
 
 @admin.register(Production)
 class ProductionAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "kind"]
+    list_display = ["name", "organisation", "kind", "allow_one_person_crew"]
     list_filter = ["kind"]
     search_fields = ["name"]
     inlines = [MembershipInline]
@@ -49,3 +50,13 @@ class InvitationAdmin(admin.ModelAdmin):
     # The link itself is never stored; the hash is of no use to anyone here.
     exclude = ["token_hash"]
     readonly_fields = ["accepted_at", "accepted_by", "invited_by", "created_at"]
+
+
+@admin.register(OnePersonCrewAgreement)
+class OnePersonCrewAgreementAdmin(admin.ModelAdmin):
+    # Performers' own decisions: recorded by them, never edited here.
+    list_display = ["production", "performer", "agreed_at", "withdrawn_at"]
+    readonly_fields = ["production", "performer", "agreed_at", "withdrawn_at"]
+
+    def has_add_permission(self, request: object) -> bool:
+        return False

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from django.http import HttpRequest
@@ -9,7 +10,7 @@ from django.urls import reverse
 from ninja import Router, Schema, Status
 
 from closedset.productions import services
-from closedset.productions.models import Role
+from closedset.productions.models import Invitation, Role
 
 router = Router(tags=["productions"])
 
@@ -45,11 +46,28 @@ class InvitationIn(Schema):
 
 
 class InvitationOut(Schema):
+    """No link or token: the link goes to the invited address by e-mail, nowhere else."""
+
     id: int
     email: str
     role: str
     expires_at: datetime
-    link: str | None = None
+
+
+def _invitation_out(invitation: Invitation) -> InvitationOut:
+    return InvitationOut(
+        id=invitation.pk,
+        email=invitation.email,
+        role=invitation.role,
+        expires_at=invitation.expires_at,
+    )
+
+
+def _link_for(request: HttpRequest) -> Callable[[str], str]:
+    def link_for(key: str) -> str:
+        return request.build_absolute_uri(reverse("productions:invitation", args=[key]))
+
+    return link_for
 
 
 def _production_out(request: HttpRequest, production_id: int) -> ProductionOut:
@@ -77,12 +95,12 @@ def my_productions(request: HttpRequest) -> list[ProductionOut]:
     ]
 
 
-@router.get("/productions/{int:production_id}", response=ProductionOut)
+@router.get("/productions/{production_id}", response=ProductionOut)
 def production(request: HttpRequest, production_id: int) -> ProductionOut:
     return _production_out(request, production_id)
 
 
-@router.get("/productions/{int:production_id}/roster", response=list[RosterEntryOut])
+@router.get("/productions/{production_id}/roster", response=list[RosterEntryOut])
 def roster(request: HttpRequest, production_id: int) -> list[RosterEntryOut]:
     prod = services.get_production(request.user, production_id, *services.ROSTER_ROLES)
     return [
@@ -93,42 +111,44 @@ def roster(request: HttpRequest, production_id: int) -> list[RosterEntryOut]:
     ]
 
 
-@router.get("/productions/{int:production_id}/scenes", response=list[SceneOut])
+@router.get("/productions/{production_id}/scenes", response=list[SceneOut])
 def scenes(request: HttpRequest, production_id: int) -> list[SceneOut]:
     prod = services.get_production(request.user, production_id)
     return [SceneOut(id=s.pk, number=s.number, title=s.title) for s in prod.scenes.all()]
 
 
-@router.post("/productions/{int:production_id}/scenes", response={201: SceneOut})
+@router.post("/productions/{production_id}/scenes", response={201: SceneOut})
 def scene_create(request: HttpRequest, production_id: int, data: SceneIn) -> Status[SceneOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     scene = services.create_scene(request.user, prod, number=data.number, title=data.title)
     return Status(201, SceneOut(id=scene.pk, number=scene.number, title=scene.title))
 
 
-@router.get("/productions/{int:production_id}/invitations", response=list[InvitationOut])
+@router.get("/productions/{production_id}/invitations", response=list[InvitationOut])
 def invitations(request: HttpRequest, production_id: int) -> list[InvitationOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
-    return [
-        InvitationOut(id=i.pk, email=i.email, role=i.role, expires_at=i.expires_at)
-        for i in services.open_invitations(request.user, prod)
-    ]
+    return [_invitation_out(i) for i in services.open_invitations(request.user, prod)]
 
 
-@router.post("/productions/{int:production_id}/invitations", response={201: InvitationOut})
+@router.post("/productions/{production_id}/invitations", response={201: InvitationOut})
 def invitation_create(
     request: HttpRequest, production_id: int, data: InvitationIn
 ) -> Status[InvitationOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
-    invitation, key = services.invite(request.user, prod, email=data.email, role=data.role)
-    link = request.build_absolute_uri(reverse("productions:invitation", args=[key]))
-    return Status(
-        201,
-        InvitationOut(
-            id=invitation.pk,
-            email=invitation.email,
-            role=invitation.role,
-            expires_at=invitation.expires_at,
-            link=link,
-        ),
+    invitation = services.invite_by_email(
+        request.user, prod, email=data.email, role=data.role, link_for=_link_for(request)
     )
+    return Status(201, _invitation_out(invitation))
+
+
+@router.post(
+    "/productions/{int:production_id}/invitations/{int:invitation_id}/resend",
+    response=InvitationOut,
+    summary="E-mail a new link; the earlier link stops working",
+)
+def invitation_resend(request: HttpRequest, production_id: int, invitation_id: int) -> InvitationOut:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    invitation = services.resend_invitation(
+        request.user, prod, invitation_id, link_for=_link_for(request)
+    )
+    return _invitation_out(invitation)

@@ -14,8 +14,15 @@ __all__ = [
     "InvitationExpired",
     "InvitationUsed",
     "InvitationWithdrawn",
+    "InvitationNotSent",
+    "RolesConflict",
     "WrongAccount",
 ]
+
+INDEPENDENCE = (
+    "In one production the intimacy coordinator cannot also be producer or director, "
+    "so performers can trust the coordinator's independence."
+)
 
 
 class InvitationInvalid(NotFound):
@@ -49,4 +56,21 @@ class WrongAccount(Forbidden):
         super().__init__(
             "This invitation was sent to another email address. Log out, then open the link "
             "again, or ask for an invitation to your own address."
+        )
+
+
+class RolesConflict(InvalidInput):
+    """Coordinator together with producer or director in one production (domain.md §1)."""
+
+    def __init__(self) -> None:
+        super().__init__(INDEPENDENCE, {"role": INDEPENDENCE})
+
+
+class InvitationNotSent(DomainError):
+    status = 503
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The invitation e-mail could not be sent, so no invitation was made. "
+            "Please try again in a few minutes."
         )

@@ -41,6 +41,9 @@ class Production(models.Model):
     )
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # One person may be intimacy coordinator and producer or director only while this is on
+    # AND every performer has agreed (OnePersonCrewAgreement); see services.check_independence.
+    allow_one_person_crew = models.BooleanField(default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -124,3 +127,29 @@ class Invitation(models.Model):
         if self.expires_at <= timezone.now():
             return "expired"
         return "open"
+
+
+class OnePersonCrewAgreement(models.Model):
+    """A performer's explicit agreement that, in this production, the intimacy coordinator may
+    also be producer or director. Withdrawn agreements are kept, with when."""
+
+    production = models.ForeignKey(
+        Production, on_delete=models.CASCADE, related_name="crew_agreements"
+    )
+    performer = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    agreed_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-agreed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["production", "performer"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="one_active_crew_agreement",
+            )
+        ]
+
+    def __str__(self) -> str:
+        state = "withdrawn" if self.withdrawn_at else "agreed"
+        return f"{self.performer} {state} to a one-person crew on {self.production}"

@@ -6,7 +6,9 @@ Every state change goes through here; views and the API only call these function
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -14,11 +16,14 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
 from django.utils import timezone
 
 from closedset.accounts.models import User
 from closedset.accounts.services import create_user, hash_secret
+from closedset.lib import scope
 from closedset.lib.errors import require_known_ids
 from closedset.productions.errors import (
     Conflict,
@@ -26,23 +31,65 @@ from closedset.productions.errors import (
     InvalidInput,
     InvitationExpired,
     InvitationInvalid,
+    InvitationNotSent,
     InvitationUsed,
     InvitationWithdrawn,
     NotFound,
+    RolesConflict,
     WrongAccount,
 )
 from closedset.productions.models import (
     Invitation,
     Membership,
+    OnePersonCrewAgreement,
     Organisation,
     OrgMembership,
     Production,
     Role,
     Scene,
 )
+from closedset.productions.signals import coordinator_joined
+
+logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "closedset.productions.invitation"
 ROSTER_ROLES = frozenset({Role.PRODUCER, Role.COORDINATOR, Role.DIRECTOR})
+# Roles the intimacy coordinator must be independent of (domain.md §1).
+CREW_ROLES = frozenset({Role.PRODUCER, Role.DIRECTOR})
+
+
+# --- separation of duties ------------------------------------------------------------------
+
+
+def roles_conflict(roles: Iterable[str]) -> bool:
+    held = set(roles)
+    return Role.COORDINATOR in held and bool(held & CREW_ROLES)
+
+
+def one_person_crew_allowed(production: Production) -> bool:
+    """The producer allows it and every performer of the production has agreed (at least one
+    performer: nobody's agreement is not everybody's)."""
+    if not production.allow_one_person_crew:
+        return False
+    cast = set(
+        Membership.objects.filter(production=production, role=Role.PERFORMER).values_list(
+            "user_id", flat=True
+        )
+    )
+    agreed = set(
+        OnePersonCrewAgreement.objects.filter(
+            production=production, withdrawn_at__isnull=True
+        ).values_list("performer_id", flat=True)
+    )
+    return bool(cast) and cast <= agreed
+
+
+def check_independence(production: Production, roles: Iterable[str]) -> None:
+    """The one check of separation of duties: RolesConflict if one person would hold
+    coordinator together with producer or director, unless the production allows a one-person
+    crew with every performer's agreement."""
+    if roles_conflict(roles) and not one_person_crew_allowed(production):
+        raise RolesConflict()
 
 
 # --- roles -------------------------------------------------------------------------------
@@ -54,11 +101,21 @@ def role_in(user: Any, production: Production | int) -> set[str]:
         return set()
     production_id = production if isinstance(production, int) else production.pk
     require_known_ids(production_id)
-    return set(
+    if not scope.allows(production_id):
+        # A production-scoped API token: every other production is as for an outsider.
+        return set()
+    roles = set(
         Membership.objects.filter(user=user, production_id=production_id).values_list(
             "role", flat=True
         )
     )
+    if roles_conflict(roles):
+        # A combination made around add_member (the admin), or whose permission lapsed (a
+        # performer withdrew or joined without agreeing), gives no coordinator powers.
+        current = Production.objects.filter(pk=production_id).first()
+        if current is None or not one_person_crew_allowed(current):
+            roles.discard(Role.COORDINATOR)
+    return roles
 
 
 def require_role(user: Any, production: Production | int, *roles: str) -> set[str]:
@@ -101,7 +158,7 @@ def my_productions(user: Any) -> list[ProductionRoles]:
         return []
     by_production: dict[int, ProductionRoles] = {}
     memberships = (
-        Membership.objects.filter(user=user)
+        scope.only_allowed(Membership.objects.filter(user=user))
         .select_related("production__organisation")
         .order_by("production__name", "role")
     )
@@ -210,10 +267,23 @@ def add_member(user: User, production: Production, role: str) -> Membership:
     if role == Role.PERFORMER:
         check_performer_eligible(user, production)
     with transaction.atomic():
+        # Lock the production: two invitations accepted at once cannot both pass the check.
+        Production.objects.select_for_update().filter(pk=production.pk).first()
+        held = set(
+            Membership.objects.filter(user=user, production=production).values_list(
+                "role", flat=True
+            )
+        )
+        check_independence(production, held | {role})
         OrgMembership.objects.get_or_create(user=user, organisation=production.organisation)
-        membership, _ = Membership.objects.get_or_create(
+        membership, created = Membership.objects.get_or_create(
             user=user, production=production, role=role
         )
+        if created and role == Role.COORDINATOR:
+            transaction.on_commit(
+                lambda: coordinator_joined.send(sender=Membership, membership=membership),
+                robust=True,
+            )
     return membership
 
 
@@ -242,10 +312,33 @@ def create_scene(user: Any, production: Production, *, number: str, title: str =
 # --- invitations ---------------------------------------------------------------------------
 
 
+def _open_invitation_roles(production: Production, email: str) -> set[str]:
+    return set(
+        Invitation.objects.filter(
+            production=production,
+            email__iexact=email,
+            accepted_at__isnull=True,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        ).values_list("role", flat=True)
+    )
+
+
+def _link_key(invitation: Invitation, token: str) -> str:
+    return signing.dumps({"i": invitation.pk, "t": token}, salt=INVITATION_SALT, compress=True)
+
+
+def _lifetime(days: int | None = None) -> timedelta:
+    return timedelta(days=days if days is not None else settings.CLOSEDSET_INVITATION_DAYS)
+
+
 def invite(
     user: Any, production: Production, *, email: str, role: str, days: int | None = None
 ) -> tuple[Invitation, str]:
-    """Create an invitation; returns it and the secret link key (shown once, never stored)."""
+    """Create an invitation; returns it and the secret link key (never stored).
+
+    Pages and the API use invite_by_email: the key goes to the invited address only.
+    """
     require_role(user, production, Role.PRODUCER)
     errors = {}
     email = email.strip().lower()
@@ -261,18 +354,96 @@ def invite(
         errors["role"] = f"Choose one of: {', '.join(Role.values)}."
     if errors:
         raise InvalidInput("Please correct the marked fields.", errors)
+    # The address may belong to a member already (the inviter herself, too), or be invited to
+    # another role: the roles it would end up with must keep the coordinator independent.
+    account = User.objects.filter(email__iexact=email).first()
+    held = set(
+        Membership.objects.filter(user=account, production=production).values_list(
+            "role", flat=True
+        )
+        if account is not None
+        else ()
+    )
+    check_independence(production, held | _open_invitation_roles(production, email) | {role})
     token = secrets.token_urlsafe(32)
-    lifetime = timedelta(days=days if days is not None else settings.CLOSEDSET_INVITATION_DAYS)
     invitation = Invitation.objects.create(
         production=production,
         email=email,
         role=role,
         token_hash=hash_secret(token),
         invited_by=user,
-        expires_at=timezone.now() + lifetime,
+        expires_at=timezone.now() + _lifetime(days),
     )
-    key = signing.dumps({"i": invitation.pk, "t": token}, salt=INVITATION_SALT, compress=True)
-    return invitation, key
+    return invitation, _link_key(invitation, token)
+
+
+def send_invitation(invitation: Invitation, link: str) -> None:
+    """E-mail the link to the invited address: the only place the link ever goes."""
+    production = invitation.production
+    # A header cannot hold a line break; names come from forms and the API.
+    name = " ".join(production.name.split())
+    body = render_to_string(
+        "productions/email/invitation.txt",
+        {
+            "invitation": invitation,
+            "production": production,
+            "role": invitation.get_role_display(),
+            "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+            "link": link,
+        },
+    )
+    try:
+        send_mail(f"Invitation to {name}", body, None, [invitation.email])
+    except OSError as error:  # smtplib's errors are OSErrors
+        # Never the address or the link in a log line.
+        logger.warning("sending an invitation failed: %s", type(error).__name__)
+        raise InvitationNotSent() from None
+
+
+def invite_by_email(
+    user: Any,
+    production: Production,
+    *,
+    email: str,
+    role: str,
+    link_for: Callable[[str], str],
+    days: int | None = None,
+) -> Invitation:
+    """Invite and e-mail the link (made by `link_for(key)`); the inviter never sees it.
+
+    If the mail cannot be sent, no invitation is left behind.
+    """
+    with transaction.atomic():
+        invitation, key = invite(user, production, email=email, role=role, days=days)
+        send_invitation(invitation, link_for(key))
+    return invitation
+
+
+def resend_invitation(
+    user: Any, production: Production, invitation_id: int, *, link_for: Callable[[str], str]
+) -> Invitation:
+    """A new link for an invitation not yet accepted or withdrawn; the old link stops working."""
+    require_role(user, production, Role.PRODUCER)
+    require_known_ids(invitation_id)
+    with transaction.atomic():
+        invitation = (
+            Invitation.objects.select_for_update()
+            .select_related("production", "invited_by")
+            .filter(pk=invitation_id, production=production)
+            .first()
+        )
+        if invitation is None:
+            raise NotFound("No such invitation.")
+        if invitation.accepted_at:
+            raise Conflict("This invitation was accepted already.")
+        if invitation.revoked_at:
+            raise Conflict("This invitation was withdrawn. Invite the person again instead.")
+        token = secrets.token_urlsafe(32)
+        invitation.token_hash = hash_secret(token)
+        invitation.expires_at = timezone.now() + _lifetime()
+        invitation.save(update_fields=["token_hash", "expires_at"])
+        send_invitation(invitation, link_for(_link_key(invitation, token)))
+    return invitation
 
 
 def read_invitation(key: str) -> Invitation:
@@ -349,6 +520,7 @@ def open_invitations(user: Any, production: Production) -> list[Invitation]:
 
 def revoke_invitation(user: Any, production: Production, invitation_id: int) -> Invitation:
     require_role(user, production, Role.PRODUCER)
+    require_known_ids(invitation_id)
     invitation = Invitation.objects.filter(pk=invitation_id, production=production).first()
     if invitation is None:
         raise NotFound("No such invitation.")
@@ -358,7 +530,73 @@ def revoke_invitation(user: Any, production: Production, invitation_id: int) -> 
     return invitation
 
 
-# --- API tokens ----------------------------------------------------------------------------
+# --- one-person crew -----------------------------------------------------------------------
 
 
-# --- second factor (TOTP) ------------------------------------------------------------------
+@dataclass(frozen=True)
+class CrewState:
+    """What the producer and each performer see of the one-person-crew permission."""
+
+    production: Production
+    asked: bool  # the producer allows it (the setting)
+    everyone_agreed: bool  # never who has not: that would invite pressure
+    i_agreed: bool | None  # for a performer; None for the producer
+    combined: list[User]  # who holds coordinator with producer or director now
+
+
+def _active_agreement(production: Production, performer: User) -> OnePersonCrewAgreement | None:
+    return OnePersonCrewAgreement.objects.filter(
+        production=production, performer=performer, withdrawn_at__isnull=True
+    ).first()
+
+
+def crew_state(user: Any, production: Production) -> CrewState:
+    held = require_role(user, production, Role.PRODUCER, Role.PERFORMER)
+    by_user: dict[int, set[str]] = {}
+    people: dict[int, User] = {}
+    for membership in Membership.objects.filter(production=production).select_related("user"):
+        by_user.setdefault(membership.user_id, set()).add(membership.role)
+        people[membership.user_id] = membership.user
+    combined = [people[pk] for pk, roles in by_user.items() if roles_conflict(roles)]
+    return CrewState(
+        production=production,
+        asked=production.allow_one_person_crew,
+        everyone_agreed=one_person_crew_allowed(production),
+        i_agreed=(
+            _active_agreement(production, user) is not None if Role.PERFORMER in held else None
+        ),
+        combined=sorted(combined, key=lambda person: person.display_name.lower()),
+    )
+
+
+def set_one_person_crew(user: Any, production: Production, *, allow: bool) -> None:
+    """The producer asks for (or stops asking for) a one-person crew."""
+    require_role(user, production, Role.PRODUCER)
+    with transaction.atomic():
+        Production.objects.filter(pk=production.pk).update(allow_one_person_crew=allow)
+        production.allow_one_person_crew = allow
+        if not allow:
+            # Asking again later needs fresh agreement: performers agreed to that request.
+            OnePersonCrewAgreement.objects.filter(
+                production=production, withdrawn_at__isnull=True
+            ).update(withdrawn_at=timezone.now())
+
+
+def agree_one_person_crew(user: Any, production: Production, *, agree: bool) -> None:
+    """A performer agrees, or withdraws; withdrawing ends the permission at once."""
+    require_role(user, production, Role.PERFORMER)
+    with transaction.atomic():
+        current = Production.objects.select_for_update().get(pk=production.pk)
+        active = _active_agreement(current, user)
+        if not agree:
+            if active is not None:
+                active.withdrawn_at = timezone.now()
+                active.save(update_fields=["withdrawn_at"])
+            return
+        if not current.allow_one_person_crew:
+            raise Conflict(
+                "The producer has not asked for a one-person crew here: there is nothing to "
+                "agree to."
+            )
+        if active is None:
+            OnePersonCrewAgreement.objects.create(production=current, performer=user)

@@ -16,5 +16,21 @@ urlpatterns = [
         views.invitation_revoke,
         name="invitation_revoke",
     ),
+    path(
+        "p/<int:production_id>/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
+    path("p/<int:production_id>/one-person-crew/", views.one_person_crew, name="one_person_crew"),
+    path(
+        "p/<int:production_id>/one-person-crew/setting/",
+        views.one_person_crew_setting,
+        name="one_person_crew_setting",
+    ),
+    path(
+        "p/<int:production_id>/one-person-crew/agreement/",
+        views.one_person_crew_agreement,
+        name="one_person_crew_agreement",
+    ),
     path("invite/<str:key>/", views.invitation, name="invitation"),
 ]

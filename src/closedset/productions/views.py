@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.accounts import services as accounts
 from closedset.accounts.forms import add_domain_errors
-from closedset.lib.errors import InvalidInput
+from closedset.lib.errors import DomainError, InvalidInput
 from closedset.productions import services
 from closedset.productions.forms import AcceptForm, InvitationForm, ProductionForm, SceneForm
-from closedset.productions.models import Role
+from closedset.productions.models import Production, Role
 
 
 @login_required
@@ -64,6 +68,28 @@ def invitation_revoke(request: HttpRequest, production_id: int, invitation_id: i
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     services.revoke_invitation(request.user, prod, invitation_id)
     messages.success(request, "Invitation withdrawn; its link no longer works.")
+    return redirect("productions:invitations", production_id=prod.pk)
+
+
+def _link_maker(request: HttpRequest) -> Callable[[str], str]:
+    """Absolute invitation links for this site; they go into the e-mail only."""
+
+    def link_for(key: str) -> str:
+        return request.build_absolute_uri(reverse("productions:invitation", args=[key]))
+
+    return link_for
+
+
+@login_required
+@require_POST
+def invitation_resend(request: HttpRequest, production_id: int, invitation_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    invitation = services.resend_invitation(
+        request.user, prod, invitation_id, link_for=_link_maker(request)
+    )
+    messages.success(
+        request, f"A new link was sent to {invitation.email}; the earlier one no longer works."
+    )
     return redirect("productions:invitations", production_id=prod.pk)
 
 
@@ -121,20 +147,21 @@ def scene_create(request: HttpRequest, production_id: int) -> HttpResponse:
 def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     form = InvitationForm(request.POST or None)
-    link = None
     status = 200
     if request.method == "POST":
         if form.is_valid():
             try:
-                invitation, key = services.invite(request.user, prod, **form.cleaned_data)
+                invitation = services.invite_by_email(
+                    request.user, prod, link_for=_link_maker(request), **form.cleaned_data
+                )
             except InvalidInput as error:
                 add_domain_errors(form, error)
                 status = 422
             else:
-                from django.urls import reverse
-
-                link = request.build_absolute_uri(reverse("productions:invitation", args=[key]))
-                form = InvitationForm()
+                # The same answer whether or not the address has an account: the link went
+                # to the address, and the page says only that.
+                messages.success(request, f"Invitation sent to {invitation.email}.")
+                return redirect("productions:invitations", production_id=prod.pk)
         else:
             status = 422
     return render(
@@ -143,8 +170,8 @@ def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
         {
             "production": prod,
             "form": form,
-            "link": link,
             "invitations": services.open_invitations(request.user, prod),
+            "days": settings.CLOSEDSET_INVITATION_DAYS,
         },
         status=status,
     )
@@ -156,7 +183,16 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
     user = request.user
     if user.is_authenticated:
         if request.method == "POST":
-            services.accept_invitation(key, user)
+            try:
+                services.accept_invitation(key, user)
+            except InvalidInput as error:
+                # E.g. the coordinator's independence: say so on the invitation itself.
+                return render(
+                    request,
+                    "productions/invitation.html",
+                    {"invitation": invite, "form": None, "refused": error.message},
+                    status=error.status,
+                )
             messages.success(request, f"You joined {invite.production.name}.")
             return redirect("productions:production", production_id=invite.production_id)
         return render(request, "productions/invitation.html", {"invitation": invite, "form": None})
@@ -185,3 +221,54 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
     return render(
         request, "productions/invitation.html", {"invitation": invite, "form": form}, status=status
     )
+
+
+# --- one-person crew ----------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def one_person_crew(request: HttpRequest, production_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER, Role.PERFORMER)
+    return render(request, "productions/one_person_crew.html", _crew_context(request, prod))
+
+
+def _crew_context(request: HttpRequest, prod: Production) -> dict[str, object]:
+    return {
+        "production": prod,
+        "state": services.crew_state(request.user, prod),
+        "is_producer": Role.PRODUCER in services.role_in(request.user, prod),
+    }
+
+
+@login_required
+@require_POST
+def one_person_crew_setting(request: HttpRequest, production_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    allow = request.POST.get("allow") == "yes"
+    services.set_one_person_crew(request.user, prod, allow=allow)
+    messages.success(
+        request,
+        "Performers are asked to agree." if allow else "No one may combine the roles any more.",
+    )
+    return redirect("productions:one_person_crew", production_id=prod.pk)
+
+
+@login_required
+@require_POST
+def one_person_crew_agreement(request: HttpRequest, production_id: int) -> HttpResponse:
+    prod = services.get_production(request.user, production_id, Role.PERFORMER)
+    agree = request.POST.get("agree") == "yes"
+    try:
+        services.agree_one_person_crew(request.user, prod, agree=agree)
+    except DomainError as error:
+        return render(
+            request,
+            "productions/one_person_crew.html",
+            _crew_context(request, prod) | {"error": error.message},
+            status=error.status,
+        )
+    messages.success(
+        request, "You agreed." if agree else "You withdrew your agreement; it ends at once."
+    )
+    return redirect("productions:one_person_crew", production_id=prod.pk)

@@ -140,15 +140,37 @@ def observe(response: Any) -> object:
     return response.status_code
 
 
-def request(client: Any, route: Route, url: str, body: object) -> Any:
+def request(
+    client: Any, route: Route, url: str, body: object, headers: dict[str, str] | None = None
+) -> Any:
     is_api = route.path.startswith(API_PREFIX) and route.path != API_PREFIX
     method = route.method.lower()
+    headers = headers or {}
     if route.method == "GET":
-        return client.get(url)
+        return client.get(url, headers=headers)
     if is_api:
         import json
 
         return getattr(client, method)(
-            url, json.dumps(body if body is not None else {}), content_type="application/json"
+            url,
+            json.dumps(body if body is not None else {}),
+            content_type="application/json",
+            headers=headers,
         )
-    return getattr(client, method)(url, body if body is not None else {})
+    return getattr(client, method)(url, body if body is not None else {}, headers=headers)
+
+
+def is_api_route(route: Route) -> bool:
+    return route.path.startswith(API_PREFIX) and route.path != API_PREFIX
+
+
+def url_and_body(route: Route, reg: Registry, world: Any) -> tuple[str, object]:
+    """The route's URL with its parameters filled in, and its request body (or None)."""
+    url = route.path
+    for name in route.params:
+        make = reg.route_params.get(route.key, {}).get(name) or reg.params.get(name)
+        if make is None:
+            raise AssertionError(f"{route.key}: no PARAMS entry gives a value for <{name}>")
+        url = url.replace(f"<{name}>", str(make(world)))
+    make_body = reg.bodies.get(route.key)
+    return url, (make_body(world) if make_body else None)

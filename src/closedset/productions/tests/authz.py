@@ -9,7 +9,7 @@ PRODUCER_ONLY = outcomes(anonymous=LOGIN, oscar=404, petra=200, default=403)
 API_MEMBERS = outcomes(anonymous=401, oscar=404, default=200)
 API_PRODUCER = outcomes(anonymous=401, oscar=404, petra=200, default=403)
 # Everyone with an enrolled authenticator is sent on to verification; the rest may enrol.
-HAS_DEVICE = ("oscar", "ines", "petra", "cora")
+HAS_DEVICE = ("oscar", "ines", "dario", "petra", "cora")
 
 EXPECTED: dict[str, dict[str, object]] = {
     "GET /": outcomes(anonymous=LOGIN, default=200),

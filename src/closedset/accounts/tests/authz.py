@@ -1,0 +1,91 @@
+"""Authorization-matrix entries for account pages (format: api/tests/authz_matrix.py).
+
+(The token pages' entries sit with the other people pages in productions/tests/authz.py.)
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from closedset.api.tests.authz_matrix import LOGIN, REDIRECT, outcomes
+
+EXPECTED: dict[str, dict[str, object]] = {
+    # --- API tokens and sessions ---
+    "GET /account/sessions/": outcomes(anonymous=LOGIN, default=200),
+    "POST /account/sessions/": outcomes(anonymous=LOGIN, default=405),
+    # The session is Mara's (on another device): only she can end it.
+    "GET /account/sessions/<session_id>/end/": outcomes(anonymous=LOGIN, default=405),
+    "POST /account/sessions/<session_id>/end/": outcomes(
+        anonymous=LOGIN, mara=REDIRECT, default=404
+    ),
+    # GET asks for confirmation; the POST signs the asker out everywhere, back to the login.
+    "GET /account/sessions/end-all/": outcomes(anonymous=LOGIN, default=200),
+    "POST /account/sessions/end-all/": outcomes(default=LOGIN),
+}
+
+
+def _session_id(world: Any) -> int:
+    from closedset.accounts.models import UserSession
+
+    return UserSession.objects.create(user=world.mara, key_hash="0" * 64, browser="Safari").pk
+
+
+PARAMS = {"session_id": _session_id}
+
+
+# --- account page, e-mail address, passwords, recovery codes ---
+
+# Everyone but the performers has (or needs, and so was given) an authenticator.
+HAS_FACTOR = ("oscar", "ines", "dario", "petra", "cora")
+
+
+def _email_key(world: Any) -> str:
+    from closedset.accounts import services
+
+    return services.email_verification_key(world.mara)
+
+
+EXPECTED.update(
+    {
+        "GET /account/": outcomes(anonymous=LOGIN, default=200),
+        "POST /account/": outcomes(anonymous=LOGIN, default=405),
+        # Every persona's address is confirmed: the waiting page sends them on.
+        "GET /account/email/": outcomes(anonymous=LOGIN, default=REDIRECT),
+        "POST /account/email/": outcomes(anonymous=LOGIN, default=REDIRECT),
+        # The link is Mara's; it needs no sign-in (it may be opened on another device).
+        "GET /account/email/confirm/<key>/": outcomes(default=200),
+        "POST /account/email/confirm/<key>/": outcomes(anonymous=LOGIN, default=REDIRECT),
+        "GET /account/password/": outcomes(anonymous=LOGIN, default=200),
+        "POST /account/password/": outcomes(anonymous=LOGIN, default=422),
+        "GET /password-reset/": outcomes(default=200),
+        "POST /password-reset/": outcomes(default=422),
+        "GET /password-reset/sent/": outcomes(default=200),
+        "POST /password-reset/sent/": outcomes(default=405),
+        "GET /password-reset/done/": outcomes(default=200),
+        "POST /password-reset/done/": outcomes(default=405),
+        # A link that is not valid says so, to everyone alike.
+        "GET /password-reset/<uidb64>/<token>/": outcomes(default=200),
+        "POST /password-reset/<uidb64>/<token>/": outcomes(default=200),
+        # Already past the second factor (or without one): nothing to recover.
+        "GET /account/second-factor/recovery/": outcomes(anonymous=LOGIN, default=REDIRECT),
+        "POST /account/second-factor/recovery/": outcomes(anonymous=LOGIN, default=REDIRECT),
+        "GET /account/second-factor/replace/": outcomes(anonymous=LOGIN, default=405),
+        "POST /account/second-factor/replace/": outcomes(anonymous=LOGIN, default=REDIRECT),
+        # Codes belong to a second factor; without one the page sends the person to set it up.
+        "GET /account/recovery-codes/": outcomes(
+            anonymous=LOGIN, **dict.fromkeys(HAS_FACTOR, 200), default=REDIRECT
+        ),
+        "POST /account/recovery-codes/": outcomes(
+            anonymous=LOGIN, **dict.fromkeys(HAS_FACTOR, 200), default=REDIRECT
+        ),
+    }
+)
+ROUTE_PARAMS = {
+    "GET /account/email/confirm/<key>/": {"key": _email_key},
+    "POST /account/email/confirm/<key>/": {"key": _email_key},
+    "GET /password-reset/<uidb64>/<token>/": {"uidb64": lambda world: "MQ", "token": lambda w: "x"},
+    "POST /password-reset/<uidb64>/<token>/": {
+        "uidb64": lambda world: "MQ",
+        "token": lambda world: "x",
+    },
+}
