@@ -19,6 +19,8 @@ MAX_ALIAS_NODES = 100_000
 # Plans and profiles nest four or five levels; 64 is far beyond any real file and well below
 # Python's recursion limit in the parser and in the checks that walk the result.
 MAX_DEPTH = 64
+# The longest a parser's complaint may run in a message.
+PROBLEM_LENGTH = 160
 
 TOO_MANY_ALIASES = (
     "this file repeats parts of itself too many times (YAML aliases); "
@@ -77,6 +79,9 @@ class _Loader(yaml.SafeLoader):
                 slot = 1 if isinstance(parent, yaml.MappingNode) and index is not None else 0
                 self.alias_lines[(id(parent), len(parent.value), slot)] = line or 0
             return super().compose_node(parent, index)  # type: ignore[arg-type]
+        if isinstance(event, yaml.ScalarEvent):
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
+        # A list or mapping: self.depth of them are open around it.
         if self.depth >= MAX_DEPTH:
             raise BadInput(TOO_DEEP, line=line)
         self.depth += 1
@@ -141,7 +146,8 @@ def _check_expansion(root: yaml.Node, alias_lines: dict[tuple[int, int, int], in
     the file in order and an alias can only name an anchor above it, so the first visit of a
     node is where it is written and every later one is an alias.
     """
-    measured: dict[int, tuple[int, int]] = {}  # id(node) -> (values written out, levels)
+    # id(node) -> (values it stands for written out, levels of lists and mappings in it)
+    measured: dict[int, tuple[int, int]] = {}
     unfinished: set[int] = set()
     added = 0  # values that aliases add to the document
 
@@ -157,7 +163,7 @@ def _check_expansion(root: yaml.Node, alias_lines: dict[tuple[int, int, int], in
             added += size
             if added > MAX_ALIAS_NODES:
                 raise BadInput(TOO_MANY_ALIASES, line=line)
-            if depth + height - 1 > MAX_DEPTH:
+            if depth + height > MAX_DEPTH:
                 raise BadInput(ALIASES_TOO_DEEP, line=line)
             return size, height
         if isinstance(node, yaml.SequenceNode):
@@ -171,16 +177,18 @@ def _check_expansion(root: yaml.Node, alias_lines: dict[tuple[int, int, int], in
         else:
             children = []
         unfinished.add(key)
-        size, height = 1, 1
+        size, height = 1, 0
         for child, place in children:
             child_size, child_height = measure(child, depth + 1, alias_lines.get(place))
             size += child_size
-            height = max(height, child_height + 1)
+            height = max(height, child_height)
+        if isinstance(node, yaml.CollectionNode):
+            height += 1
         unfinished.discard(key)
         measured[key] = size, height
         return size, height
 
-    measure(root, 1, None)
+    measure(root, 0, None)
 
 
 def _load(text: str) -> Any:
@@ -210,11 +218,14 @@ def load(text: str, source: str | None = None) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "not valid YAML"
-        raise BadInput(f"not valid YAML or JSON: {problem}", source=source, line=line) from None
-    except yaml.YAMLError as error:
-        raise BadInput(f"not valid YAML or JSON: {error}", source=source) from None
-    except (ValueError, TypeError, RecursionError) as error:
-        raise BadInput(f"not valid YAML or JSON: {error}", source=source) from None
+        raise BadInput(_invalid(problem), source=source, line=line) from None
+    except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
+        raise BadInput(_invalid(str(error)), source=source) from None
+
+
+def _invalid(problem: str) -> str:
+    # The parser's own words can quote the file (an alias name, a tag): keep only their start.
+    return f"not valid YAML or JSON: {excerpt(problem, PROBLEM_LENGTH)}"
 
 
 def line_of(container: object, key: str | int | None = None) -> int | None:

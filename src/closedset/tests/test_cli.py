@@ -207,3 +207,55 @@ def test_a_missing_profile_names_the_cast_line_and_close_ids(capsys, tmp_path):
 def test_no_command_is_a_one_line_usage_error(capsys):
     code, out, err = run(capsys)
     assert code == 2 and err.count("\n") == 1 and "usage error" in err
+
+
+def laughs(levels=10, width=10):
+    """'Billion laughs': anchors a.., each a list of `width` aliases to the one before."""
+    names = "abcdefghij"
+    lines = ["  - &a [" + ", ".join(["lol"] * width) + "]"]
+    for level in range(1, levels):
+        aliases = ", ".join([f"*{names[level - 1]}"] * width)
+        lines.append(f"  - &{names[level]} [{aliases}]")
+    return "\n".join(lines) + "\n"
+
+
+def test_check_refuses_a_billion_laughs_plan_in_one_short_line(capsys, tmp_path):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(
+        "scene: 1\ncast: {A: mara, B: jonas}\ntitle:\n"
+        + laughs()
+        + "beats:\n  - {id: b1, act: kiss, by: A, to: B, zone: mouth}\n"
+    )
+    code, out, err = run(capsys, "check", str(plan), str(EXAMPLES / "clear-kiss"))
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and len(err) < 300
+    assert err.startswith(f"closedset: error: {plan}:")
+    assert "repeats parts of itself too many times (YAML aliases)" in err
+
+
+def test_a_billion_laughs_profile_is_refused_within_bounded_memory(tmp_path):
+    # The reported attack: the value the aliases expand to reached an error message. Run the
+    # installed command with its address space capped, so expanding it cannot go unnoticed.
+    resource = pytest.importorskip("resource")
+    cap = 512 * 2**20
+
+    def limit_memory():
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+
+    folder = tmp_path / "profiles"
+    folder.mkdir()
+    (folder / "mara.yaml").write_text("performer: mara\nboundaries: []\nversion:\n" + laughs())
+    plan = tmp_path / "plan.yaml"
+    plan.write_text("scene: 1\ncast: {A: mara}\nbeats:\n  - {id: b1, act: nudity-rear, by: A}\n")
+    result = subprocess.run(
+        [sys.executable, "-m", "closedset.cli", "check", str(plan), str(folder)],
+        capture_output=True,
+        text=True,
+        check=False,
+        preexec_fn=limit_memory,
+        timeout=300,  # a guard against hanging forever, not a measure of speed
+    )
+    assert result.returncode == 2, result.stderr[:500]
+    assert result.stdout == ""
+    assert result.stderr.count("\n") == 1 and len(result.stderr) < 300
+    assert "YAML aliases" in result.stderr and "mara.yaml:" in result.stderr

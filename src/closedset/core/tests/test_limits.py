@@ -27,20 +27,19 @@ def laughs(levels: int = 10, width: int = 10) -> str:
     return "\n".join(lines) + "\n"
 
 
-def bomb_under(key: str, levels: int = 10) -> tuple[str, str]:
-    """The laughs under `key:` (a field of a plan or profile), and the name of the last anchor."""
-    body = "".join("  " + line + "\n" for line in laughs(levels).splitlines())
-    return f"{key}:\n{body}", "abcdefghijklmnopqrstuvwxyz"[levels - 1]
+def bomb_under(key: str) -> str:
+    """The laughs as the value of `key:` (a field of a plan or profile)."""
+    return f"{key}:\n" + "".join("  " + line + "\n" for line in laughs().splitlines())
 
 
 BOMB_PROFILE = (
     "performer: mara\n"
-    + bomb_under("version")[0]
+    + bomb_under("name")
     + "boundaries:\n  - {act: slap, direction: receive, answer: yes}\n"
 )
 BOMB_PLAN = (
     "scene: 12B\ncast: {A: mara, B: jonas}\n"
-    + bomb_under("title")[0]
+    + bomb_under("title")
     + "beats:\n  - {id: b1, act: kiss, by: A, to: B, zone: mouth}\n"
 )
 
@@ -158,12 +157,13 @@ def test_nesting_made_deep_by_aliases_is_bad_input():
     assert "levels deep" in message and "YAML aliases" in message
 
 
-def test_nesting_well_within_the_limit_reads():
-    depth = MAX_DEPTH - 2
-    data = load("a: " + "[" * depth + "x" + "]" * depth)
-    for _ in range(depth):
-        data = data[0] if isinstance(data, list) else data["a"]
-    assert data == ["x"] or data == "x"
+def test_nesting_up_to_the_limit_reads():
+    data = load("[" * MAX_DEPTH + "x" + "]" * MAX_DEPTH)
+    for _ in range(MAX_DEPTH - 1):
+        data = data[0]
+    assert data == ["x"]
+    with pytest.raises(BadInput, match="levels deep"):
+        load("[" * (MAX_DEPTH + 1) + "x" + "]" * (MAX_DEPTH + 1))
 
 
 # Huge values: the message quotes a short excerpt, never the value
@@ -340,6 +340,15 @@ def test_a_long_performer_with_no_profile_gives_a_short_message():
     with pytest.raises(BadInput) as caught:
         check(scene, {})
     assert len(str(caught.value)) < SHORT
+
+
+@pytest.mark.parametrize(
+    "text",
+    [f"a: *{LONG_ID}\n", f"a: !{LONG_ID} 1\n", f"&{LONG_ID} a: 1\nb: &{LONG_ID} 2\n"],
+    ids=["undefined alias", "unknown tag", "anchor twice"],
+)
+def test_a_long_name_in_a_yaml_error_gives_a_short_message(text):
+    assert "not valid YAML or JSON" in bad(text, lambda text: load(text, "x.yaml"))
 
 
 def test_a_key_that_is_a_huge_list_gives_a_short_message():
