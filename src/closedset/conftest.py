@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 from django.contrib.auth.hashers import make_password
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 # Generated per test session; nothing secret is written down.
 PERSONA_PASSWORD = secrets.token_urlsafe(18)

@@ -13,3 +13,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+# A URL no route matches under /api/ still answers JSON (closedset.api.api.not_found).
+handler404 = "closedset.api.api.not_found"

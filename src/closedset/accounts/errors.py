@@ -17,7 +17,9 @@ class MailNotSent(DomainError):
     status = 503
 
     def __init__(self) -> None:
-        super().__init__("We could not send the e-mail just now. Please try again in a few minutes.")
+        super().__init__(
+            "We could not send the e-mail just now. Please try again in a few minutes."
+        )
 
 
 # --- API tokens and sessions ---
@@ -63,6 +65,5 @@ class TokenReadOnly(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This token can only read. To make changes, create a token that may also change "
-            "things."
+            "This token can only read. To make changes, create a token that may also change things."
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -116,9 +117,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         from closedset.accounts import services
         from closedset.accounts.errors import MailNotSent
 
-        try:
+        # The same page whether or not the mail went: a failure must not reveal that the
+        # address has an account (the failure is logged without the address).
+        with contextlib.suppress(MailNotSent):
             services.send_mail_to(to_email, subject_template_name, email_template_name, context)
-        except MailNotSent:
-            # The same page whether or not the mail went: a failure must not reveal that the
-            # address has an account (the failure is logged without the address).
-            pass

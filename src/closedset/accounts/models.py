@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.core.validators import RegexValidator
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django_otp.models import Device, ThrottlingMixin

@@ -5,6 +5,7 @@ Every state change goes through here; views and the API only call these function
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
@@ -201,9 +202,7 @@ def _rate_key(scope: str, key: str) -> str:
 
 
 def rate_limit(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
-    """Count one use of `key` in `scope`; False once more than `limit` in `window` seconds.
-
-    """
+    """Count one use of `key` in `scope`; False once more than `limit` in `window` seconds."""
     cache_key = _rate_key(scope, key)
     if cache.add(cache_key, 1, window):
         return limit >= 1
@@ -278,7 +277,11 @@ def send_verification_mail(user: User, *, base_url: str, ip: str | None) -> None
         user.email,
         "accounts/email/verify_subject.txt",
         "accounts/email/verify_body.txt",
-        {"user": user, "link": urljoin(base_url, path), "hours": settings.CLOSEDSET_EMAIL_LINK_HOURS},
+        {
+            "user": user,
+            "link": urljoin(base_url, path),
+            "hours": settings.CLOSEDSET_EMAIL_LINK_HOURS,
+        },
     )
 
 
@@ -338,15 +341,14 @@ def count_wrong_current_password(user: Any) -> None:
 
 def notify_password_changed(user: User) -> None:
     """Tell the person their password changed, so a change they did not make is noticed."""
-    try:
+    # The change itself stands if the notice cannot go out.
+    with contextlib.suppress(MailNotSent):
         send_mail_to(
             user.email,
             "accounts/email/password_changed_subject.txt",
             "accounts/email/password_changed_body.txt",
             {"user": user},
         )
-    except MailNotSent:
-        pass  # the change itself stands; the notice is a courtesy
 
 
 # --- recovery codes ------------------------------------------------------------------------
@@ -410,8 +412,10 @@ def use_recovery_code(user: User, code: str) -> RecoveryCodeDevice:
                 "Too many wrong codes in a row.",
                 {"code": "Too many wrong codes in a row. Wait a minute, then try again."},
             )
-        if not device.verify_token(code):
-            raise wrong
+        accepted = device.verify_token(code)
+    # Raised outside the transaction, so the failure count it recorded is kept.
+    if not accepted:
+        raise wrong
     return device
 
 

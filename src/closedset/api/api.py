@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 
@@ -14,7 +15,7 @@ from closedset.accounts.api import router as accounts_router
 from closedset.api.auth import AUTH, ApiRateLimited
 from closedset.boundaries.api import router as boundaries_router
 from closedset.lib.errors import DomainError, database_busy
-from closedset.lib.middleware import busy_response, too_large_response
+from closedset.lib.middleware import busy_response, is_api, too_large_response
 from closedset.plans.api import router as plans_router
 from closedset.productions.api import router as productions_router
 
@@ -65,6 +66,14 @@ api = ClosedsetAPI(
     # The interactive docs page needs inline scripts, which our CSP forbids.
     docs_url=None,
 )
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Django's 404 when no route matches (say /productions/abc where an id belongs): JSON in
+    the usual shape under /api/, the usual page elsewhere. urls.py installs it as handler404."""
+    if is_api(request.path):
+        return api.create_response(request, {"detail": "Not found.", "fields": {}}, status=404)
+    return page_not_found(request, exception)
 
 
 @api.exception_handler(DomainError)

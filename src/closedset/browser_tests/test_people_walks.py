@@ -34,6 +34,10 @@ def test_petra_enrols_adds_a_scene_and_invites_a_performer_who_joins(
     petra.page.get_by_label("6-digit code").fill(_code(device))
     petra.page.get_by_role("button", name="Confirm").click()
     petra.page.wait_for_load_state()
+    # Her recovery codes are shown once; she saves them and goes on.
+    assert petra.page.locator("ul.codes code").count() == 10
+    petra.page.get_by_role("link", name="I have saved my codes").click()
+    petra.page.wait_for_load_state()
     assert "Your productions" in petra.page.title()
     petra.assert_accessible()
 

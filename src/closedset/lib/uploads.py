@@ -16,7 +16,9 @@ def import_text(request: HttpRequest, limit_kb: int, what: str) -> tuple[str, di
     if upload is None:
         text = request.POST.get("text", "")
         if len(text.encode("utf-8")) > limit:
-            return "", {"text": f"the pasted text is {too_large}"}
+            message = f"the pasted text is {too_large}"
+            # "file" is where the import pages show the one message about the import.
+            return "", {"file": message, "text": message}
         return text, {}
     # The size is known from the request; nothing is read from a file that is too large.
     if upload.size is None or upload.size > limit:

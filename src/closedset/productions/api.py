@@ -95,12 +95,12 @@ def my_productions(request: HttpRequest) -> list[ProductionOut]:
     ]
 
 
-@router.get("/productions/{production_id}", response=ProductionOut)
+@router.get("/productions/{int:production_id}", response=ProductionOut)
 def production(request: HttpRequest, production_id: int) -> ProductionOut:
     return _production_out(request, production_id)
 
 
-@router.get("/productions/{production_id}/roster", response=list[RosterEntryOut])
+@router.get("/productions/{int:production_id}/roster", response=list[RosterEntryOut])
 def roster(request: HttpRequest, production_id: int) -> list[RosterEntryOut]:
     prod = services.get_production(request.user, production_id, *services.ROSTER_ROLES)
     return [
@@ -111,26 +111,26 @@ def roster(request: HttpRequest, production_id: int) -> list[RosterEntryOut]:
     ]
 
 
-@router.get("/productions/{production_id}/scenes", response=list[SceneOut])
+@router.get("/productions/{int:production_id}/scenes", response=list[SceneOut])
 def scenes(request: HttpRequest, production_id: int) -> list[SceneOut]:
     prod = services.get_production(request.user, production_id)
     return [SceneOut(id=s.pk, number=s.number, title=s.title) for s in prod.scenes.all()]
 
 
-@router.post("/productions/{production_id}/scenes", response={201: SceneOut})
+@router.post("/productions/{int:production_id}/scenes", response={201: SceneOut})
 def scene_create(request: HttpRequest, production_id: int, data: SceneIn) -> Status[SceneOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     scene = services.create_scene(request.user, prod, number=data.number, title=data.title)
     return Status(201, SceneOut(id=scene.pk, number=scene.number, title=scene.title))
 
 
-@router.get("/productions/{production_id}/invitations", response=list[InvitationOut])
+@router.get("/productions/{int:production_id}/invitations", response=list[InvitationOut])
 def invitations(request: HttpRequest, production_id: int) -> list[InvitationOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     return [_invitation_out(i) for i in services.open_invitations(request.user, prod)]
 
 
-@router.post("/productions/{production_id}/invitations", response={201: InvitationOut})
+@router.post("/productions/{int:production_id}/invitations", response={201: InvitationOut})
 def invitation_create(
     request: HttpRequest, production_id: int, data: InvitationIn
 ) -> Status[InvitationOut]:

@@ -22,7 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from closedset.accounts.models import User
-from closedset.accounts.services import create_user, hash_secret
+from closedset.accounts.services import create_user, hash_secret, mark_email_verified
 from closedset.lib import scope
 from closedset.lib.errors import require_known_ids
 from closedset.productions.errors import (
@@ -498,6 +498,8 @@ def accept_invitation(
                 password=password,
             )
         add_member(member, invitation.production, invitation.role)
+        # The link reached this person only by e-mail to this address: it proves the address.
+        mark_email_verified(member)
         invitation.accepted_at = timezone.now()
         invitation.accepted_by = member
         invitation.save(update_fields=["accepted_at", "accepted_by"])

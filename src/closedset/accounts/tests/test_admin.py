@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from django.utils import timezone
+
 from closedset.accounts.models import User
 from closedset.conftest import verified_client
 from closedset.lib import crypto
@@ -7,7 +9,10 @@ from closedset.lib import crypto
 
 def _superuser():
     return User.objects.create_superuser(
-        email="root@example.org", display_name="Root", handle="root"
+        email="root@example.org",
+        display_name="Root",
+        handle="root",
+        email_verified_at=timezone.now(),
     )
 
 

@@ -1,14 +1,17 @@
 """Schemathesis against the published schema: no 5xx, and every response as documented.
 
-Each API operation gets generated requests, valid and invalid, sent with the API token of a
-persona drawn per request (or with none), against a seeded production. What a request changes
-is rolled back before the next, so every request meets the same world and a failure replays.
-bench/schemathesis_long.py runs this file with more examples per operation.
+Every operation gets generated requests, valid and invalid, each sent with the API token of a
+persona drawn for it (or with none), against a seeded production; then chains of requests
+follow the links schemathesis infers between operations (an id one returns, another takes).
+What a request (or a chain) changes is rolled back before the next, so each meets the same
+world and any failure replays. bench/schemathesis_long.py runs this file with more examples.
 """
 
 from __future__ import annotations
 
 import os
+from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -42,24 +45,40 @@ CHECKS = [
     content_type_conformance,
     response_schema_conformance,
 ]
-# 29 operations x 40 is the bounded run in `make test` (some operations have fewer distinct
-# requests than that and stop early); the long run sets the variable.
+# The bounded run in `make test`: about 30 operations x 40 requests, plus the chains.
 EXAMPLES = int(os.environ.get("CLOSEDSET_SCHEMATHESIS_EXAMPLES", "40"))
+CHAINS = int(os.environ.get("CLOSEDSET_SCHEMATHESIS_CHAINS", "20"))
+STEPS = 5  # at most, per chain
 # The coordinator and a performer are the two sides of the API; the producer alone creates
-# scenes and invitations; the director's token reads only; the outsider must meet only 404s;
+# scenes and invitations; the director's token only reads; the outsider must meet only 404s;
 # a request without a token must meet 401s.
 PERSONAS = ("ines", "mara", "petra", "dario", "oscar", None)
 READ_ONLY = {"dario"}
+# Ids of the seeded world, for the test being run (path parameters with these names).
+KNOWN: dict[str, Any] = {}
 
 
-def _seed(world: Any) -> dict[str, str]:
+@SCHEMA.hooks.hook
+def flatmap_path_parameters(context: Any, path_parameters: Any) -> st.SearchStrategy[Any]:
+    """Half the requests name things that exist (Harbour Lights, scene 12B, beat b2), or
+    nearly every one would end in a 404 before reaching any rule."""
+    real = {name: KNOWN[name] for name in path_parameters or {} if name in KNOWN}
+    if not real:
+        return st.just(path_parameters)
+    return st.sampled_from([path_parameters, {**path_parameters, **real}])
+
+
+@pytest.fixture
+def tokens(world: Any, settings: Any) -> Iterator[dict[str, str]]:
     """The unplanned slap, shared and saved once, and an API token for each persona."""
+    # Thousands of requests a minute from one token are the point here, not a flood.
+    settings.CLOSEDSET_API_REQUESTS_PER_MINUTE = 0
     for user, data in ((world.mara, MARA), (world.jonas, JONAS)):
         boundaries.replace_profile(user, data)
         boundaries.share(user, world.production.pk)
     plans.replace_plan(world.ines, world.production.pk, world.scene.pk, PLAN)
     plans.save_version(world.ines, world.production.pk, world.scene.pk)
-    tokens = {}
+    secrets = {}
     for handle in PERSONAS:
         if handle is None:
             continue
@@ -68,56 +87,87 @@ def _seed(world: Any) -> dict[str, str]:
             # Staff tokens work only for people whose second factor is set up.
             TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
         access = ApiToken.Access.READ if handle in READ_ONLY else ApiToken.Access.WRITE
-        _, tokens[handle] = accounts.create_api_token(
+        _, secrets[handle] = accounts.create_api_token(
             user, "schemathesis", access=access, session_verified=True
         )
-    return tokens
+    KNOWN.update(
+        production_id=world.production.pk,
+        scene_id=world.scene.pk,
+        beat_id="b2",
+        number=1,
+        role="A",
+    )
+    yield secrets
+    KNOWN.clear()
 
 
-def _strategy(operation: Any, world: Any) -> st.SearchStrategy[Any]:
-    """Half the requests name things that exist (Harbour Lights, scene 12B, beat b2)."""
-    known = {
-        "production_id": world.production.pk,
-        "scene_id": world.scene.pk,
-        "beat_id": "b2",
-        "number": 1,
-        "role": "A",
-    }
-    names = [param.name for param in operation.path_parameters]
-    real = {name: known[name] for name in names if name in known}
-    options = []
-    for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
-        options.append(operation.as_strategy(generation_mode=mode))
-        if real:
-            options.append(operation.as_strategy(generation_mode=mode, path_parameters=real))
-    return st.one_of(options)
+def _bearer(secret: str | None) -> dict[str, str]:
+    return {"Authorization": f"Bearer {secret}"} if secret else {}
 
 
-@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
-def test_operation_holds(operation: Any, world: Any, settings: Any, record_property: Any) -> None:
-    # Thousands of requests a minute from one token are the point here, not a flood.
-    settings.CLOSEDSET_API_REQUESTS_PER_MINUTE = 0
-    tokens = _seed(world)
-    cases = 0
-
-    @generation(
-        max_examples=EXAMPLES,
+def _settings(max_examples: int, **more: Any) -> Any:
+    return generation(
+        max_examples=max_examples,
         derandomize=True,
         deadline=None,
         database=None,
+        # Each request is a whole Django request; slow draws are expected, not a smell.
         suppress_health_check=list(HealthCheck),
+        **more,
     )
-    @given(case=_strategy(operation, world), persona=st.sampled_from(PERSONAS))
+
+
+@pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
+def test_operation_holds(operation: Any, tokens: dict[str, str], record_property: Any) -> None:
+    statuses: Counter[int] = Counter()
+    requests = st.one_of(
+        operation.as_strategy(generation_mode=GenerationMode.POSITIVE),
+        operation.as_strategy(generation_mode=GenerationMode.NEGATIVE),
+    )
+
+    @_settings(EXAMPLES)
+    @given(case=requests, persona=st.sampled_from(PERSONAS))
     def holds(case: Any, persona: str | None) -> None:
-        nonlocal cases
-        cases += 1
-        headers = {"Authorization": f"Bearer {tokens[persona]}"} if persona else {}
         with transaction.atomic():
             try:
-                case.call_and_validate(headers=headers, checks=CHECKS)
+                headers = _bearer(tokens.get(persona or ""))
+                response = case.call_and_validate(headers=headers, checks=CHECKS)
+                statuses[response.status_code] += 1
             finally:
                 transaction.set_rollback(True)
 
-    holds()
-    record_property("cases", cases)
-    assert cases > 0
+    try:
+        holds()
+    finally:
+        record_property("statuses", dict(statuses))
+    assert statuses.total() >= min(EXAMPLES, 5)
+
+
+# Chains need someone who may make things: the producer (scenes, invitations), the
+# coordinator (plans) and a performer (her profile and its sharing).
+@pytest.mark.parametrize("persona", ["petra", "ines", "mara"])
+def test_chains_hold(persona: str, tokens: dict[str, str], record_property: Any) -> None:
+    statuses: Counter[int] = Counter()
+    headers = _bearer(tokens[persona])
+
+    class Chains(SCHEMA.as_state_machine()):  # type: ignore[misc]
+        def setup(self) -> None:
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+
+        def teardown(self) -> None:
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"headers": headers}
+
+        def validate_response(self, response: Any, case: Any, **kwargs: Any) -> None:
+            statuses[response.status_code] += 1
+            case.validate_response(response, checks=CHECKS, transport_kwargs=kwargs)
+
+    try:
+        Chains.run(settings=_settings(CHAINS, stateful_step_count=STEPS))
+    finally:
+        record_property("statuses", dict(statuses))
+    assert statuses.total() >= CHAINS

@@ -49,6 +49,11 @@ EXPECTED: dict[str, dict[str, object]] = {
     "POST /boundaries/sharing/<production_id>/share/": PERFORMERS_REDIRECT,
     "GET /boundaries/sharing/<production_id>/revoke/": LOGGED_IN_405,
     "POST /boundaries/sharing/<production_id>/revoke/": PERFORMERS_REDIRECT,
+    "GET /boundaries/sharing/<production_id>/confirm/<membership_id>/": LOGGED_IN_405,
+    # Nina joined as coordinator after Mara shared: only Mara can let her see the profile.
+    "POST /boundaries/sharing/<production_id>/confirm/<membership_id>/": outcomes(
+        anonymous=LOGIN, mara=REDIRECT, default=404
+    ),
     "GET /boundaries/production/<production_id>/": COORDINATOR_PAGE,
     "POST /boundaries/production/<production_id>/": LOGGED_IN_405,
     "GET /boundaries/production/<production_id>/<handle>/": COORDINATOR_PAGE,
@@ -60,6 +65,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     "GET /api/v1/boundaries/me/shares": API_ALL_200,
     "POST /api/v1/boundaries/me/shares/<production_id>": API_PERFORMERS,
     "DELETE /api/v1/boundaries/me/shares/<production_id>": API_PERFORMERS,
+    "POST /api/v1/boundaries/me/shares/<production_id>/coordinators/<membership_id>": (
+        API_MARA_ONLY
+    ),
     "GET /api/v1/boundaries/productions/<production_id>": outcomes(
         anonymous=401, oscar=404, ines=200, default=403
     ),
@@ -101,12 +109,25 @@ def _handle(world: Any) -> str:
     return "mara"
 
 
+def _new_coordinator(world: Any) -> int:
+    """Nina becomes coordinator after Mara shared; her membership waits for Mara's confirm."""
+    from closedset.accounts.models import User
+    from closedset.productions import services as productions
+
+    mara_shared(world)
+    nina = User.objects.filter(handle="nina").first() or User.objects.create_user(
+        email="nina@example.org", display_name="Nina", handle="nina"
+    )
+    return productions.add_member(nina, world.production, "coordinator").pk
+
+
 _VALUES = {
     "act": lambda world: "slap",
     "direction": lambda world: "receive",
     "number": _number,
     "handle": _handle,
     "production_id": lambda world: world.production.pk,
+    "membership_id": _new_coordinator,
 }
 ROUTE_PARAMS = {
     key: {name: _VALUES[name] for name in _VALUES if f"<{name}>" in key} for key in EXPECTED

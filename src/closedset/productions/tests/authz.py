@@ -45,6 +45,25 @@ EXPECTED: dict[str, dict[str, object]] = {
     "POST /p/<production_id>/invitations/<invitation_id>/revoke/": outcomes(
         anonymous=LOGIN, oscar=404, petra=REDIRECT, default=403
     ),
+    "GET /p/<production_id>/invitations/<invitation_id>/resend/": outcomes(
+        anonymous=LOGIN, default=405
+    ),
+    "POST /p/<production_id>/invitations/<invitation_id>/resend/": outcomes(
+        anonymous=LOGIN, oscar=404, petra=REDIRECT, default=403
+    ),
+    # The producer asks; each performer agrees or not; nobody else has a say or a look.
+    "GET /p/<production_id>/one-person-crew/": outcomes(
+        anonymous=LOGIN, oscar=404, petra=200, mara=200, jonas=200, default=403
+    ),
+    "POST /p/<production_id>/one-person-crew/": outcomes(anonymous=LOGIN, default=405),
+    "GET /p/<production_id>/one-person-crew/setting/": outcomes(anonymous=LOGIN, default=405),
+    "POST /p/<production_id>/one-person-crew/setting/": outcomes(
+        anonymous=LOGIN, oscar=404, petra=REDIRECT, default=403
+    ),
+    "GET /p/<production_id>/one-person-crew/agreement/": outcomes(anonymous=LOGIN, default=405),
+    "POST /p/<production_id>/one-person-crew/agreement/": outcomes(
+        anonymous=LOGIN, oscar=404, mara=REDIRECT, jonas=REDIRECT, default=403
+    ),
     "GET /p/<production_id>/": MEMBERS_200,
     "POST /p/<production_id>/": outcomes(anonymous=LOGIN, default=405),
     "GET /p/<production_id>/scenes/": outcomes(anonymous=LOGIN, default=405),
@@ -76,6 +95,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "POST /api/v1/productions/<production_id>/invitations": outcomes(
         anonymous=401, oscar=404, petra=201, default=403
     ),
+    "POST /api/v1/productions/<production_id>/invitations/<invitation_id>/resend": API_PRODUCER,
 }
 
 
@@ -104,6 +124,17 @@ def _invitation_id(world):
     return invitation.pk
 
 
+def _crew_asked(world):
+    """The producer has asked for a one-person crew, so performers have something to agree to."""
+    from closedset.productions import services
+
+    services.set_one_person_crew(world.petra, world.production, allow=True)
+    return world.production.pk
+
+
+ROUTE_PARAMS = {
+    "POST /p/<production_id>/one-person-crew/agreement/": {"production_id": _crew_asked},
+}
 PARAMS = {
     "invitation_id": _invitation_id,
     "production_id": lambda world: world.production.pk,
@@ -113,6 +144,8 @@ PARAMS = {
 }
 BODIES = {
     "POST /p/<production_id>/scenes/": lambda world: {"number": "99", "title": "Matrix"},
+    "POST /p/<production_id>/one-person-crew/setting/": lambda world: {"allow": "yes"},
+    "POST /p/<production_id>/one-person-crew/agreement/": lambda world: {"agree": "yes"},
     "POST /api/v1/productions/<production_id>/scenes": lambda world: {"number": "99"},
     "POST /api/v1/productions/<production_id>/invitations": lambda world: {
         "email": "someone@example.org",

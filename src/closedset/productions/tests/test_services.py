@@ -63,6 +63,7 @@ def test_my_productions_lists_only_my_own(world):
 def test_staff_roles_need_a_second_factor(world):
     assert {h for h, u in world.users.items() if accounts.needs_second_factor(u)} == {
         "ines",
+        "dario",
         "petra",
         "cora",
         "oscar",  # Oscar produces his own production
