@@ -16,6 +16,7 @@ import argparse
 import ast
 import os
 import platform
+import resource
 import sys
 import time
 from collections import Counter
@@ -66,6 +67,14 @@ def main() -> int:
     started = time.perf_counter()
     code = pytest.main(pytest_args, plugins=[tally])
     elapsed = time.perf_counter() - started
+    # Processor time of this process and of the xdist workers it waited for.
+    cpu = sum(
+        usage.ru_utime + usage.ru_stime
+        for usage in (
+            resource.getrusage(resource.RUSAGE_SELF),
+            resource.getrusage(resource.RUSAGE_CHILDREN),
+        )
+    )
 
     cases = sum(tally.statuses.values())
     server_errors = sum(n for status, n in tally.statuses.items() if status >= 500)
@@ -79,6 +88,7 @@ def main() -> int:
     print(f"5xx          {server_errors}")
     each = 1000 * elapsed / max(cases, 1)
     print(f"duration     {elapsed:.0f} s ({args.workers} workers), {each:.1f} ms a request")
+    print(f"processor    {cpu:.0f} s, {1000 * cpu / max(cases, 1):.1f} ms a request")
     for nodeid in tally.failed:
         print(f"FAILED       {nodeid}")
     if code != 0 or tally.failed or server_errors:

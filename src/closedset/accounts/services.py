@@ -403,7 +403,9 @@ def use_recovery_code(user: User, code: str) -> RecoveryCodeDevice:
         {"code": "That is not one of your unused recovery codes. Check it and try again."},
     )
     with transaction.atomic():
-        device = RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
+        device: RecoveryCodeDevice | None = (
+            RecoveryCodeDevice.objects.select_for_update().filter(user=user).first()
+        )
         if device is None:
             raise wrong
         allowed, _ = device.verify_is_allowed()

@@ -15,6 +15,7 @@ ERROR_REF = "#/components/schemas/ErrorOut"
 
 
 def _subclasses(cls: type) -> Iterator[type]:
+    sub: type
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)

@@ -24,6 +24,7 @@ from hypothesis import settings as generation
 from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -38,7 +39,8 @@ from closedset.plans.tests.scenario import JONAS, MARA, PLAN
 
 # Loaded from the application itself, as a client reads it.
 SCHEMA = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", WSGIHandler())
-OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+LOADED = list(SCHEMA.get_all_operations())
+OPERATIONS = [result.ok() for result in LOADED if isinstance(result, Ok)]
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -105,7 +107,7 @@ def _bearer(secret: str | None) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"} if secret else {}
 
 
-def _settings(max_examples: int, **more: Any) -> Any:
+def _settings(max_examples: int, **more: Any) -> generation:
     return generation(
         max_examples=max_examples,
         derandomize=True,
@@ -115,6 +117,10 @@ def _settings(max_examples: int, **more: Any) -> Any:
         suppress_health_check=list(HealthCheck),
         **more,
     )
+
+
+def test_every_operation_can_be_generated() -> None:
+    assert [str(result.err()) for result in LOADED if not isinstance(result, Ok)] == []
 
 
 @pytest.mark.parametrize("operation", OPERATIONS, ids=lambda operation: operation.label)
