@@ -119,5 +119,30 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
         # The same page whether or not the mail went: a failure must not reveal that the
         # address has an account (the failure is logged without the address).
+        # Django's context names the site after the request's host; ours uses SITE_NAME.
+        context = {key: value for key, value in context.items() if key != "site_name"}
         with contextlib.suppress(MailNotSent):
             services.send_mail_to(to_email, subject_template_name, email_template_name, context)
+
+
+# --- leaving: export and erasure ---
+
+
+class PasswordAgainForm(forms.Form):
+    password = forms.CharField(
+        label="Your password",
+        strip=False,
+        max_length=4096,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Type the password you log in with."},
+    )
+
+
+class EraseForm(PasswordAgainForm):
+    confirm = forms.CharField(
+        label="Type ERASE to confirm",
+        max_length=320,
+        help_text="In capital letters, or type your e-mail address instead.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+        error_messages={"required": "Type ERASE in capital letters, or your e-mail address."},
+    )

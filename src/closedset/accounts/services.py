@@ -489,12 +489,11 @@ def create_api_token(
     choices = token_day_choices()
     lifetime = choices[-1] if days is None else days
     if lifetime not in choices:
-        errors["days"] = "Choose " + ", ".join(str(d) for d in choices) + " days."
+        *shorter, longest = (str(d) for d in choices)
+        listed = f"{', '.join(shorter)} or {longest}" if shorter else longest
+        errors["days"] = f"Choose {listed} days."
     if errors:
-        first = next(iter(errors.values())) if len(errors) == 1 else None
-        raise InvalidInput(
-            "Please correct the marked fields." if first is None else f"Token: {first}", errors
-        )
+        raise InvalidInput("Please correct the marked fields.", errors)
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
@@ -707,3 +706,229 @@ def _delete_from_session_store(key_hashes: set[str]) -> None:
     for key in live.values_list("session_key", flat=True).iterator():
         if hash_secret(key) in key_hashes:
             store(session_key=key).delete()
+
+
+# --- leaving: export and erasure ---
+#
+# A person can take away everything closedset holds about them, and erase their account:
+# their data key is destroyed (every sealed value of theirs becomes unreadable, in backups
+# too once the backups' key-encryption key is retired), their own records are deleted, and
+# the account row stays only as "Erased account" so other people's history keeps its shape.
+
+ERASE_WORD = "ERASE"
+ERASED_NAME = "Erased account"
+# A reserved top-level domain (RFC 2606): mail to it can never be delivered.
+ERASED_DOMAIN = "erased.invalid"
+WRONG_PASSWORD = "That is not your password. Type the password you log in with."  # noqa: S105
+CONFIRM_ERASE = "Type ERASE in capital letters, or your e-mail address, to confirm."
+
+
+def confirm_password(user: User, password: str) -> None:
+    """The person's password again before a download of all their data or an erasure.
+
+    Wrong answers count towards the hourly limit of the password-change form: a borrowed,
+    signed-in browser must not become a way to guess the password.
+    """
+    if password_change_locked(user):
+        message = "Your password was wrong too many times. Wait an hour and try again."
+        raise RateLimited(message, {"password": message})
+    if not password or not user.check_password(password):
+        count_wrong_current_password(user)
+        raise InvalidInput(WRONG_PASSWORD, {"password": WRONG_PASSWORD})
+
+
+def export_data(user: User) -> dict[str, Any]:
+    """Everything about the person, for them to download: never secrets or their hashes."""
+    from closedset.boundaries import services as boundaries
+    from closedset.plans import services as plans
+    from closedset.productions.models import Invitation, OnePersonCrewAgreement, OrgMembership
+
+    labels = dict(Role.choices)
+    memberships = Membership.objects.filter(user=user).select_related("production__organisation")
+    accepted = Invitation.objects.filter(accepted_by=user).select_related("production")
+    agreements = OnePersonCrewAgreement.objects.filter(performer=user).select_related("production")
+    data: dict[str, Any] = {
+        "format": "closedset personal data export, version 1",
+        "exported_at": timezone.now(),
+        "account": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "handle": user.handle,
+            "joined_at": user.date_joined,
+            "last_login_at": user.last_login,
+            "email_confirmed_at": user.email_verified_at,
+            "second_factor": has_confirmed_device(user),
+            "recovery_codes_left": recovery_codes_left(user),
+        },
+        "organisations": [
+            {"name": row.organisation.name, "since": row.created_at}
+            for row in OrgMembership.objects.filter(user=user).select_related("organisation")
+        ],
+        "memberships": [
+            {
+                "production": row.production.name,
+                "organisation": row.production.organisation.name,
+                "role": labels.get(row.role, row.role),
+                "since": row.created_at,
+            }
+            for row in memberships.order_by("created_at", "pk")
+        ],
+        "invitations_accepted": [
+            {
+                "production": row.production.name,
+                "role": labels.get(row.role, row.role),
+                "invited_at": row.created_at,
+                "accepted_at": row.accepted_at,
+            }
+            for row in accepted.order_by("accepted_at", "pk")
+        ],
+        "one_person_crew_agreements": [
+            {
+                "production": row.production.name,
+                "agreed_at": row.agreed_at,
+                "withdrawn_at": row.withdrawn_at,
+            }
+            for row in agreements.order_by("agreed_at", "pk")
+        ],
+        "api_tokens": [
+            {
+                "name": token.name,
+                "prefix": token.prefix,
+                "access": token.access,
+                "production": token.production.name if token.production else None,
+                "created_at": token.created_at,
+                "expires_at": token.expires_at,
+                "last_used_at": token.last_used_at,
+            }
+            for token in my_api_tokens(user)
+        ],
+        "sessions": [
+            {
+                "browser": record.browser,
+                "ip": record.ip,
+                "signed_in_at": record.created_at,
+                "last_seen_at": record.last_seen_at,
+            }
+            for record in UserSession.objects.filter(user=user)
+        ],
+    }
+    data.update(boundaries.export_profile_data(user))
+    data.update(plans.export_plan_data(user))
+    return data
+
+
+def export_json(user: User) -> str:
+    import json
+
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    return json.dumps(export_data(user), cls=DjangoJSONEncoder, indent=2, ensure_ascii=False)
+
+
+def sole_producer_of(user: Any) -> list[Any]:
+    """Productions where the person is the only producer: erasing leaves them without one."""
+    from closedset.productions.models import Production
+
+    mine = Membership.objects.filter(user=user, role=Role.PRODUCER).values_list(
+        "production_id", flat=True
+    )
+    others = (
+        Membership.objects.filter(production_id__in=list(mine), role=Role.PRODUCER)
+        .exclude(user=user)
+        .values_list("production_id", flat=True)
+    )
+    return list(
+        Production.objects.filter(pk__in=list(mine)).exclude(pk__in=list(others)).order_by("name")
+    )
+
+
+@dataclass(frozen=True)
+class Erased:
+    # Productions the person was the only producer of: they have none now.
+    without_producer: list[str]
+
+
+def erase_account(user: User, password: str, confirmation: str) -> Erased:
+    """Erase the person's own account, once they typed their password and ERASE (or their
+    e-mail address)."""
+    word = (confirmation or "").strip()
+    confirmed = word == ERASE_WORD or (bool(word) and normalise_email(word) == user.email)
+    try:
+        confirm_password(user, password)
+    except InvalidInput as error:
+        if not confirmed:
+            error.fields["confirm"] = CONFIRM_ERASE
+        raise
+    if not confirmed:
+        raise InvalidInput(CONFIRM_ERASE, {"confirm": CONFIRM_ERASE})
+    return erase(user)
+
+
+def erase(user: User) -> Erased:
+    """Destroy the person's data key and their records; keep an anonymous account row.
+
+    Kept, pointing at "Erased account": looks at profiles and beat changes (other people's
+    history), plan versions, and invitations they sent. Their cast roles open again.
+    """
+    from django.db.models import Q
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from closedset.boundaries import services as boundaries
+    from closedset.plans import services as plans
+    from closedset.productions.models import Invitation, OrgMembership
+
+    left_alone = [production.name for production in sole_producer_of(user)]
+    old_email = user.email
+    with transaction.atomic():
+        row = User.objects.select_for_update().get(pk=user.pk)
+        boundaries.erase_profile_data(row)
+        plans.uncast_performer(row)
+        Membership.objects.filter(user=row).delete()
+        OrgMembership.objects.filter(user=row).delete()
+        TOTPDevice.objects.filter(user=row).delete()
+        RecoveryCodeDevice.objects.filter(user=row).delete()
+        end_all_sessions(row)  # every browser signed out, every API token revoked
+        placeholder = f"erased-{secrets.token_hex(8)}"
+        # Invitations to the address stay in the production's list, without the address;
+        # an open one can no longer be accepted.
+        invitations = Invitation.objects.filter(Q(accepted_by=row) | Q(email__iexact=old_email))
+        invitations.filter(accepted_at__isnull=True, revoked_at__isnull=True).update(
+            revoked_at=timezone.now()
+        )
+        invitations.update(email=f"{placeholder}@{ERASED_DOMAIN}")
+        row.email = f"{placeholder}@{ERASED_DOMAIN}"
+        row.handle = placeholder
+        row.display_name = ERASED_NAME
+        row.set_unusable_password()
+        row.is_active = False
+        row.is_staff = False
+        row.is_superuser = False
+        row.email_verified_at = None
+        row.last_login = None
+        row.save(
+            update_fields=[
+                "email",
+                "handle",
+                "display_name",
+                "password",
+                "is_active",
+                "is_staff",
+                "is_superuser",
+                "email_verified_at",
+                "last_login",
+            ]
+        )
+        row.groups.clear()
+        row.user_permissions.clear()
+        # Last, and after the save above, which must not write the old wrapped key back.
+        crypto.destroy_data_key(row)
+    _forget_sign_in_attempts(old_email)
+    return Erased(without_producer=left_alone)
+
+
+def _forget_sign_in_attempts(email: str) -> None:
+    """Failed sign-ins recorded under the old address name a person who is gone."""
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        model.objects.filter(username=email).delete()

@@ -34,4 +34,6 @@ urlpatterns = [
     path("account/sessions/", views.sessions, name="sessions"),
     path("account/sessions/<int:session_id>/end/", views.session_end, name="session_end"),
     path("account/sessions/end-all/", views.sign_out_everywhere, name="sign_out_everywhere"),
+    path("account/export/", views.export_data, name="export"),
+    path("account/erase/", views.erase_account, name="erase"),
 ]

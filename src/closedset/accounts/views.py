@@ -445,3 +445,69 @@ def otp_replace(request: HttpRequest) -> HttpResponse:
     services.replace_authenticator(request.user)  # type: ignore[arg-type]
     messages.info(request, "Your old authenticator no longer works. Set up the new one now.")
     return redirect("accounts:otp_setup")
+
+
+# --- leaving: export and erasure ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def export_data(request: HttpRequest) -> HttpResponse:
+    """Everything about the person as one JSON file, after they type their password again."""
+    from closedset.accounts.forms import PasswordAgainForm
+    from closedset.lib.errors import DomainError
+
+    form = PasswordAgainForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                services.confirm_password(request.user, form.cleaned_data["password"])  # type: ignore[arg-type]
+            except DomainError as error:
+                add_domain_errors(form, error)
+                status = error.status
+            else:
+                body = services.export_json(request.user)  # type: ignore[arg-type]
+                response = HttpResponse(body, content_type="application/json; charset=utf-8")
+                name = f"closedset-{request.user.handle}-{timezone.localdate():%Y-%m-%d}.json"  # type: ignore[union-attr]
+                response["Content-Disposition"] = f'attachment; filename="{name}"'
+                response["Cache-Control"] = "no-store"
+                return response
+    return render(request, "accounts/export.html", {"form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def erase_account(request: HttpRequest) -> HttpResponse:
+    """GET explains what erasing does; the POST, with password and ERASE, does it."""
+    from closedset.accounts.forms import EraseForm
+    from closedset.lib.errors import DomainError
+
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                done = services.erase_account(
+                    request.user,  # type: ignore[arg-type]
+                    form.cleaned_data["password"],
+                    form.cleaned_data["confirm"],
+                )
+            except DomainError as error:
+                add_domain_errors(form, error)
+                status = error.status
+            else:
+                logout(request)
+                notice = "Your account is erased."
+                if done.without_producer:
+                    notice += " No producer is left in: " + ", ".join(done.without_producer) + "."
+                messages.success(request, notice)
+                return redirect("accounts:login")
+    return render(
+        request,
+        "accounts/erase.html",
+        {"form": form, "alone": services.sole_producer_of(request.user)},
+        status=status,
+    )

@@ -133,7 +133,8 @@ class SharedProfileOut(Schema):
     summary="The coordinator's view: performers and their shared profiles",
 )
 def production_profiles(request: HttpRequest, production_id: int) -> list[dict[str, Any]]:
-    _, cast = services.production_profiles(_user(request), production_id)
+    production, cast = services.production_profiles(_user(request), production_id)
+    services.record_api_reads(_user(request), production, cast)
     return [
         {
             "handle": item.performer.handle,

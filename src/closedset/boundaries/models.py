@@ -87,3 +87,53 @@ class ShareCoverage(models.Model):
 
     def __str__(self) -> str:
         return f"share {self.share_id} covers membership {self.membership_id}"
+
+
+# --- access transparency ---
+
+
+class ProfileView(models.Model):
+    """One look by a coordinator at a performer's shared profile, for the performer to see.
+
+    Kept when either person erases their account (the row then names "Erased account"): it is
+    the other person's history too, and the seed of the tamper-evident log.
+    """
+
+    class Via(models.TextChoices):
+        PAGE = "page", "the profile page"
+        API = "api", "the API"
+        PLAN = "plan", "a scene plan's check"
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile_views"
+    )
+    # Null only if a viewer's row is ever deleted outright; erasure keeps it, anonymised.
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="profile_views_made",
+    )
+    production = models.ForeignKey(
+        "productions.Production", on_delete=models.CASCADE, related_name="profile_views"
+    )
+    # The viewer's role in the production at the time (a coordinator, today).
+    role = models.CharField(max_length=20)
+    via = models.CharField(max_length=10, choices=Via.choices)
+    viewed_at = models.DateTimeField(auto_now_add=True)
+    # The day in the site's time zone: plan checks count once per coordinator, profile and day.
+    viewed_on = models.DateField()
+
+    class Meta:
+        ordering = ["-viewed_at", "-pk"]
+        indexes = [models.Index(fields=["owner", "-viewed_at"], name="profile_view_owner_time")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "viewer", "production", "viewed_on"],
+                condition=Q(via="plan"),
+                name="one_plan_view_per_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.viewer_id} viewed {self.owner_id} via {self.via}"

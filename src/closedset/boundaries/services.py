@@ -22,6 +22,7 @@ from closedset.boundaries.models import (
     BoundaryProfile,
     ProfileShare,
     ProfileVersion,
+    ProfileView,
     ShareCoverage,
 )
 from closedset.core.errors import BadInput
@@ -583,4 +584,184 @@ def production_profile(
     profile = shared_profile(performer, production, coordinator=viewer) if performer else None
     if performer is None or profile is None:
         raise NotFound("No profile shared with this production under that performer id.")
+    record_profile_view(viewer, performer, production, ProfileView.Via.PAGE)
     return production, performer, profile
+
+
+# --- access transparency ---
+#
+# Every time a coordinator reads a performer's shared profile (its page, the API, or a scene
+# plan's check with reasons), a row says who, when, where and how. The performer sees these on
+# the sharing page; they seed the tamper-evident log.
+
+LOOKS_PER_PAGE = 50
+
+
+def record_profile_view(
+    viewer: User | None, owner: User | None, production: Production, via: str
+) -> None:
+    """Note that `viewer` read `owner`'s shared profile. The owner's own looks are not noted;
+    a plan check counts once per coordinator, profile, production and day."""
+    if viewer is None or owner is None or viewer.pk == owner.pk:
+        return
+    today = timezone.localdate()
+    row = {
+        "owner": owner,
+        "viewer": viewer,
+        "production": production,
+        "role": COORDINATOR,
+        "via": via,
+        "viewed_on": today,
+    }
+    if via != ProfileView.Via.PLAN:
+        ProfileView.objects.create(**row)
+        return
+    # The plan page refreshes on every change: one row a day, not one per refresh.
+    if ProfileView.objects.filter(**row).exists():
+        return
+    try:
+        with transaction.atomic():
+            ProfileView.objects.create(**row)
+    except IntegrityError:
+        pass  # a concurrent refresh wrote today's row first
+
+
+def record_plan_check(
+    coordinator: User | None, performer: User, production: Production, profile: object
+) -> None:
+    """A coordinator's plan check read this performer's shared profile (reasons and all)."""
+    if coordinator is not None and profile is not None:
+        record_profile_view(coordinator, performer, production, ProfileView.Via.PLAN)
+
+
+@dataclass(frozen=True)
+class Look:
+    """One look at the performer's profile, as the performer reads it."""
+
+    viewer: str
+    role: str
+    production: str
+    via: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class LookPage:
+    looks: list[Look]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def _look(row: ProfileView) -> Look:
+    labels = dict(Role.choices)
+    viewer = row.viewer
+    return Look(
+        viewer=(viewer.display_name or viewer.handle) if viewer else "A deleted account",
+        role=labels.get(row.role, row.role),
+        production=row.production.name,
+        via=row.get_via_display(),
+        at=row.viewed_at,
+    )
+
+
+def who_looked(user: User, page: int | str | None = 1) -> LookPage:
+    """Who looked at the person's profile, newest first, 50 a page (a bad page is page 1)."""
+    from django.core.paginator import Paginator
+
+    rows = ProfileView.objects.filter(owner=user).select_related("viewer", "production")
+    paginator = Paginator(rows.order_by("-viewed_at", "-pk"), LOOKS_PER_PAGE)
+    found = paginator.get_page(page)
+    return LookPage(
+        looks=[_look(row) for row in found.object_list],
+        number=found.number,
+        pages=paginator.num_pages,
+        total=paginator.count,
+    )
+
+
+def recent_looks(user: User, limit: int = 5) -> list[Look]:
+    rows = ProfileView.objects.filter(owner=user).select_related("viewer", "production")
+    return [_look(row) for row in rows.order_by("-viewed_at", "-pk")[:limit]]
+
+
+# --- leaving: export and erasure ---
+
+
+def export_profile_data(user: User) -> dict[str, Any]:
+    """Everything boundaries holds about the person, their sealed versions opened."""
+    versions = []
+    for version in ProfileVersion.objects.filter(profile__owner=user).order_by("number"):
+        try:
+            data: Any = crypto.unseal_json(
+                user, bytes(version.sealed), _context(user, version.number)
+            )
+        except crypto.CryptoError:
+            data = None  # the key is gone: nobody can read it, the person included
+        versions.append(
+            {"number": version.number, "created_at": version.created_at, "profile": data}
+        )
+    shares = []
+    for item in (
+        ProfileShare.objects.filter(profile__owner=user)
+        .select_related("production")
+        .order_by("shared_at")
+    ):
+        shares.append(
+            {
+                "production": item.production.name,
+                "shared_at": item.shared_at,
+                "revoked_at": item.revoked_at,
+                "seen_by": sorted(
+                    c.membership.user.display_name
+                    for c in item.coverage.select_related("membership__user")
+                ),
+            }
+        )
+    views = ProfileView.objects.select_related("viewer", "production", "owner")
+    return {
+        "profile_versions": versions,
+        "shares": shares,
+        "profile_views": [
+            {
+                "viewer": look.viewer,
+                "role": look.role,
+                "production": look.production,
+                "via": row.via,
+                "at": look.at,
+            }
+            for row in views.filter(owner=user).order_by("viewed_at", "pk")
+            for look in [_look(row)]
+        ],
+        # The person's own looks at profiles shared with them, as a coordinator.
+        "profile_views_made": [
+            {
+                "performer": row.owner.display_name,
+                "production": row.production.name,
+                "via": row.via,
+                "at": row.viewed_at,
+            }
+            for row in views.filter(viewer=user).order_by("viewed_at", "pk")
+        ],
+    }
+
+
+def erase_profile_data(user: User) -> None:
+    """The person's profile, its versions and shares go; looks at it stay (others' history)."""
+    ProfileShare.objects.filter(profile__owner=user).delete()
+    BoundaryProfile.objects.filter(owner=user).delete()
+
+
+def record_api_reads(viewer: User, production: Production, cast: list[CastProfile]) -> None:
+    """The API's list hands over every shared profile in full: each one is a look."""
+    for item in cast:
+        if item.profile is not None:
+            record_profile_view(viewer, item.performer, production, ProfileView.Via.API)

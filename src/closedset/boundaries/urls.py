@@ -15,6 +15,7 @@ urlpatterns = [
     path("export.yaml", views.export, name="export"),
     path("import/", views.import_view, name="import"),
     path("sharing/", views.sharing, name="sharing"),
+    path("sharing/looks/", views.looks, name="looks"),
     path("sharing/<int:production_id>/share/", views.share, name="share"),
     path("sharing/<int:production_id>/revoke/", views.revoke, name="revoke"),
     path(

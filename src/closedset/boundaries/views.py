@@ -262,7 +262,14 @@ def import_view(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def sharing(request: HttpRequest) -> HttpResponse:
-    return render(request, "boundaries/sharing.html", {"shares": services.my_shares(request.user)})
+    return render(
+        request,
+        "boundaries/sharing.html",
+        {
+            "shares": services.my_shares(request.user),
+            "looks": services.recent_looks(request.user),
+        },
+    )
 
 
 @login_required
@@ -323,3 +330,14 @@ def production_profile(request: HttpRequest, production_id: int, handle: str) ->
             "barrier": BARRIER_LABELS[profile.barrier],
         },
     )
+
+
+# --- access transparency ---
+
+
+@login_required
+@require_GET
+def looks(request: HttpRequest) -> HttpResponse:
+    """Who has looked at the person's profile: every look, newest first, 50 a page."""
+    found = services.who_looked(request.user, request.GET.get("page", 1))
+    return render(request, "boundaries/looks.html", {"found": found})

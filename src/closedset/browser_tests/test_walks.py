@@ -186,7 +186,7 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
 
 
 def test_dario_sees_the_face_beat_blocked_without_reason_or_names(
-    world: Any, navigator: Any, persona_password: str
+    world: Any, navigator: Any, persona_password: str, staff_devices: Any
 ) -> None:
     from closedset.plans.tests.scenario import PLAN
 

@@ -89,3 +89,40 @@ class PlanVersion(models.Model):
 
     def __str__(self) -> str:
         return f"version {self.number}"
+
+
+# --- beat edits ---
+
+
+class BeatEdit(models.Model):
+    """Who changed a beat, when, and how; the coordinator reads it on the plan page.
+
+    Kept when the beat goes (beat set to null, its id kept in `beat_label`) and when the editor
+    erases their account (the row then names "Erased account").
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", "added"
+        EDITED = "edited", "edited"
+        MOVED = "moved", "moved"
+        REMOVED = "removed", "removed"
+        IMPORTED = "imported", "imported"
+
+    plan = models.ForeignKey(ScenePlan, on_delete=models.CASCADE, related_name="beat_edits")
+    beat = models.ForeignKey(Beat, on_delete=models.SET_NULL, null=True, related_name="edits")
+    # The beat's id as it was when changed ("b2"): beat ids can change and beats can go.
+    beat_label = models.CharField(max_length=40)
+    editor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # Edited: the fields that changed ("zone", "intensity"); moved: "up" or "down".
+    detail = models.JSONField(default=list)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["plan", "-at"], name="beat_edit_plan_time")]
+
+    def __str__(self) -> str:
+        return f"{self.beat_label} {self.kind}"

@@ -18,7 +18,7 @@ import yaml
 from django.db import transaction
 
 from closedset.accounts.models import User
-from closedset.boundaries.services import NOT_SHARED, shared_profile
+from closedset.boundaries.services import NOT_SHARED, record_plan_check, shared_profile
 from closedset.core.check import MAINSTREAM_REASON, CheckResult, Finding, Status, check
 from closedset.core.errors import BadInput
 from closedset.core.plan import ScenePlan as CorePlan
@@ -27,7 +27,7 @@ from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
-from closedset.plans.models import Beat, PlanVersion, RoleSlot, ScenePlan
+from closedset.plans.models import Beat, BeatEdit, PlanVersion, RoleSlot, ScenePlan
 from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import get_scene, performers
 
@@ -182,6 +182,7 @@ def run_check(plan: ScenePlan, coordinator: User | None = None) -> tuple[CorePla
             continue
         handle = slot.performer.handle
         profile = shared_profile(slot.performer, production, coordinator=coordinator)
+        record_plan_check(coordinator, slot.performer, production, profile)
         if profile is None:
             unshared.add(handle)
             profile = CoreProfile(performer=handle, name=handle)
@@ -545,7 +546,9 @@ def add_beat(user: Any, production_id: int, scene_id: int, beat: BeatInput) -> B
         raise PlanInvalid(f"a plan holds at most {MAX_BEATS} beats", {"plan": "too many beats"})
     _validate(plan, [beat_data(b) for b in rows] + [beat.data()])
     position = (rows[-1].position + 1) if rows else 0
-    return Beat.objects.create(plan=plan, position=position, **_fields(beat))
+    created = Beat.objects.create(plan=plan, position=position, **_fields(beat))
+    record_beat_edit(user, plan, created, BeatEdit.Kind.ADDED)
+    return created
 
 
 def _fields(beat: BeatInput) -> dict[str, Any]:
@@ -602,6 +605,7 @@ def update_beat(
     _check_input(beat)
     beats = [beat.data() if b.pk == row.pk else beat_data(b) for b in _beats(plan)]
     _validate(plan, beats)
+    record_beat_fields(user, plan, row, _fields(beat))
     for name, value in _fields(beat).items():
         setattr(row, name, value)
     row.save()
@@ -614,7 +618,9 @@ def delete_beat(
 ) -> None:
     _, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
-    _beat(plan, pk, beat_id).delete()
+    row = _beat(plan, pk, beat_id)
+    record_beat_edit(user, plan, row, BeatEdit.Kind.REMOVED)
+    row.delete()
 
 
 @transaction.atomic
@@ -637,6 +643,7 @@ def move_beat(
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(rows):
         return
+    record_beat_edit(user, plan, row, BeatEdit.Kind.MOVED, [direction])
     rows[index], rows[other] = rows[other], rows[index]
     # Renumber all: positions stay dense whatever happened before.
     for position, beat in enumerate(rows):
@@ -722,6 +729,7 @@ def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> 
             intensity=data_beat["intensity"],
             barrier=beat.barrier,
         )
+    record_plan_import(user, plan)
     if core.title and core.title != scene.title:
         # The title lives on the scene; a plan file may carry a newer one.
         Scene.objects.filter(pk=scene.pk).update(title=core.title)
@@ -800,3 +808,207 @@ def scene_plans(user: Any, production_id: int) -> tuple[Production, list[Scene],
     production = get_production(user, production_id)
     who = audience(user, production)
     return production, list(production.scenes.order_by("number")), who
+
+
+# --- beat edits ---
+#
+# Who changed each beat and how, written by the four beat edits (and imports), read by the
+# coordinator alone: the director, producer and performers see the plan as before.
+
+BEAT_FIELD_WORDS = {
+    "beat_id": "id",
+    "act": "act",
+    "by": "who does it",
+    "to": "to whom",
+    "zone": "zone",
+    "intensity": "intensity",
+    "barrier": "barrier",
+}
+CHANGES_PER_PAGE = 50
+
+
+def _editor(user: Any) -> User | None:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def record_beat_edit(
+    user: Any, plan: ScenePlan, beat: Beat, kind: str, detail: list[str] | None = None
+) -> None:
+    BeatEdit.objects.create(
+        plan=plan,
+        beat=beat,
+        beat_label=beat.beat_id,
+        editor=_editor(user),
+        kind=kind,
+        detail=list(detail or []),
+    )
+
+
+def record_beat_fields(user: Any, plan: ScenePlan, row: Beat, new: dict[str, Any]) -> None:
+    """Before a beat is saved: which of its fields the edit changes (nothing: no row)."""
+    changed = [name for name, value in new.items() if getattr(row, name) != value]
+    if changed:
+        label = str(new.get("beat_id") or row.beat_id)
+        BeatEdit.objects.create(
+            plan=plan,
+            beat=row,
+            beat_label=label,
+            editor=_editor(user),
+            kind=BeatEdit.Kind.EDITED,
+            detail=changed,
+        )
+
+
+def record_plan_import(user: Any, plan: ScenePlan) -> None:
+    """A whole plan replaced (import, API put): every beat it holds now came from it."""
+    BeatEdit.objects.bulk_create(
+        BeatEdit(
+            plan=plan,
+            beat=beat,
+            beat_label=beat.beat_id,
+            editor=_editor(user),
+            kind=BeatEdit.Kind.IMPORTED,
+        )
+        for beat in _beats(plan)
+    )
+
+
+@dataclass(frozen=True)
+class EditInfo:
+    """One change to a beat, as the coordinator reads it."""
+
+    beat: str
+    editor: str
+    kind: str
+    what: str
+    at: datetime
+
+    @property
+    def summary(self) -> str:
+        return f"{self.kind} ({self.what})" if self.what else self.kind
+
+
+def _edit_info(row: BeatEdit) -> EditInfo:
+    if row.kind == BeatEdit.Kind.EDITED:
+        what = ", ".join(BEAT_FIELD_WORDS.get(str(name), str(name)) for name in row.detail)
+    elif row.kind == BeatEdit.Kind.MOVED:
+        what = " ".join(str(part) for part in row.detail)
+    else:
+        what = ""
+    editor = row.editor
+    return EditInfo(
+        beat=row.beat_label,
+        editor=(editor.display_name or editor.handle) if editor else "A deleted account",
+        kind=row.get_kind_display(),
+        what=what,
+        at=row.at,
+    )
+
+
+def _coordinated_plan(user: Any, production_id: int, scene_id: int) -> tuple[Scene, ScenePlan]:
+    scene, who = _scene(user, production_id, scene_id)
+    if who != COORDINATOR:
+        raise Forbidden("Only the intimacy coordinator sees who changed the beats.")
+    return scene, _plan(scene)
+
+
+def last_beat_edits(user: Any, view: PlanView) -> dict[int, EditInfo]:
+    """The latest change of each beat on the page, keyed by beat; empty unless coordinator."""
+    if view.audience != COORDINATOR:
+        return {}
+    pks = [beat.pk for beat in view.beats if beat.pk is not None]
+    if not pks:
+        return {}
+    from django.db.models import Max
+
+    latest = (
+        BeatEdit.objects.filter(beat_id__in=pks)
+        .values("beat_id")
+        .annotate(last=Max("pk"))
+        .values_list("last", flat=True)
+    )
+    rows = BeatEdit.objects.filter(pk__in=list(latest)).select_related("editor")
+    return {row.beat_id: _edit_info(row) for row in rows if row.beat_id is not None}
+
+
+def beat_history(
+    user: Any, production_id: int, scene_id: int, pk: int
+) -> tuple[Scene, Beat, list[EditInfo]]:
+    """Every change to one beat, newest first (coordinator only)."""
+    scene, plan = _coordinated_plan(user, production_id, scene_id)
+    row = _beat(plan, pk=pk)
+    edits = row.edits.select_related("editor").order_by("-at", "-pk")
+    return scene, row, [_edit_info(edit) for edit in edits]
+
+
+@dataclass(frozen=True)
+class ChangePage:
+    changes: list[EditInfo]
+    number: int
+    pages: int
+    total: int
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+
+def plan_changes(
+    user: Any, production_id: int, scene_id: int, page: int | str | None = 1
+) -> tuple[Scene, ChangePage]:
+    """Every beat change in the plan, removed beats' too, newest first, 50 a page."""
+    from django.core.paginator import Paginator
+
+    scene, plan = _coordinated_plan(user, production_id, scene_id)
+    rows = (
+        BeatEdit.objects.filter(plan=plan).select_related("editor").order_by("-at", "-pk")
+        if plan.pk
+        else BeatEdit.objects.none()
+    )
+    paginator = Paginator(rows, CHANGES_PER_PAGE)
+    found = paginator.get_page(page)
+    return scene, ChangePage(
+        changes=[_edit_info(row) for row in found.object_list],
+        number=found.number,
+        pages=paginator.num_pages,
+        total=paginator.count,
+    )
+
+
+# --- leaving: export and erasure ---
+
+
+def export_plan_data(user: User) -> dict[str, Any]:
+    """The roles the person is cast in and the beat changes they made."""
+    slots = RoleSlot.objects.filter(performer=user).select_related("plan__scene__production")
+    edits = BeatEdit.objects.filter(editor=user).select_related("plan__scene__production")
+    return {
+        "cast_in": [
+            {
+                "production": slot.plan.scene.production.name,
+                "scene": slot.plan.scene.number,
+                "role": slot.name,
+            }
+            for slot in slots.order_by("pk")
+        ],
+        "beat_changes": [
+            {
+                "production": edit.plan.scene.production.name,
+                "scene": edit.plan.scene.number,
+                "beat": edit.beat_label,
+                "change": edit.kind,
+                "detail": list(edit.detail),
+                "at": edit.at,
+            }
+            for edit in edits.order_by("at", "pk")
+        ],
+    }
+
+
+def uncast_performer(user: User) -> int:
+    """The person leaves every cast: their roles open again (the check says "not cast yet")."""
+    return RoleSlot.objects.filter(performer=user).update(performer=None)

@@ -55,6 +55,8 @@ def _context(
         "form": form,
         "errors": errors or {},
         "message": message,
+        # Who last changed each beat: the coordinator's only (empty for everyone else).
+        "beat_edits": services.last_beat_edits(request.user, view),
     }
     if view.editable:
         add = (
@@ -305,4 +307,37 @@ def import_view(request: HttpRequest, production_id: int, scene_id: int) -> Http
             "errors": errors,
         },
         status=422 if errors else 200,
+    )
+
+
+# --- beat edits ---
+
+
+@login_required
+@require_GET
+def beat_history(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
+    """One beat's changes (coordinator only): a fragment for HTMX, else a small page."""
+    scene, beat, edits = services.beat_history(request.user, production_id, scene_id, pk)
+    context = {
+        "scene": scene,
+        "beat": beat,
+        "edits": edits,
+        "plan_url": _plan_url(production_id, scene_id),
+        "changes_url": reverse("plans:changes", args=[production_id, scene_id]),
+    }
+    template = "plans/_beat_history.html" if _htmx(request) else "plans/beat_history.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def changes(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    """Every beat change in the plan, removed beats' too (coordinator only)."""
+    scene, found = services.plan_changes(
+        request.user, production_id, scene_id, request.GET.get("page", 1)
+    )
+    return render(
+        request,
+        "plans/changes.html",
+        {"scene": scene, "found": found, "plan_url": _plan_url(production_id, scene_id)},
     )

@@ -1,4 +1,4 @@
-"""JSON API for productions, rosters, scenes and invitations. Thin: the same services as the pages."""
+"""JSON API for productions, rosters, scenes and invitations; the same services as the pages."""
 
 from __future__ import annotations
 
@@ -146,7 +146,9 @@ def invitation_create(
     response=InvitationOut,
     summary="E-mail a new link; the earlier link stops working",
 )
-def invitation_resend(request: HttpRequest, production_id: int, invitation_id: int) -> InvitationOut:
+def invitation_resend(
+    request: HttpRequest, production_id: int, invitation_id: int
+) -> InvitationOut:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     invitation = services.resend_invitation(
         request.user, prod, invitation_id, link_for=_link_for(request)

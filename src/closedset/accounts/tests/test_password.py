@@ -43,12 +43,13 @@ def _login(email: str, password: str) -> tuple[Client, object]:
 # --- reset ---
 
 
-def test_a_reset_mail_leads_to_a_new_password(world, persona_password):
+def test_a_reset_mail_leads_to_a_new_password(world, persona_password, settings):
     client = Client()
     response = _ask_for_reset(client, "mara@example.org")
     assert response["Location"] == reverse("accounts:password_reset_done")
     (message,) = mail.outbox
     assert message.to == ["mara@example.org"]
+    assert message.subject == f"Choose a new password for {settings.SITE_NAME}"
     done = _set_new_password(client, _reset_link(message))
     assert done["Location"] == reverse("accounts:password_reset_complete")
 

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.test import Client
 
 from closedset.accounts import services as accounts
@@ -61,15 +63,22 @@ def test_session_posts_need_the_csrf_token(world):
     assert not Scene.objects.filter(number="15").exists()
 
 
-def test_the_producer_invites_through_the_api(world, client_as):
+def test_the_producer_invites_through_the_api_and_the_link_goes_by_email(
+    world, client_as, mailoutbox
+):
     url = f"/api/v1/productions/{world.production.pk}/invitations"
     response = client_as("petra").post(
         url, {"email": "nell@example.org", "role": "performer"}, content_type="application/json"
     )
     assert response.status_code == 201
-    assert "/invite/" in response.json()["link"]
-    listed = client_as("petra").get(url).json()
-    assert listed[0]["link"] is None  # the link is shown once, at creation
+    assert set(response.json()) == {"id", "email", "role", "expires_at"}
+    [mail] = mailoutbox
+    assert mail.to == ["nell@example.org"]
+    link = re.search(r"https?://\S+/invite/(\S+)/", mail.body)
+    assert link and link.group(1) not in response.content.decode()
+    listed = client_as("petra").get(url)
+    assert [i["email"] for i in listed.json()] == ["nell@example.org"]
+    assert "/invite/" not in listed.content.decode() and "link" not in listed.json()[0]
     bad = client_as("petra").post(
         url, {"email": "nope", "role": "star"}, content_type="application/json"
     )

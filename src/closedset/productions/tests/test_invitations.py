@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -7,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from closedset.accounts.models import User
-from closedset.lib.errors import Forbidden
+from closedset.lib.errors import Conflict, Forbidden
 from closedset.productions import services
 from closedset.productions.models import Invitation, Membership
 
@@ -121,3 +122,138 @@ def test_someone_with_an_account_is_asked_to_log_in_first(world, client, persona
     assert response["Location"] == url
     client.post(url)
     assert services.role_in(world.jonas, world.production) == {"performer", "director"}
+
+
+# --- by e-mail: the inviter never sees the link -------------------------------------------
+
+LINK = re.compile(r"https?://[^/\s]+(/invite/[^/\s]+/)")
+
+
+def _send(client, world, email, role="performer"):
+    url = reverse("productions:invitations", args=[world.production.pk])
+    return client.post(url, {"email": email, "role": role})
+
+
+def _link(mail) -> str:
+    found = LINK.search(mail.body)
+    assert found, mail.body
+    return found.group(1)
+
+
+def test_the_link_goes_to_the_address_and_works_from_the_mail(
+    world, client_as, client, mailoutbox, persona_password
+):
+    response = _send(client_as("petra"), world, "nell@example.org")
+    assert response.status_code == 302
+    [mail] = mailoutbox
+    assert mail.to == ["nell@example.org"]
+    assert "Harbour Lights" in mail.subject and "Petra" in mail.body and "Performer" in mail.body
+    path = _link(mail)
+    assert path.split("/")[2] not in client_as("petra").get(response["Location"]).content.decode()
+    accepted = client.post(
+        path, {"display_name": "Nell", "handle": "nell", "password": persona_password}
+    )
+    assert accepted.status_code == 302
+    assert services.role_in(User.objects.get(handle="nell"), world.production) == {"performer"}
+
+
+def _normalised(response, emails: tuple[str, ...]) -> tuple[int, str, str]:
+    text = response.content.decode()
+    text = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', 'csrf=""', text)
+    text = re.sub(r'"X-CSRFToken": "[^"]+"', '"X-CSRFToken": ""', text)
+    text = re.sub(r"/invitations/\d+/", "/invitations/ID/", text)
+    text = re.sub(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", "DATE", text)
+    for email in emails:
+        text = text.replace(email, "ADDRESS")
+    return response.status_code, response.get("Location", ""), text
+
+
+def test_the_page_answers_alike_whether_or_not_the_address_has_an_account(world, client_as):
+    # Oscar has an account (not in this production); nobody has the other address.
+    client = client_as("petra")
+    seen = []
+    for email in ("oscar@example.org", "nobody-yet@example.org"):
+        posted = _send(client, world, email)
+        page = client.get(posted["Location"])
+        seen.append((_normalised(posted, (email,)), _normalised(page, (email,))))
+        Invitation.objects.filter(email=email).update(revoked_at=timezone.now())
+    assert seen[0] == seen[1]
+    assert seen[0][1][0] == 200 and "Invitation sent to ADDRESS." in seen[0][1][2]
+
+
+def test_the_api_answers_alike_whether_or_not_the_address_has_an_account(world, client_as):
+    client = client_as("petra")
+    url = f"/api/v1/productions/{world.production.pk}/invitations"
+    bodies = []
+    for email in ("oscar@example.org", "nobody-yet@example.org"):
+        response = client.post(url, {"email": email, "role": "director"}, "application/json")
+        assert response.status_code == 201
+        body = response.json()
+        bodies.append(sorted(k for k in body) + [body["email"] == email, body["role"]])
+    assert bodies[0] == bodies[1]
+
+
+def test_sending_again_makes_a_new_link_and_the_old_one_stops_working(
+    world, client_as, client, mailoutbox
+):
+    petra = client_as("petra")
+    _send(petra, world, "nell@example.org")
+    invitation = Invitation.objects.get()
+    resend = reverse("productions:invitation_resend", args=[world.production.pk, invitation.pk])
+    assert client_as("ines").post(resend).status_code == 403
+    assert petra.post(resend).status_code == 302
+    first, second = (_link(mail) for mail in mailoutbox)
+    assert first != second
+    assert client.get(first).status_code == 404
+    assert client.get(second).status_code == 200
+
+
+def test_sending_again_through_the_api(world, client_as, mailoutbox):
+    invitation = services.invite_by_email(
+        world.petra,
+        world.production,
+        email="nell@example.org",
+        role="performer",
+        link_for=lambda key: f"https://closedset.test/invite/{key}/",
+    )
+    url = f"/api/v1/productions/{world.production.pk}/invitations/{invitation.pk}/resend"
+    response = client_as("petra").post(url)
+    assert response.status_code == 200
+    assert set(response.json()) == {"id", "email", "role", "expires_at"}
+    assert len(mailoutbox) == 2 and _link(mailoutbox[0]) != _link(mailoutbox[1])
+
+
+def test_a_withdrawn_or_accepted_invitation_is_not_sent_again(world, mailoutbox):
+    invitation, key = _invite(world, email="jonas@example.org", role="director")
+    services.accept_invitation(key, world.jonas)
+    with pytest.raises(Conflict):
+        services.resend_invitation(
+            world.petra, world.production, invitation.pk, link_for=lambda key: key
+        )
+    other, _ = _invite(world)
+    services.revoke_invitation(world.petra, world.production, other.pk)
+    with pytest.raises(Conflict):
+        services.resend_invitation(world.petra, world.production, other.pk, link_for=str)
+    assert mailoutbox == []
+
+
+def test_when_the_mail_cannot_be_sent_no_invitation_is_left(world, client_as, monkeypatch):
+    import smtplib
+
+    def refuse(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(services, "send_mail", refuse)
+    response = _send(client_as("petra"), world, "nell@example.org")
+    assert response.status_code == 503
+    assert "could not be sent" in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_accepting_the_mailed_link_confirms_the_address(world, client, persona_password):
+    _, key = _invite(world)
+    client.post(
+        reverse("productions:invitation", args=[key]),
+        {"display_name": "Nell", "handle": "nell", "password": persona_password},
+    )
+    assert User.objects.get(handle="nell").email_verified_at is not None
