@@ -83,9 +83,51 @@ EXPECTED.update(
 ROUTE_PARAMS = {
     "GET /account/email/confirm/<key>/": {"key": _email_key},
     "POST /account/email/confirm/<key>/": {"key": _email_key},
-    "GET /password-reset/<uidb64>/<token>/": {"uidb64": lambda world: "MQ", "token": lambda w: "x"},
+    "GET /password-reset/<uidb64>/<token>/": {
+        "uidb64": lambda world: "MQ",
+        "token": lambda world: "x",
+    },
     "POST /password-reset/<uidb64>/<token>/": {
         "uidb64": lambda world: "MQ",
         "token": lambda world: "x",
     },
+}
+
+
+# --- leaving: export and erasure ---
+
+
+def _password_again(world: Any) -> dict[str, str]:
+    """Every persona's password set to one known here, so each can confirm with it."""
+    import secrets
+
+    from django.contrib.auth.hashers import make_password
+
+    from closedset.accounts.models import User
+
+    password = secrets.token_urlsafe(12)
+    hashed = make_password(password)
+    User.objects.filter(pk__in=[user.pk for user in world.users.values()]).update(password=hashed)
+    for user in world.users.values():
+        user.password = hashed  # the clients sign in from these objects
+    return {"password": password}
+
+
+def _erase_body(world: Any) -> dict[str, str]:
+    return _password_again(world) | {"confirm": "ERASE"}
+
+
+EXPECTED.update(
+    {
+        # Each person downloads their own data only: there is nothing to name but oneself.
+        "GET /account/export/": outcomes(anonymous=LOGIN, default=200),
+        "POST /account/export/": outcomes(anonymous=LOGIN, default=200),
+        # Erasing one's own account signs one out, back to the login.
+        "GET /account/erase/": outcomes(anonymous=LOGIN, default=200),
+        "POST /account/erase/": outcomes(default=LOGIN),
+    }
+)
+BODIES = {
+    "POST /account/export/": _password_again,
+    "POST /account/erase/": _erase_body,
 }

@@ -144,3 +144,14 @@ BODIES = {
     "POST /boundaries/import/": lambda world: {"text": MARA_YAML},
     "PUT /api/v1/boundaries/me": lambda world: MARA_PROFILE,
 }
+
+
+# --- access transparency ---
+
+# Everyone signed in reads the looks at their own profile (none, for most personas).
+EXPECTED.update(
+    {
+        "GET /boundaries/sharing/looks/": LOGGED_IN_200,
+        "POST /boundaries/sharing/looks/": LOGGED_IN_405,
+    }
+)

@@ -165,3 +165,18 @@ def _plan_yaml() -> str:
     import yaml
 
     return yaml.safe_dump(_plan(), sort_keys=False)
+
+
+# --- beat edits ---
+
+# Who changed which beat is the coordinator's alone: the director, producer and performers
+# see the plan as before, the custodian no plan at all.
+COORDINATOR_PAGE = outcomes(anonymous=LOGIN, oscar=404, ines=200, default=403)
+BEAT_EDITS = {
+    f"GET {SCENE}beats/<pk>/history/": COORDINATOR_PAGE,
+    f"POST {SCENE}beats/<pk>/history/": LOGGED_IN_405,
+    f"GET {SCENE}changes/": COORDINATOR_PAGE,
+    f"POST {SCENE}changes/": LOGGED_IN_405,
+}
+EXPECTED.update(BEAT_EDITS)
+ROUTE_PARAMS.update({key: _params(key) for key in BEAT_EDITS})
