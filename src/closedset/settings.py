@@ -152,6 +152,7 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_otp_webauthn",
     "csp",
     "ninja",
     "closedset.accounts",
@@ -319,6 +320,27 @@ AXES_VERBOSE = False
 AXES_CLIENT_IP_CALLABLE = "closedset.lib.net.client_ip"
 
 OTP_TOTP_ISSUER = SITE_NAME
+
+# Passkeys (django-otp-webauthn), only ever as a second factor after the password.
+# The relying party id is the site's domain; passkeys made for one id never work for another.
+CLOSEDSET_WEBAUTHN_RP_ID = env_str("CLOSEDSET_WEBAUTHN_RP_ID") or (
+    ALLOWED_HOSTS[0].lstrip(".") if ALLOWED_HOSTS and ALLOWED_HOSTS[0] != "*" else "localhost"
+)
+OTP_WEBAUTHN_RP_ID = CLOSEDSET_WEBAUTHN_RP_ID
+OTP_WEBAUTHN_RP_NAME = env_str("CLOSEDSET_WEBAUTHN_RP_NAME", SITE_NAME)
+# The exact origins browsers show the site under (https://, or http://localhost in development).
+OTP_WEBAUTHN_ALLOWED_ORIGINS = [
+    origin.strip().rstrip("/")
+    for origin in env_str(
+        "CLOSEDSET_WEBAUTHN_ORIGINS",
+        "http://localhost:8000"
+        if CLOSEDSET_WEBAUTHN_RP_ID == "localhost"
+        else f"https://{CLOSEDSET_WEBAUTHN_RP_ID}",
+    ).split(",")
+    if origin.strip()
+]
+# Never a way to sign in without the password: a passkey is a second factor here.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 
 # E-mail (invitations, address checks, password resets). Development prints mail to the
 # console (the test runner swaps in its own outbox); servers send through SMTP.

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", include("closedset.productions.urls")),
     path("boundaries/", include("closedset.boundaries.urls")),
     path("plans/", include("closedset.plans.urls")),
+    # Passkeys as a second factor (closedset.accounts.passkeys).
+    path("account/passkeys/webauthn/", include("closedset.accounts.passkeys")),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
 ]

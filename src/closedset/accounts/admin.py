@@ -40,9 +40,18 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at"]
+    list_display = ["name", "user", "prefix", "access", "created_at", "expires_at", "last_used_at"]
     exclude = ["token_hash"]
-    readonly_fields = ["user", "prefix", "created_at", "last_used_at"]
+    # What a token may do is its owner's choice; an admin may only revoke (delete) it.
+    readonly_fields = [
+        "user",
+        "prefix",
+        "access",
+        "production",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+    ]
 
     def has_add_permission(self, request: object) -> bool:
         return False  # tokens are created by their owner, shown once

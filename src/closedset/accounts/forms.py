@@ -51,7 +51,6 @@ class TokenForm(forms.Form):
         choices=[("read", "Read only"), ("write", "Read and change")],
         initial="read",
         required=False,
-        widget=forms.RadioSelect,
         error_messages={"invalid_choice": "Choose read only, or read and change."},
     )
     production = forms.ChoiceField(

@@ -19,6 +19,10 @@ EXEMPT_URL_NAMES = {
     "accounts:otp_setup",
     "accounts:otp_verify",
     "accounts:otp_recovery",
+    # Proving a passkey is the second-factor step itself (registration is not exempt).
+    "otp_webauthn:credential-authentication-begin",
+    "otp_webauthn:credential-authentication-complete",
+    "otp_webauthn:js-i18n-catalog",
     "accounts:email_pending",
     "accounts:email_confirm",
     "productions:invitation",

@@ -118,9 +118,56 @@ def create_user(
 
 
 def has_confirmed_device(user: Any) -> bool:
+    """A confirmed authenticator app or passkey (recovery codes only stand in for one)."""
+    return has_confirmed_totp(user) or has_passkey(user)
+
+
+def has_confirmed_totp(user: Any) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return bool(TOTPDevice.objects.filter(user=user, confirmed=True).exists())
+
+
+# --- passkeys ------------------------------------------------------------------------------
+
+LAST_FACTOR = (
+    "This is your only second factor and your role needs one. Set up an authenticator app "
+    "or add another passkey first, then remove this one."
+)
+
+
+def has_passkey(user: Any) -> bool:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return bool(WebAuthnCredential.objects.filter(user=user, confirmed=True).exists())
+
+
+def passkeys_of(user: Any) -> list[Any]:
+    """The person's confirmed passkeys, newest first."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    if not getattr(user, "pk", None):
+        return []
+    return list(
+        WebAuthnCredential.objects.filter(user=user, confirmed=True).order_by("-created_at", "-pk")
+    )
+
+
+def remove_passkey(user: User, passkey_id: int) -> None:
+    """Forget one of the person's passkeys; never the last factor of someone who needs one."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    require_known_ids(passkey_id)
+    with transaction.atomic():
+        passkey = (
+            WebAuthnCredential.objects.select_for_update().filter(user=user, pk=passkey_id).first()
+        )
+        if passkey is None:
+            raise NotFound("That passkey is not on your account (any more).")
+        others = WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=passkey.pk)
+        if needs_second_factor(user) and not (has_confirmed_totp(user) or others.exists()):
+            raise InvalidInput(LAST_FACTOR)
+        passkey.delete()
 
 
 def start_totp_enrolment(user: User) -> Any:
@@ -872,6 +919,7 @@ def erase(user: User) -> Erased:
     """
     from django.db.models import Q
     from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
 
     from closedset.boundaries import services as boundaries
     from closedset.plans import services as plans
@@ -887,6 +935,8 @@ def erase(user: User) -> Erased:
         OrgMembership.objects.filter(user=row).delete()
         TOTPDevice.objects.filter(user=row).delete()
         RecoveryCodeDevice.objects.filter(user=row).delete()
+        WebAuthnCredential.objects.filter(user=row).delete()
+        WebAuthnUserHandle.objects.filter(user=row).delete()
         end_all_sessions(row)  # every browser signed out, every API token revoked
         placeholder = f"erased-{secrets.token_hex(8)}"
         # Invitations to the address stay in the production's list, without the address;

@@ -14,6 +14,7 @@ urlpatterns = [
     path("account/second-factor/replace/", views.otp_replace, name="otp_replace"),
     path("account/recovery-codes/", views.recovery_codes, name="recovery_codes"),
     path("account/", views.account, name="account"),
+    path("account/passkeys/<int:passkey_id>/remove/", views.passkey_remove, name="passkey_remove"),
     path("account/email/", views.email_pending, name="email_pending"),
     path("account/email/confirm/<str:key>/", views.email_confirm, name="email_confirm"),
     path("account/password/", views.PasswordChangeView.as_view(), name="password_change"),

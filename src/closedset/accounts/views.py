@@ -56,7 +56,8 @@ class LogoutView(auth_views.LogoutView):
 @login_required
 @require_http_methods(["GET", "POST"])
 def otp_setup(request: HttpRequest) -> HttpResponse:
-    if services.has_confirmed_device(request.user):
+    # Only an authenticator app counts here: a passkey holder may add one (or replace theirs).
+    if services.has_confirmed_totp(request.user):
         return redirect("accounts:otp_verify")
     device = services.start_totp_enrolment(request.user)  # type: ignore[arg-type]
     form = CodeForm(request.POST or None)
@@ -114,6 +115,8 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
             "form": form,
             "next": request.GET.get("next", ""),
             "has_recovery_codes": services.recovery_codes_left(request.user) > 0,
+            "has_totp": services.has_confirmed_totp(request.user),
+            "has_passkey": services.has_passkey(request.user),
         },
     )
 
@@ -248,8 +251,24 @@ def account(request: HttpRequest) -> HttpResponse:
             "has_factor": services.has_confirmed_device(user),
             "needs_factor": services.needs_second_factor(user),
             "codes_left": services.recovery_codes_left(user),
+            "has_totp": services.has_confirmed_totp(user),
+            "passkeys": services.passkeys_of(user),
+            # Adding a passkey needs a session that passed the second factor.
+            "can_add_passkey": user.is_verified(),  # type: ignore[union-attr]
         },
     )
+
+
+@login_required
+@require_POST
+def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
+    try:
+        services.remove_passkey(request.user, passkey_id)  # type: ignore[arg-type]
+    except InvalidInput as error:
+        messages.error(request, error.message)
+    else:
+        messages.info(request, "The passkey was removed; it no longer works for your account.")
+    return redirect("accounts:account")
 
 
 # --- e-mail address ------------------------------------------------------------------------

@@ -131,3 +131,57 @@ BODIES = {
     "POST /account/export/": _password_again,
     "POST /account/erase/": _erase_body,
 }
+
+
+# --- passkeys ---
+
+# The plug-in's endpoints answer JSON. Registration needs a session past the second factor
+# (Mara and Jonas have none, so are not past it); proving a passkey needs a signed-in person
+# (no passwordless sign-in). Without a ceremony begun in the session, completing one fails.
+PASSKEY_VERIFIED = ("oscar", "ines", "dario", "petra", "cora")
+WEBAUTHN = "/account/passkeys/webauthn/"
+EXPECTED.update(
+    {
+        # Who may go on is checked before the method.
+        f"GET {WEBAUTHN}registration/begin/": outcomes(
+            **dict.fromkeys(PASSKEY_VERIFIED, 405), default=403
+        ),
+        f"POST {WEBAUTHN}registration/begin/": outcomes(
+            **dict.fromkeys(PASSKEY_VERIFIED, 200), default=403
+        ),
+        f"GET {WEBAUTHN}registration/complete/": outcomes(
+            **dict.fromkeys(PASSKEY_VERIFIED, 405), default=403
+        ),
+        f"POST {WEBAUTHN}registration/complete/": outcomes(
+            **dict.fromkeys(PASSKEY_VERIFIED, 400), default=403
+        ),
+        f"GET {WEBAUTHN}authentication/begin/": outcomes(anonymous=403, default=405),
+        f"POST {WEBAUTHN}authentication/begin/": outcomes(anonymous=403, default=200),
+        f"GET {WEBAUTHN}authentication/complete/": outcomes(anonymous=403, default=405),
+        f"POST {WEBAUTHN}authentication/complete/": outcomes(anonymous=403, default=400),
+        # The scripts' translations: the same public text for everyone.
+        f"GET {WEBAUTHN}jsi18n/": outcomes(default=200),
+        f"POST {WEBAUTHN}jsi18n/": outcomes(default=405),
+        # The passkey is Ines's: only she can remove it (she keeps her authenticator app).
+        "GET /account/passkeys/<passkey_id>/remove/": outcomes(anonymous=LOGIN, default=405),
+        "POST /account/passkeys/<passkey_id>/remove/": outcomes(
+            anonymous=LOGIN, ines=REDIRECT, default=404
+        ),
+    }
+)
+
+
+def _passkey_id(world: Any) -> int:
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    return WebAuthnCredential.objects.create(
+        user=world.ines,
+        name="",
+        credential_id=b"ines-passkey",
+        public_key=b"not-a-real-key",
+        sign_count=0,
+        confirmed=True,
+    ).pk
+
+
+PARAMS["passkey_id"] = _passkey_id
