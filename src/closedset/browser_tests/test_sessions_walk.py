@@ -123,7 +123,7 @@ def test_ines_makes_a_token_signs_out_her_phone_then_everywhere(
     assert (token.name, token.access, token.production) == (
         "Call sheet sync",
         ApiToken.Access.READ,
-        world.harbour,
+        world.production,
     )
     mine = page.get_by_role("list", name="Your tokens").get_by_role("listitem")
     assert mine.count() == 1

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema, Status
 
+from closedset.lib.net import client_ip
 from closedset.productions import services
 from closedset.productions.models import Invitation, Role
 
@@ -136,7 +137,12 @@ def invitation_create(
 ) -> Status[InvitationOut]:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     invitation = services.invite_by_email(
-        request.user, prod, email=data.email, role=data.role, link_for=_link_for(request)
+        request.user,
+        prod,
+        email=data.email,
+        role=data.role,
+        link_for=_link_for(request),
+        ip=client_ip(request),
     )
     return Status(201, _invitation_out(invitation))
 
@@ -151,6 +157,6 @@ def invitation_resend(
 ) -> InvitationOut:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     invitation = services.resend_invitation(
-        request.user, prod, invitation_id, link_for=_link_for(request)
+        request.user, prod, invitation_id, link_for=_link_for(request), ip=client_ip(request)
     )
     return _invitation_out(invitation)

@@ -16,13 +16,18 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone
 
+from closedset.accounts.errors import MailNotSent
 from closedset.accounts.models import User
-from closedset.accounts.services import create_user, hash_secret, mark_email_verified
+from closedset.accounts.services import (
+    create_user,
+    hash_secret,
+    limit_mail,
+    mark_email_verified,
+    send_mail_to,
+)
 from closedset.lib import scope
 from closedset.lib.errors import require_known_ids
 from closedset.productions.errors import (
@@ -380,23 +385,20 @@ def invite(
 def send_invitation(invitation: Invitation, link: str) -> None:
     """E-mail the link to the invited address: the only place the link ever goes."""
     production = invitation.production
-    # A header cannot hold a line break; names come from forms and the API.
-    name = " ".join(production.name.split())
-    body = render_to_string(
-        "productions/email/invitation.txt",
-        {
-            "invitation": invitation,
-            "production": production,
-            "role": invitation.get_role_display(),
-            "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
-            "link": link,
-        },
-    )
     try:
-        send_mail(f"Invitation to {name}", body, None, [invitation.email])
-    except OSError as error:  # smtplib's errors are OSErrors
-        # Never the address or the link in a log line.
-        logger.warning("sending an invitation failed: %s", type(error).__name__)
+        send_mail_to(
+            invitation.email,
+            "productions/email/invitation_subject.txt",
+            "productions/email/invitation.txt",
+            {
+                "invitation": invitation,
+                "production": production,
+                "role": invitation.get_role_display(),
+                "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+                "link": link,
+            },
+        )
+    except MailNotSent:
         raise InvitationNotSent() from None
 
 
@@ -408,11 +410,15 @@ def invite_by_email(
     role: str,
     link_for: Callable[[str], str],
     days: int | None = None,
+    ip: str | None = None,
 ) -> Invitation:
     """Invite and e-mail the link (made by `link_for(key)`); the inviter never sees it.
 
-    If the mail cannot be sent, no invitation is left behind.
+    If the mail cannot be sent, no invitation is left behind. Mail is rate limited per
+    address and per client address, like every form that sends mail.
     """
+    require_role(user, production, Role.PRODUCER)
+    limit_mail("invite", email=email, ip=ip)
     with transaction.atomic():
         invitation, key = invite(user, production, email=email, role=role, days=days)
         send_invitation(invitation, link_for(key))
@@ -420,7 +426,12 @@ def invite_by_email(
 
 
 def resend_invitation(
-    user: Any, production: Production, invitation_id: int, *, link_for: Callable[[str], str]
+    user: Any,
+    production: Production,
+    invitation_id: int,
+    *,
+    link_for: Callable[[str], str],
+    ip: str | None = None,
 ) -> Invitation:
     """A new link for an invitation not yet accepted or withdrawn; the old link stops working."""
     require_role(user, production, Role.PRODUCER)
@@ -441,6 +452,7 @@ def resend_invitation(
         token = secrets.token_urlsafe(32)
         invitation.token_hash = hash_secret(token)
         invitation.expires_at = timezone.now() + _lifetime()
+        limit_mail("invite", email=invitation.email, ip=ip)
         invitation.save(update_fields=["token_hash", "expires_at"])
         send_invitation(invitation, link_for(_link_key(invitation, token)))
     return invitation

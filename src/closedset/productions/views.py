@@ -14,8 +14,10 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.accounts import services as accounts
+from closedset.accounts.errors import RateLimited
 from closedset.accounts.forms import add_domain_errors
 from closedset.lib.errors import DomainError, InvalidInput
+from closedset.lib.net import client_ip
 from closedset.productions import services
 from closedset.productions.forms import AcceptForm, InvitationForm, ProductionForm, SceneForm
 from closedset.productions.models import Production, Role
@@ -85,7 +87,7 @@ def _link_maker(request: HttpRequest) -> Callable[[str], str]:
 def invitation_resend(request: HttpRequest, production_id: int, invitation_id: int) -> HttpResponse:
     prod = services.get_production(request.user, production_id, Role.PRODUCER)
     invitation = services.resend_invitation(
-        request.user, prod, invitation_id, link_for=_link_maker(request)
+        request.user, prod, invitation_id, link_for=_link_maker(request), ip=client_ip(request)
     )
     messages.success(
         request, f"A new link was sent to {invitation.email}; the earlier one no longer works."
@@ -152,11 +154,15 @@ def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
         if form.is_valid():
             try:
                 invitation = services.invite_by_email(
-                    request.user, prod, link_for=_link_maker(request), **form.cleaned_data
+                    request.user,
+                    prod,
+                    link_for=_link_maker(request),
+                    ip=client_ip(request),
+                    **form.cleaned_data,
                 )
-            except InvalidInput as error:
+            except (InvalidInput, RateLimited) as error:
                 add_domain_errors(form, error)
-                status = 422
+                status = error.status
             else:
                 # The same answer whether or not the address has an account: the link went
                 # to the address, and the page says only that.

@@ -1,4 +1,4 @@
-"""The productions migrations run down to nothing and up again (later migrations add data checks)."""
+"""The productions migrations run down to nothing and up again."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ def test_productions_migrations_round_trip():
         and ("productions", "0001_initial") in executor.loader.graph.forwards_plan(node)
     ]
     assert leaf
-    # Migrate everything that depends on productions back out, then productions, then forwards again.
+    # Migrate what depends on productions back out, then productions, then forwards again.
     executor.migrate([("productions", None)] + [(app, None) for app, _ in dependants])
     assert "productions_production" not in connection.introspection.table_names()
     executor = MigrationExecutor(connection)
