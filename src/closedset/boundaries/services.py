@@ -634,6 +634,13 @@ def record_plan_check(
         record_profile_view(coordinator, performer, production, ProfileView.Via.PLAN)
 
 
+def record_api_reads(viewer: User, production: Production, cast: list[CastProfile]) -> None:
+    """The API's list hands over every shared profile in full: each one is a look."""
+    for item in cast:
+        if item.profile is not None:
+            record_profile_view(viewer, item.performer, production, ProfileView.Via.API)
+
+
 @dataclass(frozen=True)
 class Look:
     """One look at the performer's profile, as the performer reads it."""
@@ -758,10 +765,3 @@ def erase_profile_data(user: User) -> None:
     """The person's profile, its versions and shares go; looks at it stay (others' history)."""
     ProfileShare.objects.filter(profile__owner=user).delete()
     BoundaryProfile.objects.filter(owner=user).delete()
-
-
-def record_api_reads(viewer: User, production: Production, cast: list[CastProfile]) -> None:
-    """The API's list hands over every shared profile in full: each one is a look."""
-    for item in cast:
-        if item.profile is not None:
-            record_profile_view(viewer, item.performer, production, ProfileView.Via.API)

@@ -88,10 +88,14 @@ def test_ines_makes_a_token_signs_out_her_phone_then_everywhere(
     _check(phone, "01-list")
     phone.page.get_by_role("link", name="Sign out everywhere").click()
     phone.page.wait_for_load_state()
+    assert phone.page.get_by_text("signed out on 2 devices, this one too").is_visible()
     _check(phone, "02-confirm")
     phone.page.get_by_role("link", name="No, go back").click()
     phone.page.wait_for_load_state()
     assert phone.page.get_by_role("heading", name="Where you are signed in").is_visible()
+    phone.page.get_by_role("link", name="Make or revoke API tokens").click()
+    phone.page.wait_for_load_state()
+    _check(phone, "03-tokens-empty")
 
     # On the laptop: two sessions, this one marked.
     page = laptop.page
@@ -109,7 +113,7 @@ def test_ines_makes_a_token_signs_out_her_phone_then_everywhere(
     _check(laptop, "01-list")
 
     # A read-only token for Harbour Lights only; the secret is shown this once.
-    page.get_by_role("link", name="API tokens").click()
+    page.get_by_role("link", name="Make or revoke API tokens").click()
     page.wait_for_load_state()
     _check(laptop, "03-tokens-empty")
     page.get_by_label("Token name").fill("Call sheet sync")
@@ -128,14 +132,20 @@ def test_ines_makes_a_token_signs_out_her_phone_then_everywhere(
     mine = page.get_by_role("list", name="Your tokens").get_by_role("listitem")
     assert mine.count() == 1
     assert "Call sheet sync" in mine.inner_text()
-    assert "Only Harbour Lights" in mine.inner_text()
+    assert "only Harbour Lights" in mine.inner_text()
     _check(laptop, "04-token-created")
-    page.reload()
+    laptop.go("/account/tokens/")
     assert secret not in page.content()
     assert page.locator(".secret").count() == 0
     status, me = _api_me(live_server.url, secret)
     assert status == 200
     assert me["email"] == world.ines.email
+
+    # The phone sees the new token too (never its secret).
+    phone.go("/account/sessions/")
+    assert "only Harbour Lights" in phone.page.get_by_role("list", name="Your tokens").inner_text()
+    assert secret not in phone.page.content()
+    _check(phone, "05-list-with-token")
 
     # She signs the phone out from the laptop; the phone's next page is the login page.
     page.get_by_role("link", name="Sessions & tokens").click()
@@ -143,7 +153,7 @@ def test_ines_makes_a_token_signs_out_her_phone_then_everywhere(
     tokens = page.get_by_role("list", name="Your tokens").get_by_role("listitem")
     assert "Call sheet sync" in tokens.inner_text()
     _check(laptop, "05-list-with-token")
-    phone_row.get_by_role("button").click()
+    phone_row.get_by_role("button", name="Sign out Chrome on Android").click()
     page.wait_for_load_state()
     assert page.get_by_text("That session is signed out.").is_visible()
     assert sessions.count() == 1
@@ -157,8 +167,8 @@ def test_ines_makes_a_token_signs_out_her_phone_then_everywhere(
     page.get_by_role("link", name="Sign out everywhere").click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Sign out everywhere?").is_visible()
-    assert page.get_by_text("1 device").is_visible()
-    assert page.get_by_text("1 API token").is_visible()
+    assert page.get_by_text("You will be signed out on this device.").is_visible()
+    assert page.get_by_text("Your 1 API token will stop working").is_visible()
     _check(laptop, "02-confirm")
     page.get_by_role("button", name="Yes, sign out everywhere").click()
     page.wait_for_load_state()

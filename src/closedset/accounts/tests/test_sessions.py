@@ -59,9 +59,10 @@ def test_the_page_lists_my_sessions_and_marks_this_one(world, persona_password):
     _log_in(world, persona_password, user_agent=SAFARI_IPHONE)
     _log_in(world, persona_password, handle="jonas")
     page = " ".join(laptop.get(reverse("accounts:sessions")).content.decode().split())
-    assert page.count("Sign out this session") == 1
+    assert page.count("Sign out here") == 1
+    assert page.count("Sign out Safari on iPhone") == 1
     assert 'Firefox on Linux</strong> <span class="role">this device</span>' in page
-    assert "Safari on iPhone</strong> <span" in page
+    assert "Safari on iPhone</strong></span>" in page
     assert page.count("this device") == 1
     # Two sessions of Mara's; Jonas's is his alone.
     assert page.count("/end/") == 2
@@ -103,7 +104,9 @@ def test_sign_out_everywhere_asks_first(world, persona_password):
     laptop = _log_in(world, persona_password)
     accounts.create_api_token(world.mara, "phone")
     page = laptop.get(reverse("accounts:sign_out_everywhere")).content.decode()
-    assert "This ends 1 session, this one too, and revokes" in " ".join(page.split())
+    page = " ".join(page.split())
+    assert "You will be signed out on 1 device, this one too." in page
+    assert "Your 1 API token will stop working for good." in page
     assert _signed_in(laptop)
     assert ApiToken.objects.filter(user=world.mara).exists()
 
