@@ -918,7 +918,7 @@ def erase(user: User) -> Erased:
     history), plan versions, and invitations they sent. Their cast roles open again.
     """
     from django.db.models import Q
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp import devices_for_user
     from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
 
     from closedset.boundaries import services as boundaries
@@ -933,8 +933,9 @@ def erase(user: User) -> Erased:
         plans.uncast_performer(row)
         Membership.objects.filter(user=row).delete()
         OrgMembership.objects.filter(user=row).delete()
-        TOTPDevice.objects.filter(user=row).delete()
-        RecoveryCodeDevice.objects.filter(user=row).delete()
+        # Every second factor of any kind (authenticator, recovery codes, passkeys).
+        for device in list(devices_for_user(row, confirmed=None)):
+            device.delete()
         WebAuthnCredential.objects.filter(user=row).delete()
         WebAuthnUserHandle.objects.filter(user=row).delete()
         end_all_sessions(row)  # every browser signed out, every API token revoked

@@ -59,11 +59,10 @@ def _log_in_with_next_code(person: Any, user: Any, password: str) -> None:
 
 def _api_me(base_url: str, secret: str) -> tuple[int, dict[str, Any]]:
     """GET /api/v1/me as a program would: the token alone, no browser cookies."""
-    request = urllib.request.Request(
-        base_url + "/api/v1/me", headers={"Authorization": f"Bearer {secret}"}
-    )
+    url = base_url + "/api/v1/me"  # always the live test server's http:// address
+    request = urllib.request.Request(url, headers={"Authorization": f"Bearer {secret}"})  # noqa: S310
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - test server
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as error:
         return error.code, json.loads(error.read() or b"{}")
