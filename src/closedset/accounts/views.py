@@ -203,7 +203,7 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
         logout(request)
         messages.success(request, "You are signed out on this device.")
         return redirect("accounts:login")
-    messages.success(request, "That session is signed out.")
+    messages.success(request, "That device is signed out.")
     return redirect("accounts:sessions")
 
 
@@ -225,7 +225,7 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(
         request,
-        f"Signed out everywhere: {done.sessions} session{pluralize(done.sessions)} ended, "
+        f"Signed out everywhere: {done.sessions} device{pluralize(done.sessions)} signed out, "
         f"{done.tokens} API token{pluralize(done.tokens)} revoked.",
     )
     return redirect("accounts:login")

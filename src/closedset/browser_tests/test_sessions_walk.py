@@ -154,7 +154,7 @@ def test_ines_makes_a_token_signs_out_her_phone_then_everywhere(
     _check(laptop, "05-list-with-token")
     phone_row.get_by_role("button", name="Sign out Chrome on Android").click()
     page.wait_for_load_state()
-    assert page.get_by_text("That session is signed out.").is_visible()
+    assert page.get_by_text("That device is signed out.").is_visible()
     assert sessions.count() == 1
     assert sessions.filter(has_text="this device").count() == 1
     _check(laptop, "06-phone-signed-out")

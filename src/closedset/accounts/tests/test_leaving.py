@@ -8,6 +8,8 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.urls import reverse
+from django_otp import devices_for_user
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from closedset.accounts import services
 from closedset.accounts.errors import TokenNotValid
@@ -168,6 +170,8 @@ def test_erasure_makes_maras_sealed_data_unreadable_for_good(harbour, client_as,
 def test_the_erased_account_keeps_no_name_address_or_way_in(harbour, persona_password):
     world = harbour
     token, secret = services.create_api_token(world.mara, "laptop", session_verified=True)
+    TOTPDevice.objects.create(user=world.mara, name="phone", confirmed=True)
+    services.new_recovery_codes(world.mara)
     elsewhere = verified_client(world.mara)  # Mara signed in on another device
     assert elsewhere.get(reverse("boundaries:mine")).status_code == 200
     services.erase_account(world.mara, persona_password, "mara@example.org")
@@ -188,6 +192,7 @@ def test_the_erased_account_keeps_no_name_address_or_way_in(harbour, persona_pas
     assert not ApiToken.objects.filter(user=row).exists()
     assert elsewhere.get(reverse("boundaries:mine")).status_code == 302
     assert not UserSession.objects.filter(user=row).exists()
+    assert list(devices_for_user(row, confirmed=None)) == []
 
 
 def test_erasure_leaves_everyone_elses_data_and_history(harbour, client_as, persona_password):
