@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
@@ -182,3 +183,14 @@ class RecoveryCode(models.Model):
     code_hash = models.CharField(max_length=64, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     used_at = models.DateTimeField(null=True, blank=True)
+
+
+class RetiredHandle(models.Model):
+    """A handle an erased account used, kept only as a hash. Profiles name partners by handle
+    ("only with jonas"), so a newcomer must never inherit an erased person's handle."""
+
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+
+    @staticmethod
+    def digest_of(handle: str) -> str:
+        return hashlib.sha256(b"closedset.handle:" + handle.encode()).hexdigest()

@@ -42,6 +42,7 @@ from closedset.accounts.models import (
     ApiToken,
     RecoveryCode,
     RecoveryCodeDevice,
+    RetiredHandle,
     User,
     UserSession,
     handle_validator,
@@ -97,7 +98,10 @@ def create_user(
         errors["display_name"] = "Please give the name people know you by."
     if User.objects.filter(email__iexact=email).exists():
         errors["email"] = "An account with this email address exists already. Log in instead."
-    if User.objects.filter(handle=handle).exists():
+    if (
+        User.objects.filter(handle=handle).exists()
+        or RetiredHandle.objects.filter(digest=RetiredHandle.digest_of(handle)).exists()
+    ):
         errors["handle"] = f"The handle {handle!r} is taken; choose another."
     if password is not None:
         try:
@@ -940,6 +944,7 @@ def erase(user: User) -> Erased:
         WebAuthnUserHandle.objects.filter(user=row).delete()
         end_all_sessions(row)  # every browser signed out, every API token revoked
         placeholder = f"erased-{secrets.token_hex(8)}"
+        RetiredHandle.objects.get_or_create(digest=RetiredHandle.digest_of(row.handle))
         # Invitations to the address stay in the production's list, without the address;
         # an open one can no longer be accepted.
         invitations = Invitation.objects.filter(Q(accepted_by=row) | Q(email__iexact=old_email))

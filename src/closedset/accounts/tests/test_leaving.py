@@ -18,6 +18,7 @@ from closedset.boundaries import services as boundaries
 from closedset.boundaries.models import BoundaryProfile, ProfileShare, ProfileVersion, ProfileView
 from closedset.conftest import verified_client
 from closedset.lib import crypto
+from closedset.lib.errors import InvalidInput
 from closedset.plans import services as plans
 from closedset.plans.models import BeatEdit, RoleSlot
 from closedset.plans.tests.scenario import JONAS, MARA, PLAN
@@ -264,3 +265,12 @@ def test_two_erased_accounts_do_not_collide(harbour):
     erased = User.objects.filter(display_name="Erased account")
     assert erased.count() == 2
     assert len({u.email for u in erased}) == 2
+
+
+def test_an_erased_handle_is_never_given_to_a_newcomer(harbour):
+    # Jonas's profile may say "only with mara": a newcomer must not become that "mara".
+    services.erase(harbour.mara)
+    with pytest.raises(InvalidInput) as error:
+        services.create_user(email="new@example.org", display_name="New", handle="mara")
+    assert "taken" in error.value.fields["handle"]
+    assert not User.objects.filter(handle="mara").exists()
