@@ -6,7 +6,6 @@ Every state change goes through here; views and the API only call these function
 from __future__ import annotations
 
 import hmac
-import logging
 import secrets
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -55,7 +54,6 @@ from closedset.productions.models import (
 )
 from closedset.productions.signals import coordinator_joined
 
-logger = logging.getLogger(__name__)
 
 INVITATION_SALT = "closedset.productions.invitation"
 ROSTER_ROLES = frozenset({Role.PRODUCER, Role.COORDINATOR, Role.DIRECTOR})

@@ -82,7 +82,7 @@ def test_demo_is_idempotent_and_rotate_keys_rewraps_every_data_key(env):
         assert db.execute("select count(*) from accounts_user").fetchone() == (6,)
         assert db.execute("select count(*) from productions_membership").fetchone() == (6,)
         assert db.execute("select count(*) from productions_scene").fetchone() == (1,)
-        assert db.execute("select count(*) from otp_totp_totpdevice").fetchone() == (3,)
+        assert db.execute("select count(*) from otp_totp_totpdevice").fetchone() == (4,)
 
     env["CLOSEDSET_KEKS"] = f"new:{_key()},{env['CLOSEDSET_KEKS']}"
     result = _run(env, "rotate-keys")

@@ -243,7 +243,9 @@ def test_when_the_mail_cannot_be_sent_no_invitation_is_left(world, client_as, mo
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("down")
 
-    monkeypatch.setattr(services, "send_mail", refuse)
+    from closedset.accounts import services as accounts
+
+    monkeypatch.setattr(accounts, "send_mail", refuse)
     response = _send(client_as("petra"), world, "nell@example.org")
     assert response.status_code == 503
     assert "could not be sent" in response.content.decode()
