@@ -54,7 +54,6 @@ from closedset.productions.models import (
 )
 from closedset.productions.signals import coordinator_joined
 
-
 INVITATION_SALT = "closedset.productions.invitation"
 ROSTER_ROLES = frozenset({Role.PRODUCER, Role.COORDINATOR, Role.DIRECTOR})
 # Roles the intimacy coordinator must be independent of (domain.md §1).
