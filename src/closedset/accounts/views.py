@@ -49,6 +49,10 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
 
+# Set by a verified session that forgot its authenticator, until the new one is confirmed.
+REPLACING_AUTHENTICATOR = "closedset.replacing_authenticator"
+
+
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
@@ -59,6 +63,14 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     # Only an authenticator app counts here: a passkey holder may add one (or replace theirs).
     if services.has_confirmed_totp(request.user):
         return redirect("accounts:otp_verify")
+    # Someone who has any factor adds one only from a session that proved it: a password
+    # alone must never let a stranger put their own authenticator on the account.
+    proved = request.user.is_verified() or request.session.get(REPLACING_AUTHENTICATOR)  # type: ignore[union-attr]
+    if not proved and (
+        services.has_confirmed_device(request.user)
+        or services.recovery_codes_left(request.user)
+    ):
+        return redirect("accounts:otp_verify")
     device = services.start_totp_enrolment(request.user)  # type: ignore[arg-type]
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -68,6 +80,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
             add_domain_errors(form, error)
         else:
             otp_login(request, device)
+            request.session.pop(REPLACING_AUTHENTICATOR, None)
             # Shown once, in this response only: nothing but their hashes is kept.
             codes = services.new_recovery_codes(request.user)  # type: ignore[arg-type]
             return render(
@@ -462,6 +475,8 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
 def otp_replace(request: HttpRequest) -> HttpResponse:
     """Forget the current authenticator (a lost or new phone) and set up another."""
     services.replace_authenticator(request.user)  # type: ignore[arg-type]
+    # This session proved the old factor; forgetting it must not lock the person out.
+    request.session[REPLACING_AUTHENTICATOR] = True
     messages.info(request, "Your old authenticator no longer works. Set up the new one now.")
     return redirect("accounts:otp_setup")
 

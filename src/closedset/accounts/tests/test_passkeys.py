@@ -168,3 +168,28 @@ def test_erasing_the_account_forgets_its_passkeys(world):
     _passkey(world.mara)
     accounts.erase(world.mara)
     assert not WebAuthnCredential.objects.filter(user=world.mara).exists()
+
+
+def test_a_password_alone_cannot_add_an_authenticator_to_a_passkey_account(world, persona_password):
+    # Dario's only factor is a passkey: a stranger with his password must not get past it by
+    # setting up an authenticator of their own.
+    from django.test import Client
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    WebAuthnCredential.objects.create(
+        user=world.dario, name="", credential_id=b"d", public_key=b"k", sign_count=0, confirmed=True
+    )
+    client = Client()
+    client.post("/login/", {"username": "dario@example.org", "password": persona_password})
+    response = client.get("/account/second-factor/setup/")
+    assert response.status_code == 302
+    assert "/account/second-factor/" in response["Location"]
+    assert "setup" not in response["Location"]
+    # Even a code for an authenticator made by hand is not taken from this session.
+    device = TOTPDevice.objects.create(user=world.dario, name="x", confirmed=False)
+    code = "%06d" % totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    client.post("/account/second-factor/setup/", {"code": code})
+    assert client.get("/api/v1/me").status_code == 403
+    assert not TOTPDevice.objects.filter(user=world.dario, confirmed=True).exists()
