@@ -390,15 +390,18 @@ def count_wrong_current_password(user: Any) -> None:
     rate_limit("password-change", str(user.pk), limit=PASSWORD_CHANGE_FAILURES)
 
 
-def notify_password_changed(user: User) -> None:
-    """Tell the person their password changed, so a change they did not make is noticed."""
+def password_changed(user: User) -> None:
+    """After a password change or reset: revoke every API token (one made with a stolen
+    password must not outlive the new one) and tell the person, so a change they did not make
+    is noticed."""
+    tokens, _ = ApiToken.objects.filter(user=user).delete()
     # The change itself stands if the notice cannot go out.
     with contextlib.suppress(MailNotSent):
         send_mail_to(
             user.email,
             "accounts/email/password_changed_subject.txt",
             "accounts/email/password_changed_body.txt",
-            {"user": user},
+            {"user": user, "tokens": tokens},
         )
 
 

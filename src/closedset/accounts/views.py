@@ -367,7 +367,7 @@ class PasswordChangeView(_UnprocessableOnInvalid, auth_views.PasswordChangeView)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        services.notify_password_changed(self.request.user)  # type: ignore[arg-type]
+        services.password_changed(self.request.user)  # type: ignore[arg-type]
         messages.success(self.request, "Your password is changed.")
         return response
 
@@ -404,7 +404,7 @@ class PasswordResetConfirmView(_UnprocessableOnInvalid, auth_views.PasswordReset
         response = super().form_valid(form)
         # The link reached this address, so the address is proven.
         services.mark_email_verified(form.user)
-        services.notify_password_changed(form.user)
+        services.password_changed(form.user)
         return response
 
 

@@ -210,3 +210,35 @@ def test_case_variants_share_one_lockout(world, persona_password, settings):
         reverse("accounts:login"), {"username": "Mara@EXAMPLE.org", "password": persona_password}
     )
     assert again.status_code == 429
+
+
+def _token_works(secret: str) -> bool:
+    return Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {secret}").status_code == 200
+
+
+def test_a_reset_revokes_every_api_token(world):
+    # A token made with a stolen password must not outlive the password.
+    from closedset.accounts import services
+
+    _, secret = services.create_api_token(world.mara, "stolen")
+    assert _token_works(secret)
+    client = Client()
+    _ask_for_reset(client, "mara@example.org")
+    _set_new_password(client, _reset_link(mail.outbox[-1]))
+    assert not _token_works(secret)
+    assert "API tokens" in mail.outbox[-1].body
+
+
+def test_a_change_revokes_every_api_token(world, client_as, persona_password):
+    from closedset.accounts import services
+
+    _, secret = services.create_api_token(world.mara, "old laptop")
+    client_as("mara").post(
+        reverse("accounts:password_change"),
+        {
+            "old_password": persona_password,
+            "new_password1": NEW_PASSWORD,
+            "new_password2": NEW_PASSWORD,
+        },
+    )
+    assert not _token_works(secret)
