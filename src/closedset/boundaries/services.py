@@ -86,6 +86,7 @@ def empty_profile(user: User) -> CoreProfile:
 
 def my_profile(user: User) -> tuple[CoreProfile, int | None]:
     """The owner's current profile and its version number (None before the first save)."""
+    scope.require_whole_account()
     may_keep_profile(user)
     row = _profile_row(user)
     version = row.current_version() if row else None
@@ -101,6 +102,7 @@ class VersionInfo:
 
 
 def my_versions(user: User) -> list[VersionInfo]:
+    scope.require_whole_account()
     may_keep_profile(user)
     return [
         VersionInfo(v.number, v.created_at)
@@ -109,6 +111,7 @@ def my_versions(user: User) -> list[VersionInfo]:
 
 
 def my_version(user: User, number: int) -> CoreProfile:
+    scope.require_whole_account()
     may_keep_profile(user)
     require_known_ids(number)
     version = ProfileVersion.objects.filter(profile__owner=user, number=number).first()
@@ -164,6 +167,7 @@ def save_profile(user: User, profile: CoreProfile) -> int:
 
 def replace_profile(user: User, data: object) -> int:
     """The whole profile from formats.md data (API put, import); invalid data saves nothing."""
+    scope.require_whole_account()
     may_keep_profile(user)
     if not isinstance(data, dict):
         raise ProfileInvalid(

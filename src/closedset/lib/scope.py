@@ -44,6 +44,19 @@ def allows(production_id: int) -> bool:
     return allowed is None or production_id in allowed
 
 
+def require_whole_account() -> None:
+    """Refuse, in a request held to some productions, what belongs to the person across all of
+    them (their boundary profile): a token given to one production's tools must not read or
+    change it."""
+    if _allowed.get() is not None:
+        from closedset.lib.errors import Forbidden
+
+        raise Forbidden(
+            "This token is for one production only, and your boundary profile is yours in "
+            "every production. Use a token made for all your productions."
+        )
+
+
 def only_allowed(queryset: Q, field: str = "production_id") -> Q:
     """`queryset` cut to the allowed productions (`field` names the production id)."""
     allowed = _allowed.get()

@@ -168,14 +168,24 @@ def test_route_with_a_read_token_refuses_changes(route, world):
     assert not wrong, "\n  ".join(wrong)
 
 
+WHOLE_ACCOUNT_PATHS = {
+    "/api/v1/boundaries/me",
+    "/api/v1/boundaries/me/versions",
+    "/api/v1/boundaries/me/versions/<number>",
+}
+
+
 @pytest.mark.parametrize("route", TOKEN_ROUTES, ids=lambda route: route.key)
 def test_route_with_a_token_for_another_production(route, world):
     """A token scoped to Quiet Water makes everyone an outsider to Harbour Lights, exactly
-    like Oscar; routes of no production answer as with a session (their lists filtered)."""
+    like Oscar; the person's own boundary profile, which belongs to every production, is
+    refused; other routes of no production answer as with a session (their lists filtered)."""
     expected = _expected(route)
     secrets = _tokens(world, production=world.other_production)
     if "<production_id>" in route.path:
         wanted = dict.fromkeys(SIGNED_IN, expected["oscar"])
+    elif route.path in WHOLE_ACCOUNT_PATHS:
+        wanted = dict.fromkeys(SIGNED_IN, 403)
     else:
         wanted = {persona: expected[persona] for persona in SIGNED_IN}
     wrong = _run_with_tokens(route, world, secrets, wanted)
