@@ -67,8 +67,7 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
     # alone must never let a stranger put their own authenticator on the account.
     proved = request.user.is_verified() or request.session.get(REPLACING_AUTHENTICATOR)  # type: ignore[union-attr]
     if not proved and (
-        services.has_confirmed_device(request.user)
-        or services.recovery_codes_left(request.user)
+        services.has_confirmed_device(request.user) or services.recovery_codes_left(request.user)
     ):
         return redirect("accounts:otp_verify")
     device = services.start_totp_enrolment(request.user)  # type: ignore[arg-type]

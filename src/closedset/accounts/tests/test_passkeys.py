@@ -189,7 +189,7 @@ def test_a_password_alone_cannot_add_an_authenticator_to_a_passkey_account(world
     assert "setup" not in response["Location"]
     # Even a code for an authenticator made by hand is not taken from this session.
     device = TOTPDevice.objects.create(user=world.dario, name="x", confirmed=False)
-    code = "%06d" % totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    code = f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
     client.post("/account/second-factor/setup/", {"code": code})
     assert client.get("/api/v1/me").status_code == 403
     assert not TOTPDevice.objects.filter(user=world.dario, confirmed=True).exists()
