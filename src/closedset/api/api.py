@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -10,6 +11,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
+from ninja.parser import Parser
 
 from closedset.accounts.api import router as accounts_router
 from closedset.api.auth import AUTH, ApiRateLimited
@@ -42,6 +44,16 @@ ERROR_RESPONSES = {
 }
 
 
+class JsonTextParser(Parser):
+    """JSON bodies whose text can be stored: a lone surrogate ("\\ud800") is valid JSON but no
+    database holds it, so it is refused here, once, as an unreadable body (400)."""
+
+    def parse_body(self, request: HttpRequest) -> Any:
+        data = super().parse_body(request)
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # UnicodeEncodeError if one is there
+        return data
+
+
 class ClosedsetAPI(NinjaAPI):
     def get_openapi_schema(self, **kwargs: Any) -> Any:
         schema = super().get_openapi_schema(**kwargs)
@@ -63,6 +75,7 @@ api = ClosedsetAPI(
     description="Boundaries, scene plans and the check, for intimacy coordination.",
     auth=AUTH,
     urls_namespace="api",
+    parser=JsonTextParser(),
     # The interactive docs page needs inline scripts, which our CSP forbids.
     docs_url=None,
 )
