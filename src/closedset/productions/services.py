@@ -435,7 +435,7 @@ def resend_invitation(
     require_known_ids(invitation_id)
     with transaction.atomic():
         invitation = (
-            Invitation.objects.select_for_update()
+            Invitation.objects.select_for_update(of=("self",))
             .select_related("production", "invited_by")
             .filter(pk=invitation_id, production=production)
             .first()

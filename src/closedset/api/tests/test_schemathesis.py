@@ -16,8 +16,9 @@ from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, given
 from hypothesis import settings as generation
@@ -99,8 +100,17 @@ def tokens(world: Any, settings: Any) -> Iterator[dict[str, str]]:
         number=1,
         role="A",
     )
-    yield secrets
-    KNOWN.clear()
+    # The application is called as a WSGI server would, and a real server closes the database
+    # connection when a request ends; inside the test's transaction that would end the test's
+    # connection (PostgreSQL), so, as Django's test client does, requests here leave it open.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield secrets
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+        KNOWN.clear()
 
 
 def _bearer(secret: str | None) -> dict[str, str]:
