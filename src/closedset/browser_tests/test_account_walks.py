@@ -147,3 +147,26 @@ def test_a_new_person_confirms_their_address_first(world, navigator, persona_pas
     assert "Your productions" in nell.page.title()
     assert nell.page.get_by_text("your e-mail address is confirmed").is_visible()
     nell.assert_no_script_errors()
+
+
+@pytest.mark.parametrize("viewport", [PHONE, LAPTOP], ids=["phone", "desktop"])
+def test_mara_changes_her_password_from_her_account(world, navigator, persona_password, viewport):
+    cache.clear()
+    mail.outbox.clear()
+    mara = navigator(viewport)
+    mara.log_in(world.mara, persona_password)
+    page = mara.page
+    page.get_by_role("link", name="Account").first.click()
+    page.get_by_role("link", name="Change your password").click()
+    page.wait_for_load_state()
+    _check(mara, "21-password-change")
+    page.locator("input[name=old_password]").fill(persona_password)
+    page.locator("input[name=new_password1]").fill(NEW_PASSWORD)
+    page.locator("input[name=new_password2]").fill(NEW_PASSWORD)
+    page.get_by_role("button", name="Change password").click()
+    page.wait_for_load_state()
+    _check(mara, "22-password-changed")
+    world.mara.refresh_from_db()
+    assert world.mara.check_password(NEW_PASSWORD)
+    # A notice goes to her address, in case it was not her.
+    assert mail.outbox[-1].to == ["mara@example.org"]
