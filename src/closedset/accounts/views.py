@@ -30,6 +30,7 @@ from closedset.accounts.forms import (
 )
 from closedset.accounts.models import ApiToken
 from closedset.lib.errors import InvalidInput
+from closedset.lib.net import client_ip
 
 
 def _next_url(request: HttpRequest, default: str = "productions:home") -> str:
@@ -243,12 +244,6 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-def _client_ip(request: HttpRequest) -> str | None:
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
-
-
 # --- account page --------------------------------------------------------------------------
 
 
@@ -298,14 +293,16 @@ def email_pending(request: HttpRequest) -> HttpResponse:
     error = None
     if request.method == "POST":
         try:
-            services.send_verification_mail(user, base_url=base_url, ip=_client_ip(request))  # type: ignore[arg-type]
+            services.send_verification_mail(user, base_url=base_url, ip=client_ip(request) or None)  # type: ignore[arg-type]
         except (RateLimited, MailNotSent) as failure:
             error, status = failure.message, failure.status
         else:
             messages.success(request, "We have sent you a new link.")
             return redirect("accounts:email_pending")
     else:
-        services.send_first_verification_mail(user, base_url=base_url, ip=_client_ip(request))  # type: ignore[arg-type]
+        services.send_first_verification_mail(
+            user, base_url=base_url, ip=client_ip(request) or None
+        )  # type: ignore[arg-type]
     return render(
         request,
         "accounts/email_pending.html",
@@ -381,7 +378,7 @@ class PasswordResetView(_UnprocessableOnInvalid, auth_views.PasswordResetView):
     def form_valid(self, form: Any) -> HttpResponse:
         try:
             services.limit_mail(
-                "reset", email=form.cleaned_data["email"], ip=_client_ip(self.request)
+                "reset", email=form.cleaned_data["email"], ip=client_ip(self.request) or None
             )
         except RateLimited as error:
             form.add_error("email", error.message)
