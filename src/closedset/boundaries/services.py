@@ -32,6 +32,7 @@ from closedset.core.taxonomy import ANSWERS, BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib import crypto, scope
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
+from closedset.lib.paging import Page, page_of
 from closedset.productions.models import Membership, Production, Role
 from closedset.productions.services import check_performer_eligible, performers, role_in
 
@@ -656,22 +657,6 @@ class Look:
     at: datetime
 
 
-@dataclass(frozen=True)
-class LookPage:
-    looks: list[Look]
-    number: int
-    pages: int
-    total: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 def _look(row: ProfileView) -> Look:
     labels = dict(Role.choices)
     viewer = row.viewer
@@ -684,19 +669,10 @@ def _look(row: ProfileView) -> Look:
     )
 
 
-def who_looked(user: User, page: int | str | None = 1) -> LookPage:
+def who_looked(user: User, page: int | str | None = 1) -> Page[Look]:
     """Who looked at the person's profile, newest first, 50 a page (a bad page is page 1)."""
-    from django.core.paginator import Paginator
-
     rows = ProfileView.objects.filter(owner=user).select_related("viewer", "production")
-    paginator = Paginator(rows.order_by("-viewed_at", "-pk"), LOOKS_PER_PAGE)
-    found = paginator.get_page(page)
-    return LookPage(
-        looks=[_look(row) for row in found.object_list],
-        number=found.number,
-        pages=paginator.num_pages,
-        total=paginator.count,
-    )
+    return page_of(rows.order_by("-viewed_at", "-pk"), LOOKS_PER_PAGE, page, _look)
 
 
 def recent_looks(user: User, limit: int = 5) -> list[Look]:

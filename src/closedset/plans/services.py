@@ -27,6 +27,7 @@ from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
+from closedset.lib.paging import Page, page_of
 from closedset.plans.models import Beat, BeatEdit, PlanVersion, RoleSlot, ScenePlan
 from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import get_scene, performers
@@ -941,42 +942,17 @@ def beat_history(
     return scene, row, [_edit_info(edit) for edit in edits]
 
 
-@dataclass(frozen=True)
-class ChangePage:
-    changes: list[EditInfo]
-    number: int
-    pages: int
-    total: int
-
-    @property
-    def has_previous(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 def plan_changes(
     user: Any, production_id: int, scene_id: int, page: int | str | None = 1
-) -> tuple[Scene, ChangePage]:
+) -> tuple[Scene, Page[EditInfo]]:
     """Every beat change in the plan, removed beats' too, newest first, 50 a page."""
-    from django.core.paginator import Paginator
-
     scene, plan = _coordinated_plan(user, production_id, scene_id)
     rows = (
         BeatEdit.objects.filter(plan=plan).select_related("editor").order_by("-at", "-pk")
         if plan.pk
         else BeatEdit.objects.none()
     )
-    paginator = Paginator(rows, CHANGES_PER_PAGE)
-    found = paginator.get_page(page)
-    return scene, ChangePage(
-        changes=[_edit_info(row) for row in found.object_list],
-        number=found.number,
-        pages=paginator.num_pages,
-        total=paginator.count,
-    )
+    return scene, page_of(rows, CHANGES_PER_PAGE, page, _edit_info)
 
 
 # --- leaving: export and erasure ---

@@ -103,7 +103,7 @@ def test_the_newest_look_comes_first(mara_shares):
     services.record_profile_view(world.ines, world.mara, world.production, "page")
     services.record_profile_view(world.ines, world.mara, world.production, "api")
     ProfileView.objects.filter(via="page").update(viewed_at=timezone.now() + timedelta(hours=1))
-    assert [look.via for look in services.who_looked(world.mara).looks] == [
+    assert [look.via for look in services.who_looked(world.mara).items] == [
         "the profile page",
         "the API",
     ]
