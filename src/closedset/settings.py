@@ -159,6 +159,7 @@ INSTALLED_APPS = [
     "closedset.productions",
     "closedset.boundaries",
     "closedset.plans",
+    "closedset.notices",
     "closedset.api",
 ]
 

@@ -10,6 +10,9 @@ urlpatterns = [
     path("", include("closedset.productions.urls")),
     path("boundaries/", include("closedset.boundaries.urls")),
     path("plans/", include("closedset.plans.urls")),
+    path("plans/", include("closedset.plans.history_urls")),
+    path("scenes/", include("closedset.plans.performer_urls")),
+    path("notices/", include("closedset.notices.urls")),
     # Passkeys as a second factor (closedset.accounts.passkeys).
     path("account/passkeys/webauthn/", include("closedset.accounts.passkeys")),
     path("api/v1/", api.urls),

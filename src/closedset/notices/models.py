@@ -1,0 +1,1 @@
+"""Notices: what happened that a person should know, on their home page and by e-mail."""
