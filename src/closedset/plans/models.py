@@ -126,3 +126,78 @@ class BeatEdit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.beat_label} {self.kind}"
+
+
+# --- the director proposes, the coordinator decides ---
+
+
+class Proposal(models.Model):
+    """A change the director asks for; nothing in the plan moves until the coordinator decides.
+
+    The director sees his proposals and their decision, never a check: whether a beat is
+    cleared reaches him only through a version the coordinator releases.
+    """
+
+    class Kind(models.TextChoices):
+        ADD = "add", "add a beat"
+        EDIT = "edit", "change a beat"
+        REMOVE = "remove", "remove a beat"
+        MOVE = "move", "move a beat"
+        CAST = "cast", "cast a role"
+        REPLACE = "replace", "replace the whole plan"
+
+    class State(models.TextChoices):
+        OPEN = "open", "waiting for the coordinator"
+        ACCEPTED = "accepted", "accepted"
+        AMENDED = "amended", "accepted with changes"
+        DECLINED = "declined", "declined"
+
+    plan = models.ForeignKey(ScenePlan, on_delete=models.CASCADE, related_name="proposals")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The beat a change, removal or move concerns, by its id in the plan ("b2").
+    beat_label = models.CharField(max_length=40, blank=True)
+    # add/edit: the beat (formats.md shape); move: {"direction"}; cast: {"role", "performer"};
+    # replace: a whole plan.
+    data = models.JSONField(default=dict)
+    note = models.CharField(max_length=500, blank=True)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    # What went into the plan when the coordinator amended the proposal.
+    applied = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "state"], name="proposal_plan_state")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.state})"
+
+
+class Release(models.Model):
+    """A version the coordinator released to the director, with its frozen two-state status.
+
+    Frozen on purpose: a performer changing an answer later must not flip what the director
+    reads; he learns nothing new until the coordinator releases again.
+    """
+
+    version = models.OneToOneField(PlanVersion, on_delete=models.CASCADE, related_name="release")
+    released_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    released_at = models.DateTimeField(auto_now_add=True)
+    cleared = models.BooleanField()
+    # Beat id -> cleared (true) or not cleared (false); nothing else.
+    beats = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-released_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"release of {self.version}"

@@ -28,7 +28,15 @@ from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.lib.paging import Page, page_of
-from closedset.plans.models import Beat, BeatEdit, PlanVersion, RoleSlot, ScenePlan
+from closedset.plans.models import (
+    Beat,
+    BeatEdit,
+    PlanVersion,
+    Proposal,
+    Release,
+    RoleSlot,
+    ScenePlan,
+)
 from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import get_scene, performers
 
@@ -82,10 +90,21 @@ def _scene(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
 
 
 def _editable(user: Any, production_id: int, scene_id: int) -> tuple[Scene, ScenePlan]:
+    """The plan, for the coordinator alone: she decides what goes into it."""
+    scene, who = _changer(user, production_id, scene_id)
+    if who != COORDINATOR:
+        raise Forbidden(
+            "Only the intimacy coordinator changes the plan; the director proposes changes."
+        )
+    return scene, _plan(scene, create=True)
+
+
+def _changer(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
+    """Coordinator (changes) or director (proposes); everyone else is refused."""
     scene, who = _scene(user, production_id, scene_id)
     if who not in EDITORS:
-        raise Forbidden("Only the intimacy coordinator and the director edit the plan.")
-    return scene, _plan(scene, create=True)
+        raise Forbidden("Only the intimacy coordinator and the director work on the plan.")
+    return scene, who
 
 
 def _plan(scene: Scene, create: bool = False) -> ScenePlan:
@@ -249,6 +268,9 @@ class PlanView:
     roles: list[RoleView]
     beats: list[BeatView]
     version: int | None
+    # The director's view: when the version he reads was released, and by whom.
+    released_at: datetime | None = None
+    released_by: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -257,6 +279,8 @@ class PlanView:
             "status": self.status,
             "version": self.version,
         }
+        if self.audience == DIRECTOR:
+            data["released_at"] = self.released_at
         if self.audience in (COORDINATOR, DIRECTOR):
             data["cast"] = {r.name: r.handle for r in self.roles}
         if self.audience != PRODUCER:
@@ -296,12 +320,13 @@ def plan_view(user: Any, production_id: int, scene_id: int) -> PlanView:
 
 
 def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
+    if who == DIRECTOR:
+        return _director_view(scene, plan)
     taxonomy = load_taxonomy()
     core, result = run_check(plan, coordinator=user if who == COORDINATOR else None)
     rows = _beats(plan)
     slots = _roles(plan)
     my_roles = {s.name for s in slots if s.performer_id is not None and s.performer_id == user.pk}
-    plan_cast = core.cast
     beats: list[BeatView] = []
     for index, (row, beat) in enumerate(zip(rows, core.beats, strict=True)):
         mine = [f for f in result.findings if f.beat == beat.id]
@@ -333,14 +358,6 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
             view.my_role = sorted(involved)[0]
             own_status = max((f.status for f in own), default=Status.clear)
             view.status, view.status_label = own_status.name, STATUS_LABELS[own_status]
-        elif who == DIRECTOR and any(plan_cast.get(r) is None for r in (beat.by, *beat.to)):
-            # A beat that pairs a cast performer with an empty role would show that one
-            # performer's answers alone; the director learns nothing until every role is cast.
-            view.status, view.status_label = (
-                Status.needs_discussion.name,
-                STATUS_LABELS[Status.needs_discussion],
-            )
-        # The director gets the status alone: no findings, no names, no reasons.
         beats.append(view)
     if who == PRODUCER:
         beats = []
@@ -359,9 +376,6 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
         overall = max(
             (f.status for f in result.findings if f.role in my_roles), default=Status.clear
         )
-    if who == DIRECTOR:
-        # No more than the beats the director is shown.
-        overall = max((Status[b.status] for b in beats), default=Status.clear)
     if who == PRODUCER:
         # The gate: cleared or not, nothing finer.
         label = "cleared" if overall == Status.clear else "not cleared"
@@ -373,12 +387,77 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
         audience=who,
         production=scene.production,
         scene=scene,
-        editable=who in EDITORS,
+        editable=who == COORDINATOR,
         status=gate,
         status_label=label,
         roles=roles,
         beats=beats,
         version=latest.number if latest else None,
+    )
+
+
+def _director_view(scene: Scene, plan: ScenePlan) -> PlanView:
+    """The latest released version, each beat cleared or not cleared; nothing live."""
+    release = latest_release(plan)
+    if release is None:
+        return PlanView(
+            audience=DIRECTOR,
+            production=scene.production,
+            scene=scene,
+            editable=False,
+            status="not_released",
+            status_label="nothing released yet",
+            roles=[],
+            beats=[],
+            version=None,
+        )
+    taxonomy = load_taxonomy()
+    data = release.version.data
+    names = {p.handle: p for p in performers(scene.production)}
+    roles = [
+        RoleView(
+            name,
+            handle,
+            (names[handle].display_name or handle) if handle in names else handle,
+        )
+        for name, handle in data.get("cast", {}).items()
+    ]
+    beats: list[BeatView] = []
+    rows = data.get("beats", [])
+    for index, beat in enumerate(rows):
+        state = CLEARED if release.beats.get(beat["id"]) else NOT_CLEARED
+        act = taxonomy.acts.get(beat["act"])
+        to = beat.get("to") or []
+        beats.append(
+            BeatView(
+                pk=None,
+                beat_id=beat["id"],
+                act=beat["act"],
+                act_label=act.label if act else beat["act"],
+                by=beat["by"],
+                to=[to] if isinstance(to, str) else list(to),
+                zone=beat.get("zone"),
+                intensity=str(beat.get("intensity", "light")),
+                barrier=str(beat.get("barrier", "none")),
+                status=state,
+                status_label=DIRECTOR_LABELS[state],
+                first=index == 0,
+                last=index == len(rows) - 1,
+            )
+        )
+    state = CLEARED if release.cleared else NOT_CLEARED
+    return PlanView(
+        audience=DIRECTOR,
+        production=scene.production,
+        scene=scene,
+        editable=False,
+        status=state,
+        status_label=DIRECTOR_LABELS[state],
+        roles=roles,
+        beats=beats,
+        version=release.version.number,
+        released_at=release.released_at,
+        released_by=_person(release.released_by) if release.released_by_id else None,
     )
 
 
@@ -408,13 +487,14 @@ def check_json(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
 def page_view(user: Any, production_id: int, scene_id: int) -> PlanView:
     """The plan page's view: editors get a plan made on first visit, others read."""
     scene, who = _scene(user, production_id, scene_id)
-    plan = _plan(scene, create=who in EDITORS)
+    plan = _plan(scene, create=who == COORDINATOR)
     return _view(user, scene, plan, who)
 
 
 def editor_view(user: Any, production_id: int, scene_id: int) -> PlanView:
-    scene, plan = _editable(user, production_id, scene_id)
-    return _view(user, scene, plan, audience(user, scene.production))
+    """For pages of the coordinator and the director (who proposes)."""
+    scene, who = _changer(user, production_id, scene_id)
+    return _view(user, scene, _plan(scene, create=who == COORDINATOR), who)
 
 
 # ---------------------------------------------------------------- casting
@@ -425,28 +505,42 @@ def cast_choices(plan_view: PlanView) -> list[User]:
 
 
 @transaction.atomic
-def cast_role(user: Any, production_id: int, scene_id: int, role: str, handle: str) -> None:
+def cast_role(
+    user: Any, production_id: int, scene_id: int, role: str, handle: str
+) -> Proposal | None:
+    proposing = _proposing(user, production_id, scene_id)
+    if proposing is not None:
+        return _propose_cast(user, proposing, role, handle)
     scene, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
     slot = RoleSlot.objects.filter(plan=plan, name=role).first()
     if slot is None:
         raise NotFound("No such role in this plan.")
-    performer = None
-    if handle:
-        performer = next((p for p in performers(scene.production) if p.handle == handle), None)
-        if performer is None:
-            raise PlanInvalid(
-                f"{handle} is not a performer in this production",
-                {"performer": f"{handle} is not a performer in this production"},
-            )
+    performer = _cast_performer(scene, handle)
+    if performer is not None:
         other = RoleSlot.objects.filter(plan=plan, performer=performer).exclude(pk=slot.pk)
         if other.exists():
             message = (
                 f"{handle} is cast as {other.first().name} already; one performer fills one role"  # type: ignore[union-attr]
             )
             raise PlanInvalid(message, {"performer": message})
+    newly_cast = performer is not None and slot.performer_id != performer.pk
     slot.performer = performer
     slot.save(update_fields=["performer"])
+    if newly_cast and performer is not None:
+        _tell_cast(performer, scene)
+    return None
+
+
+def _cast_performer(scene: Scene, handle: str) -> User | None:
+    """The production's performer with this handle (None for an open role), or an error."""
+    if not handle:
+        return None
+    performer = next((p for p in performers(scene.production) if p.handle == handle), None)
+    if performer is None:
+        message = f"{handle} is not a performer in this production"
+        raise PlanInvalid(message, {"performer": message})
+    return performer
 
 
 @transaction.atomic
@@ -536,7 +630,10 @@ def next_beat_id(user: Any, production_id: int, scene_id: int) -> str:
 
 
 @transaction.atomic
-def add_beat(user: Any, production_id: int, scene_id: int, beat: BeatInput) -> Beat:
+def add_beat(user: Any, production_id: int, scene_id: int, beat: BeatInput) -> Beat | Proposal:
+    proposing = _proposing(user, production_id, scene_id)
+    if proposing is not None:
+        return _propose_beat(user, proposing, Proposal.Kind.ADD, beat)
     _, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
     if not beat.beat_id.strip():
@@ -597,7 +694,10 @@ def update_beat(
     beat: BeatInput,
     pk: int | None = None,
     beat_id: str | None = None,
-) -> Beat:
+) -> Beat | Proposal:
+    proposing = _proposing_on(user, production_id, scene_id, pk)
+    if proposing is not None:
+        return _propose_beat(user, proposing, Proposal.Kind.EDIT, beat, beat_id or "")
     _, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
     row = _beat(plan, pk, beat_id)
@@ -616,12 +716,16 @@ def update_beat(
 @transaction.atomic
 def delete_beat(
     user: Any, production_id: int, scene_id: int, pk: int | None = None, beat_id: str | None = None
-) -> None:
+) -> Proposal | None:
+    proposing = _proposing_on(user, production_id, scene_id, pk)
+    if proposing is not None:
+        return _propose_on_beat(user, proposing, Proposal.Kind.REMOVE, beat_id or "", {})
     _, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
     row = _beat(plan, pk, beat_id)
     record_beat_edit(user, plan, row, BeatEdit.Kind.REMOVED)
     row.delete()
+    return None
 
 
 @transaction.atomic
@@ -632,10 +736,14 @@ def move_beat(
     direction: str,
     pk: int | None = None,
     beat_id: str | None = None,
-) -> None:
+) -> Proposal | None:
     """One step up or down: swap positions with the neighbour."""
     if direction not in ("up", "down"):
         raise PlanInvalid("move a beat up or down", {"direction": "up or down"})
+    proposing = _proposing_on(user, production_id, scene_id, pk)
+    if proposing is not None:
+        data = {"direction": direction}
+        return _propose_on_beat(user, proposing, Proposal.Kind.MOVE, beat_id or "", data)
     _, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
     row = _beat(plan, pk, beat_id)
@@ -643,13 +751,14 @@ def move_beat(
     index = next(i for i, b in enumerate(rows) if b.pk == row.pk)
     other = index - 1 if direction == "up" else index + 1
     if not 0 <= other < len(rows):
-        return
+        return None
     record_beat_edit(user, plan, row, BeatEdit.Kind.MOVED, [direction])
     rows[index], rows[other] = rows[other], rows[index]
     # Renumber all: positions stay dense whatever happened before.
     for position, beat in enumerate(rows):
         if beat.position != position:
             Beat.objects.filter(pk=beat.pk).update(position=position)
+    return None
 
 
 def zones_for(act: str) -> list[tuple[str, str]]:
@@ -672,13 +781,46 @@ def act_choices() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 @transaction.atomic
-def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> None:
+def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> Proposal | None:
     """The whole plan from formats.md data (import, API put). Invalid data changes nothing.
 
     The production decides the kind and the scene; the file's cast must name its performers.
     """
+    proposing = _proposing(user, production_id, scene_id)
+    if proposing is not None:
+        core, _ = _whole_plan(proposing, data)
+        return _propose(user, proposing, Proposal.Kind.REPLACE, "", core.to_data())
     scene, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
+    core, by_handle = _whole_plan(scene, data)
+    plan.beats.all().delete()
+    plan.roles.all().delete()
+    for position, (role, handle) in enumerate(core.cast.items()):
+        RoleSlot.objects.create(
+            plan=plan, name=role, position=position, performer=by_handle.get(handle or "")
+        )
+    for position, beat in enumerate(core.beats):
+        data_beat = beat.to_data()
+        Beat.objects.create(
+            plan=plan,
+            position=position,
+            beat_id=beat.id,
+            act=beat.act,
+            by=beat.by,
+            to=list(beat.to),
+            zone=beat.zone or "",
+            intensity=data_beat["intensity"],
+            barrier=beat.barrier,
+        )
+    record_plan_import(user, plan)
+    if core.title and core.title != scene.title:
+        # The title lives on the scene; a plan file may carry a newer one.
+        Scene.objects.filter(pk=scene.pk).update(title=core.title)
+    return None
+
+
+def _whole_plan(scene: Scene, data: object) -> tuple[CorePlan, dict[str, User]]:
+    """formats.md plan data checked against the scene's production and the pages' rules."""
     if not isinstance(data, dict):
         raise PlanInvalid(
             "a scene plan is a mapping with 'cast' and 'beats'", {"plan": "expected a mapping"}
@@ -711,33 +853,11 @@ def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> 
     if core.title is not None and ("\x00" in core.title or len(core.title) > 200):
         message = "the title must be at most 200 characters of plain text"
         raise PlanInvalid(message, {"title": message})
-    plan.beats.all().delete()
-    plan.roles.all().delete()
-    for position, (role, handle) in enumerate(core.cast.items()):
-        RoleSlot.objects.create(
-            plan=plan, name=role, position=position, performer=by_handle.get(handle or "")
-        )
-    for position, beat in enumerate(core.beats):
-        data_beat = beat.to_data()
-        Beat.objects.create(
-            plan=plan,
-            position=position,
-            beat_id=beat.id,
-            act=beat.act,
-            by=beat.by,
-            to=list(beat.to),
-            zone=beat.zone or "",
-            intensity=data_beat["intensity"],
-            barrier=beat.barrier,
-        )
-    record_plan_import(user, plan)
-    if core.title and core.title != scene.title:
-        # The title lives on the scene; a plan file may carry a newer one.
-        Scene.objects.filter(pk=scene.pk).update(title=core.title)
+    return core, by_handle
 
 
-def import_plan(user: Any, production_id: int, scene_id: int, text: str) -> None:
-    _editable(user, production_id, scene_id)
+def import_plan(user: Any, production_id: int, scene_id: int, text: str) -> Proposal | None:
+    _changer(user, production_id, scene_id)
     if not text.strip():
         raise PlanInvalid("the file is empty", {"file": "the file is empty"})
     try:
@@ -745,17 +865,25 @@ def import_plan(user: Any, production_id: int, scene_id: int, text: str) -> None
     except BadInput as error:
         raise _invalid(error, "file") from None
     try:
-        replace_plan(user, production_id, scene_id, data)
+        return replace_plan(user, production_id, scene_id, data)
     except PlanInvalid as error:
         raise PlanInvalid(error.message, {"file": error.message} | error.fields) from None
 
 
 def export_plan(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
-    scene, _ = _editable(user, production_id, scene_id)
-    return scene, plan_yaml(_plan(scene))
+    """The plan file: the working plan for the coordinator, the released one for the director."""
+    scene = _changer(user, production_id, scene_id)[0]
+    data = plan_json(user, production_id, scene_id)
+    return scene, yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
 
 
 def plan_json(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
+    proposing = _proposing(user, production_id, scene_id)
+    if proposing is not None:
+        release = latest_release(_plan(proposing))
+        if release is None:
+            raise NotFound("The coordinator has not released a version of this plan yet.")
+        return dict(release.version.data)
     scene, plan = _editable(user, production_id, scene_id)
     return plan_data(plan)
 
@@ -774,24 +902,45 @@ class VersionInfo:
 def save_version(user: Any, production_id: int, scene_id: int) -> int:
     _, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
+    return _save_version(user, plan).number
+
+
+def _save_version(user: Any, plan: ScenePlan) -> PlanVersion:
+    """A new version of the (locked) plan; cast performers whose beats changed are told."""
     latest = plan.versions.order_by("-number").first()
-    number = (latest.number if latest else 0) + 1
-    PlanVersion.objects.create(plan=plan, number=number, data=plan_data(plan), created_by=user)
-    return number
+    data = plan_data(plan)
+    saved = PlanVersion.objects.create(
+        plan=plan, number=(latest.number if latest else 0) + 1, data=data, created_by=user
+    )
+    _tell_plan_changed(plan, latest.data if latest else None, data)
+    return saved
+
+
+def _readable_versions(user: Any, production_id: int, scene_id: int) -> Any:
+    """Saved versions this person may read: all for the coordinator, released ones for the
+    director (the working versions between releases show the coordinator's amendments)."""
+    scene, who = _changer(user, production_id, scene_id)
+    plan = _plan(scene)
+    if plan.pk is None:
+        return PlanVersion.objects.none()
+    found = plan.versions.all()
+    if who == DIRECTOR:
+        found = found.filter(release__isnull=False)
+    return found
 
 
 def versions(user: Any, production_id: int, scene_id: int) -> list[VersionInfo]:
-    _, plan = _editable(user, production_id, scene_id)
     return [
         VersionInfo(v.number, v.created_at, v.created_by.display_name if v.created_by else None)
-        for v in plan.versions.select_related("created_by").order_by("-number")
+        for v in _readable_versions(user, production_id, scene_id)
+        .select_related("created_by")
+        .order_by("-number")
     ]
 
 
 def version(user: Any, production_id: int, scene_id: int, number: int) -> dict[str, Any]:
-    _, plan = _editable(user, production_id, scene_id)
     require_known_ids(number)
-    found = plan.versions.filter(number=number).first()
+    found = _readable_versions(user, production_id, scene_id).filter(number=number).first()
     if found is None:
         raise NotFound("No such version of this plan.")
     return dict(found.data)
@@ -988,3 +1137,460 @@ def export_plan_data(user: User) -> dict[str, Any]:
 def uncast_performer(user: User) -> int:
     """The person leaves every cast: their roles open again (the check says "not cast yet")."""
     return RoleSlot.objects.filter(performer=user).update(performer=None)
+
+
+# --- the director proposes, the coordinator decides and releases ---
+#
+# The director never sees a live check: his changes wait as proposals, and whether a beat is
+# cleared reaches him only through a version the coordinator released, in two states. A
+# hard no, a maybe and an unshared profile all read "not cleared", whoever they belong to.
+
+CLEARED = "clear"
+NOT_CLEARED = "not_cleared"
+DIRECTOR_LABELS = {CLEARED: "cleared", NOT_CLEARED: "not cleared (talk to the coordinator)"}
+NOTE_LIMIT = 500
+
+
+def _proposing(user: Any, production_id: int, scene_id: int) -> Scene | None:
+    """The scene when this person proposes (the director); None when she decides."""
+    scene, who = _changer(user, production_id, scene_id)
+    return scene if who == DIRECTOR else None
+
+
+def _proposing_on(user: Any, production_id: int, scene_id: int, pk: int | None) -> Scene | None:
+    """As _proposing; the director names beats by their id in the released version, never by
+    the working plan's rows (those are the coordinator's)."""
+    scene = _proposing(user, production_id, scene_id)
+    if scene is not None and pk is not None:
+        raise Forbidden("Propose changes from the plan released to you.")
+    return scene
+
+
+def proposes(user: Any, production_id: int, scene_id: int) -> bool:
+    """True for the director (his changes are proposals); False for the coordinator."""
+    return _proposing(user, production_id, scene_id) is not None
+
+
+def plan_of(user: Any, production_id: int, scene_id: int) -> ScenePlan:
+    """The working plan, for the coordinator and the director (may be unsaved)."""
+    scene, _ = _changer(user, production_id, scene_id)
+    return _plan(scene)
+
+
+def role_names(user: Any, production_id: int, scene_id: int) -> list[str]:
+    """The plan's role names, for the coordinator's and the director's beat forms."""
+    return [slot.name for slot in _roles(plan_of(user, production_id, scene_id))]
+
+
+def latest_release(plan: ScenePlan) -> Release | None:
+    if plan.pk is None:
+        return None
+    return (
+        Release.objects.filter(version__plan=plan)
+        .select_related("version", "released_by")
+        .order_by("-released_at", "-pk")
+        .first()
+    )
+
+
+def _released_beat_ids(plan: ScenePlan) -> set[str]:
+    release = latest_release(plan)
+    if release is None:
+        return set()
+    return {str(b.get("id")) for b in release.version.data.get("beats", [])}
+
+
+def _propose(user: Any, scene: Scene, kind: str, label: str, data: dict[str, Any]) -> Proposal:
+    plan = _plan(scene, create=True)
+    proposal = Proposal.objects.create(
+        plan=plan, author=_editor(user), kind=kind, beat_label=label, data=data
+    )
+    _tell_coordinators_of_proposal(scene, proposal)
+    return proposal
+
+
+def _propose_on_beat(
+    user: Any, scene: Scene, kind: str, beat_id: str, data: dict[str, Any]
+) -> Proposal:
+    """A change to a beat the director can see: one of the version released to him."""
+    if beat_id not in _released_beat_ids(_plan(scene)):
+        raise NotFound("No such beat in the version released to you.")
+    return _propose(user, scene, kind, beat_id, data)
+
+
+def _propose_beat(
+    user: Any, scene: Scene, kind: str, beat: BeatInput, target: str = ""
+) -> Proposal:
+    """A new or changed beat, checked as the plan format would check it (not against anyone's
+    boundaries: that is the coordinator's check, and its result is not his to see)."""
+    plan = _plan(scene, create=True)
+    if kind == Proposal.Kind.EDIT and not beat.beat_id.strip():
+        beat.beat_id = target
+    if kind == Proposal.Kind.ADD and not beat.beat_id.strip():
+        beat.beat_id = _next_beat_id(plan)
+    _check_input(beat)
+    _validate(plan, [beat.data()])
+    if kind == Proposal.Kind.EDIT:
+        return _propose_on_beat(user, scene, kind, target, beat.data())
+    return _propose(user, scene, kind, "", beat.data())
+
+
+def _propose_cast(user: Any, scene: Scene, role: str, handle: str) -> Proposal:
+    plan = _plan(scene, create=True)
+    if not plan.roles.filter(name=role).exists():
+        raise NotFound("No such role in this plan.")
+    _cast_performer(scene, handle)
+    return _propose(user, scene, Proposal.Kind.CAST, role, {"role": role, "performer": handle})
+
+
+@dataclass(frozen=True)
+class ProposalInfo:
+    """One proposal as the coordinator and the director read it."""
+
+    pk: int
+    kind: str
+    what: str
+    author: str
+    at: datetime
+    state: str
+    state_label: str
+    beat: BeatInput | None
+    decided_by: str | None
+    decided_at: datetime | None
+
+    @property
+    def open(self) -> bool:
+        return self.state == Proposal.State.OPEN
+
+    @property
+    def form_key(self) -> str:
+        # Which proposal an error on the page belongs to.
+        return f"proposal-{self.pk}"
+
+
+def _person(user: User | None) -> str:
+    return (user.display_name or user.handle) if user else "A deleted account"
+
+
+def _beat_words(data: dict[str, Any], names: dict[str, str]) -> str:
+    """ "Slap · A (Jonas) to B (Mara) · face · light" — the director's and coordinator's words."""
+    taxonomy = load_taxonomy()
+    act = taxonomy.acts.get(str(data.get("act", "")))
+    label = act.label if act else str(data.get("act", ""))
+    to = data.get("to") or []
+    to = [to] if isinstance(to, str) else list(to)
+
+    def role(name: str) -> str:
+        return f"{name} ({names[name]})" if names.get(name) else name
+
+    parts = [label, role(str(data.get("by", "")))]
+    if to:
+        parts[-1] += " to " + ", ".join(role(str(r)) for r in to)
+    zone = taxonomy.zones.get(str(data.get("zone") or ""))
+    if zone:
+        parts.append(zone.label.lower())
+    parts.append(str(data.get("intensity", "light")))
+    if data.get("barrier") not in (None, "", "none"):
+        parts.append(f"with a {data['barrier']}")
+    return " · ".join(parts)
+
+
+def _cast_names(plan: ScenePlan) -> dict[str, str]:
+    return {s.name: _person(s.performer) for s in _roles(plan) if s.performer is not None}
+
+
+def _proposal_info(row: Proposal, names: dict[str, str]) -> ProposalInfo:
+    data = dict(row.data)
+    beat = None
+    if row.kind in (Proposal.Kind.ADD, Proposal.Kind.EDIT):
+        what = _beat_words(data, names)
+        if row.kind == Proposal.Kind.EDIT:
+            what = f"beat {row.beat_label} becomes: {what}"
+        to = data.get("to") or []
+        beat = BeatInput(
+            beat_id=str(data.get("id", "")),
+            act=str(data.get("act", "")),
+            by=str(data.get("by", "")),
+            to=[to] if isinstance(to, str) else list(to),
+            zone=str(data.get("zone") or ""),
+            intensity=str(data.get("intensity", "light")),
+            barrier=str(data.get("barrier", "none")),
+        )
+    elif row.kind == Proposal.Kind.REMOVE:
+        what = f"remove beat {row.beat_label}"
+    elif row.kind == Proposal.Kind.MOVE:
+        what = f"move beat {row.beat_label} {data.get('direction', '')}"
+    elif row.kind == Proposal.Kind.CAST:
+        what = f"role {data.get('role')}: {data.get('performer') or 'open'}"
+    else:
+        what = f"replace the whole plan ({len(data.get('beats', []))} beats)"
+    return ProposalInfo(
+        pk=row.pk,
+        kind=row.kind,
+        what=what,
+        author=_person(row.author),
+        at=row.created_at,
+        state=row.state,
+        state_label=row.get_state_display(),
+        beat=beat,
+        decided_by=_person(row.decided_by) if row.decided_by_id else None,
+        decided_at=row.decided_at,
+    )
+
+
+def proposals(user: Any, production_id: int, scene_id: int) -> list[ProposalInfo]:
+    """The plan's proposals: all of them for the coordinator, his own for a director."""
+    scene, who = _changer(user, production_id, scene_id)
+    plan = _plan(scene)
+    if plan.pk is None:
+        return []
+    rows = plan.proposals.select_related("author", "decided_by")
+    if who == DIRECTOR:
+        rows = rows.filter(author=user)
+    names = _cast_names(plan)
+    return [_proposal_info(row, names) for row in rows.order_by("-created_at", "-pk")[:200]]
+
+
+@transaction.atomic
+def decide(
+    user: Any,
+    production_id: int,
+    scene_id: int,
+    proposal_id: int,
+    decision: str,
+    amended: BeatInput | None = None,
+) -> Proposal:
+    """Accept (the change goes into the plan as proposed), amend (as the coordinator changed
+    it) or decline a proposal. A proposal that no longer fits the plan changes nothing."""
+    require_known_ids(proposal_id)
+    _, plan = _editable(user, production_id, scene_id)
+    if decision not in ("accept", "amend", "decline"):
+        raise PlanInvalid("Choose accept, amend or decline.", {"decision": "choose one"})
+    row = Proposal.objects.select_for_update().filter(plan=plan, pk=proposal_id).first()
+    if row is None:
+        raise NotFound("No such proposal for this plan.")
+    if row.state != Proposal.State.OPEN:
+        message = "This proposal was decided already."
+        raise PlanInvalid(message, {"decision": message})
+    if decision == "amend" and (amended is None or row.kind not in ("add", "edit")):
+        message = "Only a proposed beat can be amended; accept or decline this one."
+        raise PlanInvalid(message, {"decision": message})
+    if decision != "decline":
+        try:
+            _apply(user, production_id, scene_id, row, amended if decision == "amend" else None)
+        except NotFound:
+            message = (
+                "The beat this proposal concerns is no longer in the plan; decline it, "
+                "or add the beat again first."
+            )
+            raise PlanInvalid(message, {"decision": message}) from None
+    row.state = {
+        "accept": Proposal.State.ACCEPTED,
+        "amend": Proposal.State.AMENDED,
+        "decline": Proposal.State.DECLINED,
+    }[decision]
+    if decision == "amend" and amended is not None:
+        row.applied = amended.data()
+    row.decided_by = _editor(user)
+    row.decided_at = _now()
+    row.save(update_fields=["state", "applied", "decided_by", "decided_at"])
+    return row
+
+
+def _now() -> datetime:
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def _apply(
+    user: Any, production_id: int, scene_id: int, row: Proposal, amended: BeatInput | None
+) -> None:
+    data = dict(row.data)
+    kind = row.kind
+    if kind in (Proposal.Kind.ADD, Proposal.Kind.EDIT):
+        info = _proposal_info(row, {})
+        beat = amended or info.beat
+        assert beat is not None
+        if kind == Proposal.Kind.ADD:
+            add_beat(user, production_id, scene_id, beat)
+        else:
+            update_beat(user, production_id, scene_id, beat, beat_id=row.beat_label)
+    elif kind == Proposal.Kind.REMOVE:
+        delete_beat(user, production_id, scene_id, beat_id=row.beat_label)
+    elif kind == Proposal.Kind.MOVE:
+        move_beat(user, production_id, scene_id, str(data.get("direction")), beat_id=row.beat_label)
+    elif kind == Proposal.Kind.CAST:
+        cast_role(user, production_id, scene_id, str(data["role"]), str(data["performer"] or ""))
+    else:
+        replace_plan(user, production_id, scene_id, data)
+
+
+def proposal_beat(user: Any, production_id: int, scene_id: int, proposal_id: int) -> BeatInput:
+    """An open proposed beat, for the coordinator's amend form."""
+    require_known_ids(proposal_id)
+    _, plan = _editable(user, production_id, scene_id)
+    row = plan.proposals.filter(pk=proposal_id, state=Proposal.State.OPEN).first()
+    if row is None or row.kind not in (Proposal.Kind.ADD, Proposal.Kind.EDIT):
+        raise NotFound("No such open proposed beat.")
+    beat = _proposal_info(row, {}).beat
+    assert beat is not None
+    return beat
+
+
+def released_beat(user: Any, production_id: int, scene_id: int, beat_id: str) -> BeatInput:
+    """A beat of the version released to the director, to start a proposed change from."""
+    scene = _proposing(user, production_id, scene_id)
+    if scene is None:
+        raise Forbidden("The coordinator changes beats directly.")
+    release = latest_release(_plan(scene))
+    found = next(
+        (
+            b
+            for b in (release.version.data.get("beats", []) if release else [])
+            if b["id"] == beat_id
+        ),
+        None,
+    )
+    if found is None:
+        raise NotFound("No such beat in the version released to you.")
+    to = found.get("to") or []
+    return BeatInput(
+        beat_id=str(found["id"]),
+        act=str(found["act"]),
+        by=str(found["by"]),
+        to=[to] if isinstance(to, str) else list(to),
+        zone=str(found.get("zone") or ""),
+        intensity=str(found.get("intensity", "light")),
+        barrier=str(found.get("barrier", "none")),
+    )
+
+
+@transaction.atomic
+def release(user: Any, production_id: int, scene_id: int) -> Release:
+    """Release the plan as it is now to the director, with each beat cleared or not.
+
+    The plan is saved as a version first unless the latest version already holds it. The
+    statuses are frozen here: the director reads them until the next release.
+    """
+    scene, plan = _editable(user, production_id, scene_id)
+    plan = _locked(plan)
+    if not _beats(plan):
+        message = "There are no beats to release yet."
+        raise PlanInvalid(message, {"release": message})
+    data = plan_data(plan)
+    latest = plan.versions.order_by("-number").first()
+    saved = latest if latest is not None and latest.data == data else _save_version(user, plan)
+    core, result = run_check(plan, coordinator=user)
+    beats = {
+        beat.id: result.beat_status(beat.id) == Status.clear
+        and all(core.cast.get(role) for role in (beat.by, *beat.to))
+        for beat in core.beats
+    }
+    Release.objects.filter(version=saved).delete()
+    made = Release.objects.create(
+        version=saved, released_by=_editor(user), cleared=all(beats.values()), beats=beats
+    )
+    _tell_directors_of_release(scene)
+    return made
+
+
+# --- telling people (closedset.notices) ---
+
+
+def _notify(recipient: User, kind: str, scene: Scene, subject: str, body: str, url: str) -> None:
+    from closedset.notices.services import notify
+
+    notify(recipient, kind, production=scene.production, subject=subject, body=body, url=url)
+
+
+def _scene_words(scene: Scene) -> str:
+    title = f" ({scene.title})" if scene.title else ""
+    return f"scene {scene.number}{title} of {scene.production.name}"
+
+
+def _members(scene: Scene, role: str) -> list[User]:
+    from closedset.productions.services import role_in
+
+    found = User.objects.filter(
+        memberships__production=scene.production, memberships__role=role, is_active=True
+    ).distinct()
+    # role_in applies separation of duties: a coordinator who is also producer is no coordinator.
+    return [u for u in found if role in role_in(u, scene.production)]
+
+
+def _plan_url(scene: Scene) -> str:
+    from django.urls import reverse
+
+    return reverse("plans:plan", args=[scene.production_id, scene.pk])
+
+
+def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
+    author = _person(proposal.author)
+    for coordinator in _members(scene, Role.COORDINATOR):
+        _notify(
+            coordinator,
+            "proposal",
+            scene,
+            f"{author} proposed a change to {_scene_words(scene)}",
+            f"{author} proposed: {proposal.get_kind_display()}. Open the plan to accept, "
+            "amend or decline it.",
+            _plan_url(scene),
+        )
+
+
+def _tell_directors_of_release(scene: Scene) -> None:
+    for director in _members(scene, Role.DIRECTOR):
+        _notify(
+            director,
+            "released",
+            scene,
+            f"The coordinator released a version of {_scene_words(scene)}",
+            "The coordinator released a new version of the plan. Open it to see which beats "
+            "are cleared.",
+            _plan_url(scene),
+        )
+
+
+def _tell_cast(performer: User, scene: Scene) -> None:
+    _notify(
+        performer,
+        "cast",
+        scene,
+        f"You are cast in {_scene_words(scene)}",
+        "You are cast in a scene. Open it to read what is planned, and talk to your "
+        "coordinator about anything you are unsure of.",
+        _plan_url(scene),
+    )
+
+
+def _tell_plan_changed(
+    plan: ScenePlan, before: dict[str, Any] | None, after: dict[str, Any]
+) -> None:
+    """Each cast performer whose beats differ between two saved versions is told."""
+    if before is None:
+        return
+    scene = plan.scene
+    for slot in _roles(plan):
+        if slot.performer is None:
+            continue
+
+        def theirs(data: dict[str, Any], role: str = slot.name) -> list[Any]:
+            return [
+                b
+                for b in data.get("beats", [])
+                if b.get("by") == role or role in (b.get("to") or [])
+            ]
+
+        if theirs(before) != theirs(after) or before.get("cast", {}).get(slot.name) != after[
+            "cast"
+        ].get(slot.name):
+            _notify(
+                slot.performer,
+                "plan_changed",
+                scene,
+                f"The plan of {_scene_words(scene)} changed",
+                "Something you are in has changed in a scene plan. Open it to read it again, "
+                "and tell your coordinator if anything is not right for you.",
+                _plan_url(scene),
+            )

@@ -23,4 +23,8 @@ urlpatterns = [
     path(scene + "versions/<int:number>/", views.version, name="version"),
     path(scene + "export.yaml", views.export, name="export"),
     path(scene + "import/", views.import_view, name="import"),
+    path(scene + "proposals/new/", views.propose, name="propose"),
+    path(scene + "proposals/<int:pk>/decide/", views.decide, name="decide"),
+    path(scene + "proposals/<int:pk>/amend/", views.amend, name="amend"),
+    path(scene + "release/", views.release, name="release"),
 ]

@@ -12,8 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.core.taxonomy import BARRIERS, Intensity
+from closedset.lib.errors import Forbidden
 from closedset.lib.uploads import import_text
 from closedset.plans import services
+from closedset.plans.models import Proposal
+
+# What the director reads after proposing: nothing about whether it would be cleared.
+PROPOSED = "Sent to the coordinator as a proposal. She will accept, amend or decline it."
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -58,6 +63,24 @@ def _context(
         # Who last changed each beat: the coordinator's only (empty for everyone else).
         "beat_edits": services.last_beat_edits(request.user, view),
     }
+    if view.audience in (services.COORDINATOR, services.DIRECTOR):
+        context["proposals"] = services.proposals(request.user, production_id, scene_id)
+    if view.audience == services.COORDINATOR:
+        context["release"] = services.latest_release(
+            services.plan_of(request.user, production_id, scene_id)
+        )
+    if view.audience == services.DIRECTOR:
+        context.update(
+            {
+                "performers": services.performers(view.production),
+                "acts": services.act_choices(),
+                "add": posted if form == "add" and posted is not None else services.BeatInput(),
+                "intensities": Intensity.names(),
+                "barriers": BARRIERS,
+                "role_names": services.role_names(request.user, production_id, scene_id),
+            }
+        )
+        context["add_zones"] = services.zones_for(context["add"].act) if context["add"].act else []
     if view.editable:
         add = (
             posted
@@ -102,6 +125,16 @@ def _after_change(
         posted=posted if error else None,
     )
     context["notice"] = "" if error else notice
+    if context["view"].audience == services.DIRECTOR:
+        # The director's page has plain forms: a message and back to his page.
+        if error is None:
+            messages.success(request, notice)
+            response = redirect(_plan_url(production_id, scene_id))
+            if _htmx(request):
+                response = HttpResponse(status=204)
+                response["HX-Redirect"] = _plan_url(production_id, scene_id)
+            return response
+        return render(request, "plans/director.html", context, status=422)
     if _htmx(request):
         # 200 so htmx swaps the body in; the error text sits at the form.
         response = render(request, "plans/_body.html", context)
@@ -128,6 +161,8 @@ def index(request: HttpRequest, production_id: int) -> HttpResponse:
 @require_GET
 def plan(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
     context = _context(request, production_id, scene_id)
+    if context["view"].audience == services.DIRECTOR:
+        return render(request, "plans/director.html", context)
     if _htmx(request):
         return render(request, "plans/_body.html", context)
     return render(request, "plans/plan.html", context)
@@ -141,7 +176,8 @@ def add_beat(request: HttpRequest, production_id: int, scene_id: int) -> HttpRes
         added = services.add_beat(request.user, production_id, scene_id, beat)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, "add", beat)
-    return _after_change(request, production_id, scene_id, notice=f"Beat {added.beat_id} added.")
+    notice = PROPOSED if isinstance(added, Proposal) else f"Beat {added.beat_id} added."
+    return _after_change(request, production_id, scene_id, notice=notice)
 
 
 @login_required
@@ -177,7 +213,7 @@ def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
 @login_required
 @require_POST
 def delete_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
-    services.delete_beat(request.user, production_id, scene_id, pk=pk)
+    services.delete_beat(request.user, production_id, scene_id, pk=pk)  # coordinator: by row
     return _after_change(request, production_id, scene_id, notice="Beat deleted.")
 
 
@@ -222,10 +258,12 @@ def add_role(request: HttpRequest, production_id: int, scene_id: int) -> HttpRes
 def cast_role(request: HttpRequest, production_id: int, scene_id: int, role: str) -> HttpResponse:
     handle = request.POST.get("performer", "")
     try:
-        services.cast_role(request.user, production_id, scene_id, role, handle)
+        proposed = services.cast_role(request.user, production_id, scene_id, role, handle)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, f"cast-{role}")
     notice = f"Role {role}: {handle}." if handle else f"Role {role} is open."
+    if proposed is not None:
+        notice = PROPOSED
     return _after_change(request, production_id, scene_id, notice=notice)
 
 
@@ -292,10 +330,12 @@ def import_view(request: HttpRequest, production_id: int, scene_id: int) -> Http
         text, errors = import_text(request, 512, "a plan")
         if not errors:
             try:
-                services.import_plan(request.user, production_id, scene_id, text)
+                proposed = services.import_plan(request.user, production_id, scene_id, text)
             except services.PlanInvalid as error:
                 errors = error.fields
             else:
+                if proposed is not None:
+                    messages.success(request, PROPOSED)
                 return redirect(_plan_url(production_id, scene_id))
     return render(
         request,
@@ -341,3 +381,106 @@ def changes(request: HttpRequest, production_id: int, scene_id: int) -> HttpResp
         "plans/changes.html",
         {"scene": scene, "found": found, "plan_url": _plan_url(production_id, scene_id)},
     )
+
+
+# --- the director proposes, the coordinator decides and releases ---
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def propose(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    """The director proposes changing, moving or removing a beat of the released version."""
+    if not services.proposes(request.user, production_id, scene_id):
+        raise Forbidden("The coordinator changes beats directly.")
+    errors: dict[str, str] = {}
+    message = ""
+    if request.method == "POST":
+        target = request.POST.get("target", "")
+        kind = request.POST.get("kind", "edit")
+        beat = _beat_form(request)
+        try:
+            if kind == "remove":
+                services.delete_beat(request.user, production_id, scene_id, beat_id=target)
+            elif kind == "move":
+                direction = request.POST.get("direction", "")
+                services.move_beat(request.user, production_id, scene_id, direction, beat_id=target)
+            else:
+                services.update_beat(request.user, production_id, scene_id, beat, beat_id=target)
+        except services.PlanInvalid as error:
+            errors, message = error.fields, error.message
+        else:
+            messages.success(request, PROPOSED)
+            return redirect(_plan_url(production_id, scene_id))
+    else:
+        target = request.GET.get("beat", "")
+        if not target:
+            # No beat chosen: new beats are proposed on the plan page.
+            return redirect(_plan_url(production_id, scene_id) + "#add-h")
+        beat = services.released_beat(request.user, production_id, scene_id, target)
+    context = _context(request, production_id, scene_id)
+    context.update(
+        {
+            "beat": beat,
+            "target": target,
+            "errors": errors,
+            "message": message,
+            "zones": services.zones_for(beat.act),
+        }
+    )
+    return render(request, "plans/propose.html", context, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def decide(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
+    """The coordinator accepts or declines a proposal."""
+    decision = request.POST.get("decision", "")
+    try:
+        services.decide(request.user, production_id, scene_id, pk, decision)
+    except services.PlanInvalid as error:
+        return _after_change(request, production_id, scene_id, error, f"proposal-{pk}")
+    notice = {"accept": "Proposal accepted.", "decline": "Proposal declined."}[decision]
+    return _after_change(request, production_id, scene_id, notice=notice)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def amend(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
+    """The coordinator changes a proposed beat, then accepts it as changed."""
+    errors: dict[str, str] = {}
+    message = ""
+    if request.method == "POST":
+        beat = _beat_form(request)
+        try:
+            services.decide(request.user, production_id, scene_id, pk, "amend", amended=beat)
+        except services.PlanInvalid as error:
+            errors, message = error.fields, error.message
+        else:
+            messages.success(request, "Proposal accepted with your changes.")
+            return redirect(_plan_url(production_id, scene_id))
+    else:
+        beat = services.proposal_beat(request.user, production_id, scene_id, pk)
+    context = _context(request, production_id, scene_id)
+    context.update(
+        {
+            "beat": beat,
+            "pk": pk,
+            "errors": errors,
+            "message": message,
+            "zones": services.zones_for(beat.act),
+        }
+    )
+    return render(request, "plans/amend.html", context, status=422 if errors else 200)
+
+
+@login_required
+@require_POST
+def release(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    """The coordinator releases the plan as it is now to the director."""
+    try:
+        made = services.release(request.user, production_id, scene_id)
+    except services.PlanInvalid as error:
+        return _after_change(request, production_id, scene_id, error, "release")
+    state = "cleared" if made.cleared else "not cleared"
+    notice = f"Version {made.version.number} released to the director: {state}."
+    return _after_change(request, production_id, scene_id, notice=notice)

@@ -1,9 +1,11 @@
 """Authorization-matrix entries for plan pages and API (format: api/tests/authz_matrix.py).
 
 Before the requests, Ines has built the unplanned-slap plan for scene 12B (roles A, B and an
-unused C), saved version 1, and both performers share their profiles. The coordinator and
-the director edit; the producer and the performers read their cut; the custodian has no
-plan view; Oscar from another company learns nothing exists.
+unused C), saved and released version 1, and both performers share their profiles; Dario has
+proposed one beat. The coordinator changes the plan; the director proposes (his changes
+redirect or answer 200 as proposals) and reads released versions; the producer and the
+performers read their cut; the custodian has no plan view; Oscar from another company learns
+nothing exists.
 """
 
 from __future__ import annotations
@@ -17,6 +19,10 @@ EDITOR_CHANGE = outcomes(anonymous=LOGIN, oscar=404, ines="redirect", dario="red
 READERS_PAGE = outcomes(anonymous=LOGIN, oscar=404, cora=403, default=200)
 LOGGED_IN_405 = outcomes(anonymous=LOGIN, default=405)
 API_EDITORS = outcomes(anonymous=401, oscar=404, ines=200, dario=200, default=403)
+COORDINATOR_ONLY_PAGE = outcomes(anonymous=LOGIN, oscar=404, ines=200, default=403)
+COORDINATOR_CHANGE = outcomes(anonymous=LOGIN, oscar=404, ines="redirect", default=403)
+API_COORDINATOR = outcomes(anonymous=401, oscar=404, ines=200, default=403)
+DIRECTOR_CHANGE = outcomes(anonymous=LOGIN, oscar=404, dario="redirect", default=403)
 API_READERS = outcomes(anonymous=401, oscar=404, cora=403, default=200)
 
 SCENE = "/plans/<production_id>/scenes/<scene_id>/"
@@ -29,22 +35,22 @@ EXPECTED: dict[str, dict[str, object]] = {
     f"POST {SCENE}": LOGGED_IN_405,
     f"GET {SCENE}beats/add/": LOGGED_IN_405,
     f"POST {SCENE}beats/add/": EDITOR_CHANGE,
-    f"GET {SCENE}beats/<pk>/edit/": EDITOR_PAGE,
-    f"POST {SCENE}beats/<pk>/edit/": EDITOR_CHANGE,
+    f"GET {SCENE}beats/<pk>/edit/": COORDINATOR_ONLY_PAGE,
+    f"POST {SCENE}beats/<pk>/edit/": COORDINATOR_CHANGE,
     f"GET {SCENE}beats/<pk>/delete/": LOGGED_IN_405,
-    f"POST {SCENE}beats/<pk>/delete/": EDITOR_CHANGE,
+    f"POST {SCENE}beats/<pk>/delete/": COORDINATOR_CHANGE,
     f"GET {SCENE}beats/<pk>/move/": LOGGED_IN_405,
-    f"POST {SCENE}beats/<pk>/move/": EDITOR_CHANGE,
+    f"POST {SCENE}beats/<pk>/move/": COORDINATOR_CHANGE,
     f"GET {SCENE}zones/": EDITOR_PAGE,
     f"POST {SCENE}zones/": LOGGED_IN_405,
     f"GET {SCENE}roles/add/": LOGGED_IN_405,
-    f"POST {SCENE}roles/add/": EDITOR_CHANGE,
+    f"POST {SCENE}roles/add/": COORDINATOR_CHANGE,
     f"GET {SCENE}roles/<role>/cast/": LOGGED_IN_405,
     f"POST {SCENE}roles/<role>/cast/": EDITOR_CHANGE,
     f"GET {SCENE}roles/<role>/remove/": LOGGED_IN_405,
-    f"POST {SCENE}roles/<role>/remove/": EDITOR_CHANGE,
+    f"POST {SCENE}roles/<role>/remove/": COORDINATOR_CHANGE,
     f"GET {SCENE}versions/": EDITOR_PAGE,
-    f"POST {SCENE}versions/": EDITOR_CHANGE,
+    f"POST {SCENE}versions/": COORDINATOR_CHANGE,
     f"GET {SCENE}versions/<number>/": EDITOR_PAGE,
     f"POST {SCENE}versions/<number>/": LOGGED_IN_405,
     f"GET {SCENE}export.yaml": EDITOR_PAGE,
@@ -61,8 +67,22 @@ EXPECTED: dict[str, dict[str, object]] = {
     f"POST {API}/beats/<beat_id>/move": API_EDITORS,
     f"PUT {API}/cast/<role>": API_EDITORS,
     f"GET {API}/versions": API_EDITORS,
-    f"POST {API}/versions": API_EDITORS,
+    f"POST {API}/versions": API_COORDINATOR,
     f"GET {API}/versions/<number>": API_EDITORS,
+    # The director proposes; the coordinator decides and releases.
+    f"GET {SCENE}proposals/new/": outcomes(
+        anonymous=LOGIN, oscar=404, dario="redirect", default=403
+    ),
+    f"POST {SCENE}proposals/new/": DIRECTOR_CHANGE,
+    f"GET {SCENE}proposals/<pk>/decide/": LOGGED_IN_405,
+    f"POST {SCENE}proposals/<pk>/decide/": COORDINATOR_CHANGE,
+    f"GET {SCENE}proposals/<pk>/amend/": COORDINATOR_ONLY_PAGE,
+    f"POST {SCENE}proposals/<pk>/amend/": COORDINATOR_CHANGE,
+    f"GET {SCENE}release/": LOGGED_IN_405,
+    f"POST {SCENE}release/": COORDINATOR_CHANGE,
+    f"GET {API}/proposals": API_EDITORS,
+    f"POST {API}/proposals/<proposal_id>/decide": API_COORDINATOR,
+    f"POST {API}/release": API_COORDINATOR,
 }
 
 
@@ -82,6 +102,8 @@ def slap_plan(world: Any) -> None:
     services.replace_plan(world.ines, *ids, PLAN)
     services.add_role(world.ines, *ids, "C")
     services.save_version(world.ines, *ids)
+    services.release(world.ines, *ids)
+    services.add_beat(world.dario, *ids, services.BeatInput("b8", "kiss", "A", ["B"], "mouth"))
 
 
 def _beat_pk(world: Any) -> int:
@@ -89,6 +111,13 @@ def _beat_pk(world: Any) -> int:
 
     slap_plan(world)
     return Beat.objects.get(plan__scene=world.scene, beat_id="b1").pk
+
+
+def _proposal_pk(world: Any) -> int:
+    from closedset.plans.models import Proposal
+
+    slap_plan(world)
+    return Proposal.objects.get(plan__scene=world.scene, beat_label="").pk
 
 
 def _ready(value: Any) -> Any:
@@ -106,6 +135,7 @@ _VALUES = {
     "beat_id": _ready("b1"),
     "number": _ready(1),
     "role": _ready("A"),
+    "proposal_id": _proposal_pk,
 }
 
 
@@ -116,6 +146,8 @@ def _params(key: str) -> dict[str, Any]:
             continue
         if name == "scene_id":
             params[name] = lambda world: (slap_plan(world), world.scene.pk)[1]
+        elif name == "pk" and "/proposals/" in key:
+            params[name] = _proposal_pk
         elif name == "role" and key.endswith("/remove/"):
             # C is in no beat, so it may go; A is in b1 and b2.
             params[name] = _ready("C")
@@ -152,6 +184,10 @@ BODIES = {
     },
     f"POST {API}/beats/<beat_id>/move": lambda world: {"direction": "down"},
     f"PUT {API}/cast/<role>": lambda world: {"performer": "mara"},
+    f"POST {SCENE}proposals/new/": lambda world: {"kind": "remove", "target": "b1"},
+    f"POST {SCENE}proposals/<pk>/decide/": lambda world: {"decision": "decline"},
+    f"POST {SCENE}proposals/<pk>/amend/": lambda world: NEW_BEAT | {"beat_id": "b8"},
+    f"POST {API}/proposals/<proposal_id>/decide": lambda world: {"decision": "accept"},
 }
 
 

@@ -36,19 +36,19 @@ def test_an_import_marks_each_beat_imported(slap_plan):
 def test_each_beat_edit_writes_who_and_what(slap_plan, client_as):
     world = slap_plan
     BeatEdit.objects.all().delete()
-    dario, ines = client_as("dario"), client_as("ines")
-    dario.post(
+    ines = client_as("ines")
+    ines.post(
         url(world, "plans:add_beat"),
         {"beat_id": "b3", "act": "kiss", "by": "A", "to": ["B"], "zone": "mouth"},
     )
     b1 = pk_of(world, "b1")
     changed = B1 | {"zone": "thighs", "intensity": "medium"}
-    assert dario.post(url(world, "plans:edit_beat", b1), changed).status_code == 302
+    assert ines.post(url(world, "plans:edit_beat", b1), changed).status_code == 302
     ines.post(url(world, "plans:move_beat", b1), {"direction": "down"})
     ines.post(url(world, "plans:delete_beat", pk_of(world, "b3")))
     assert edits(world) == [
-        ("b3", "dario", "added", []),
-        ("b1", "dario", "edited", ["zone", "intensity"]),
+        ("b3", "ines", "added", []),
+        ("b1", "ines", "edited", ["zone", "intensity"]),
         ("b1", "ines", "moved", ["down"]),
         ("b3", "ines", "removed", []),
     ]
@@ -75,23 +75,23 @@ def test_api_edits_are_written_too(slap_plan, client_as):
     BeatEdit.objects.all().delete()
     path = f"/api/v1/plans/{world.production.pk}/scenes/{world.scene.pk}/beats/b1"
     body = {"id": "b1", "act": "slap", "by": "B", "to": "A", "zone": "thighs"}
-    assert client_as("dario").put(path, body, content_type="application/json").status_code == 200
-    assert edits(world) == [("b1", "dario", "edited", ["zone"])]
+    assert client_as("ines").put(path, body, content_type="application/json").status_code == 200
+    assert edits(world) == [("b1", "ines", "edited", ["zone"])]
 
 
 def test_the_coordinator_sees_the_last_change_of_each_beat(slap_plan, client_as):
     world = slap_plan
     b1 = pk_of(world, "b1")
-    client_as("dario").post(url(world, "plans:edit_beat", b1), B1 | {"zone": "thighs"})
+    client_as("ines").post(url(world, "plans:edit_beat", b1), B1 | {"zone": "thighs"})
     html = client_as("ines").get(url(world)).content.decode()
-    assert "Last change: edited (zone) by Dario" in beat_html(html, "b1")
+    assert "Last change: edited (zone) by Ines" in beat_html(html, "b1")
     assert "Last change: imported by Ines" in beat_html(html, "b2")
     assert reverse("plans:beat_history", args=[world.production.pk, world.scene.pk, b1]) in html
 
 
 def test_nobody_but_the_coordinator_sees_who_changed_beats(slap_plan, client_as):
     world = slap_plan
-    client_as("dario").post(
+    client_as("ines").post(
         url(world, "plans:edit_beat", pk_of(world, "b1")), B1 | {"zone": "thighs"}
     )
     for who in ("dario", "petra", "mara", "jonas"):
@@ -104,12 +104,12 @@ def test_nobody_but_the_coordinator_sees_who_changed_beats(slap_plan, client_as)
 def test_a_beats_history_newest_first(slap_plan, client_as):
     world = slap_plan
     b1 = pk_of(world, "b1")
-    client_as("dario").post(url(world, "plans:edit_beat", b1), B1 | {"zone": "thighs"})
+    client_as("ines").post(url(world, "plans:edit_beat", b1), B1 | {"zone": "thighs"})
     client_as("ines").post(url(world, "plans:move_beat", b1), {"direction": "down"})
     history = url(world, "plans:beat_history", b1)
     fragment = client_as("ines").get(history, **HTMX).content.decode()
     assert fragment.lstrip().startswith('<ul class="beat-history-list">')
-    order = ["Moved (down)</strong> by Ines", "Edited (zone)</strong> by Dario", "Imported"]
+    order = ["Moved (down)</strong> by Ines", "Edited (zone)</strong> by Ines", "Imported"]
     positions = [fragment.index(text) for text in order]
     assert positions == sorted(positions)
     page = client_as("ines").get(history).content.decode()
@@ -118,9 +118,9 @@ def test_a_beats_history_newest_first(slap_plan, client_as):
 
 def test_removed_beats_stay_in_the_plans_changes(slap_plan, client_as):
     world = slap_plan
-    client_as("dario").post(url(world, "plans:delete_beat", pk_of(world, "b2")))
+    client_as("ines").post(url(world, "plans:delete_beat", pk_of(world, "b2")))
     html = client_as("ines").get(url(world, "plans:changes")).content.decode()
-    assert "Beat <strong>b2</strong> removed by Dario" in html
+    assert "Beat <strong>b2</strong> removed by Ines" in html
     assert "3 changes, newest first." in html
     # The removed beat's own history page is gone with it.
     assert BeatEdit.objects.filter(beat_label="b2", kind="removed", beat=None).exists()

@@ -30,24 +30,6 @@ def test_the_coordinator_sees_the_face_beat_blocked_with_its_reason(slap_plan):
     assert view.status == "blocked"
 
 
-def test_the_director_sees_status_only(slap_plan):
-    view = services.plan_view(slap_plan.dario, *ids(slap_plan))
-    assert [(b.beat_id, b.status) for b in view.beats] == [("b1", "clear"), ("b2", "blocked")]
-    assert all(b.findings == [] for b in view.beats)
-    text = json.dumps(view.to_json()) + json.dumps(
-        services.check_json(slap_plan.dario, *ids(slap_plan))
-    )
-    assert "hard limit" not in text
-    assert "left ear" not in text
-
-
-def test_the_directors_check_json_names_nobody(slap_plan):
-    text = json.dumps(services.check_json(slap_plan.dario, *ids(slap_plan)))
-    for name in ("mara", "jonas", "Mara", "Jonas", "reason", "findings"):
-        assert name not in text
-    assert '"status": "blocked"' in text
-
-
 def test_the_producer_sees_the_gate_and_no_beats(slap_plan):
     view = services.plan_view(slap_plan.petra, *ids(slap_plan))
     assert view.beats == []
@@ -97,13 +79,15 @@ def test_an_open_role_needs_discussion(slap_plan):
     assert view.beats[1].status == "needs_discussion"
 
 
-def test_only_coordinator_and_director_edit(slap_plan):
+def test_only_the_coordinator_changes_the_plan_and_the_director_proposes(slap_plan):
     for who in ("petra", "mara", "cora"):
         with pytest.raises(Forbidden):
             services.add_beat(
                 slap_plan.users[who], *ids(slap_plan), beat("b9", "kiss", "A", ["B"], "mouth")
             )
     services.add_beat(slap_plan.dario, *ids(slap_plan), beat("b9", "kiss", "A", ["B"], "mouth"))
+    assert not Beat.objects.filter(beat_id="b9").exists()
+    services.add_beat(slap_plan.ines, *ids(slap_plan), beat("b9", "kiss", "A", ["B"], "mouth"))
     assert Beat.objects.filter(beat_id="b9").exists()
 
 
@@ -181,7 +165,9 @@ def test_importing_a_cast_outside_the_production_is_refused(slap_plan):
 def test_saving_a_version_snapshots_the_plan(slap_plan):
     assert services.save_version(slap_plan.ines, *ids(slap_plan)) == 1
     services.delete_beat(slap_plan.ines, *ids(slap_plan), beat_id="b2")
-    assert services.save_version(slap_plan.dario, *ids(slap_plan)) == 2
+    with pytest.raises(Forbidden):
+        services.save_version(slap_plan.dario, *ids(slap_plan))
+    assert services.save_version(slap_plan.ines, *ids(slap_plan)) == 2
     first = services.version(slap_plan.ines, *ids(slap_plan), 1)
     assert [b["id"] for b in first["beats"]] == ["b1", "b2"]
     assert [v.number for v in services.versions(slap_plan.ines, *ids(slap_plan))] == [2, 1]
@@ -196,26 +182,6 @@ def test_a_mainstream_production_blocks_real_sex_whatever_the_profiles(slap_plan
     assert "real sex is not permitted on a mainstream production" in [
         f.reason for f in view.beats[2].findings
     ]
-
-
-def test_the_director_cannot_probe_one_performer_through_an_empty_role(slap_plan):
-    """Pairing Mara with an uncast role would show her answers alone: the director sees only
-    'needs discussion' until every role in the beat is cast."""
-    world = slap_plan
-    probe = {
-        "cast": {"A": "mara", "X": None},
-        "beats": [
-            {"id": "p1", "act": "slap", "by": "X", "to": "A", "zone": "face"},
-            {"id": "p2", "act": "slap", "by": "X", "to": "A", "zone": "buttocks"},
-        ],
-    }
-    services.replace_plan(world.dario, world.production.pk, world.scene.pk, probe)
-    data = services.check_json(world.dario, world.production.pk, world.scene.pk)
-    assert [b["status"] for b in data["beats"]] == ["needs_discussion", "needs_discussion"]
-    assert data["status"] == "needs_discussion"
-    # The coordinator still sees the real finding.
-    ines = services.check_json(world.ines, world.production.pk, world.scene.pk)
-    assert ines["beats"][0]["status"] == "blocked"
 
 
 @pytest.mark.parametrize(
