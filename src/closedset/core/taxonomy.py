@@ -43,6 +43,8 @@ class Act:
     barrier: bool
     # Real (unsimulated) sex: never permitted on a mainstream production.
     real_sex: bool
+    # The act as a plain sentence between partners (core.words); None for acts done alone.
+    phrase: str | None = None
 
     @property
     def is_self(self) -> bool:
@@ -98,6 +100,7 @@ def taxonomy_from_data(data: dict[str, Any]) -> Taxonomy:
             directions=tuple(raw["directions"]),
             barrier=bool(raw.get("barrier", False)),
             real_sex=bool(raw.get("real_sex", False)),
+            phrase=raw.get("phrase"),
         )
     return Taxonomy(acts=acts, zones=zones)
 

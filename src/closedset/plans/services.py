@@ -89,6 +89,11 @@ def _scene(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
     return scene, audience(user, scene.production)
 
 
+def plan_audience(user: Any, production_id: int, scene_id: int) -> str:
+    """Which view of this scene's plan the person gets (refused if none)."""
+    return _scene(user, production_id, scene_id)[1]
+
+
 def _editable(user: Any, production_id: int, scene_id: int) -> tuple[Scene, ScenePlan]:
     """The plan, for the coordinator alone: she decides what goes into it."""
     scene, who = _changer(user, production_id, scene_id)
@@ -1594,3 +1599,44 @@ def _tell_plan_changed(
                 "and tell your coordinator if anything is not right for you.",
                 _plan_url(scene),
             )
+
+
+# --- the coordinator's desk ---
+
+
+@dataclass(frozen=True)
+class DeskProfile:
+    """One cast role beside the plan: the performer's profile summed up, if shared with her."""
+
+    role: str
+    name: str
+    summary: Any  # boundaries.services.ProfileSummary | None (not shared with her)
+
+
+def desk(user: Any, view: PlanView) -> tuple[list[DeskProfile], dict[str, list[str]]]:
+    """For the coordinator: the cast's profiles in summary, and each beat's notes — what the
+    performers in it wrote about its act. Everyone else gets nothing."""
+    if view.audience != COORDINATOR or view.scene.pk is None:
+        return [], {}
+    from closedset.boundaries.services import profile_summary
+
+    plan = _plan(view.scene)
+    profiles: list[DeskProfile] = []
+    by_role: dict[str, Any] = {}
+    for slot in _roles(plan):
+        if slot.performer is None:
+            continue
+        summary = profile_summary(user, slot.performer, view.production)
+        by_role[slot.name] = summary
+        profiles.append(DeskProfile(slot.name, _person(slot.performer), summary))
+    names = _cast_names(plan)
+    notes: dict[str, list[str]] = {}
+    for beat in view.beats:
+        for role in dict.fromkeys((beat.by, *beat.to)):
+            summary = by_role.get(role)
+            if summary is None:
+                continue
+            for act, note in summary.notes:
+                if act == beat.act:
+                    notes.setdefault(beat.beat_id, []).append(f"{names[role]}: {note}")
+    return profiles, notes

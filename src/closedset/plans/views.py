@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from closedset.core.taxonomy import BARRIERS, Intensity
 from closedset.lib.errors import Forbidden
 from closedset.lib.uploads import import_text
-from closedset.plans import services
+from closedset.plans import history, services
 from closedset.plans.models import Proposal
 
 # What the director reads after proposing: nothing about whether it would be cleared.
@@ -63,6 +63,10 @@ def _context(
         # Who last changed each beat: the coordinator's only (empty for everyone else).
         "beat_edits": services.last_beat_edits(request.user, view),
     }
+    if view.audience == services.COORDINATOR:
+        context["desk"], context["beat_notes"] = services.desk(request.user, view)
+        context["unsaved"] = history.unsaved_for(request.user, production_id, scene_id)
+        context["versions_url"] = reverse("plans:versions", args=[production_id, scene_id])
     if view.audience in (services.COORDINATOR, services.DIRECTOR):
         context["proposals"] = services.proposals(request.user, production_id, scene_id)
     if view.audience == services.COORDINATOR:
@@ -160,6 +164,9 @@ def index(request: HttpRequest, production_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def plan(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    if services.plan_audience(request.user, production_id, scene_id) == services.PERFORMER:
+        # Performers read their scene in plain words, on its own page.
+        return redirect(reverse("scenes:scene", args=[production_id, scene_id]))
     context = _context(request, production_id, scene_id)
     if context["view"].audience == services.DIRECTOR:
         return render(request, "plans/director.html", context)
@@ -290,7 +297,9 @@ def versions(request: HttpRequest, production_id: int, scene_id: int) -> HttpRes
         {
             "view": view,
             "plan_url": _plan_url(production_id, scene_id),
-            "versions": services.versions(request.user, production_id, scene_id),
+            "versions": history.version_summaries(request.user, production_id, scene_id),
+            "compare_url": reverse("plan_history:compare", args=[production_id, scene_id]),
+            "can_restore": view.audience == services.COORDINATOR,
         },
     )
 

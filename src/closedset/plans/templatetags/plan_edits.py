@@ -13,3 +13,9 @@ register = template.Library()
 def edit_for(edits: Any, pk: Any) -> Any:
     """The latest change of the beat with this pk, from plans.services.last_beat_edits."""
     return edits.get(pk) if isinstance(edits, dict) else None
+
+
+@register.filter
+def notes_for(notes: Any, beat_id: Any) -> Any:
+    """The performers' notes on this beat's act, from plans.services.desk."""
+    return notes.get(beat_id, []) if isinstance(notes, dict) else []

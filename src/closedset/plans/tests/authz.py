@@ -31,7 +31,10 @@ API = "/api/v1/plans/<production_id>/scenes/<scene_id>"
 EXPECTED: dict[str, dict[str, object]] = {
     "GET /plans/<production_id>/": READERS_PAGE,
     "POST /plans/<production_id>/": LOGGED_IN_405,
-    f"GET {SCENE}": READERS_PAGE,
+    # Performers are sent to their scene in plain words (plans/performer_views.py).
+    f"GET {SCENE}": outcomes(
+        anonymous=LOGIN, oscar=404, cora=403, mara="redirect", jonas="redirect", default=200
+    ),
     f"POST {SCENE}": LOGGED_IN_405,
     f"GET {SCENE}beats/add/": LOGGED_IN_405,
     f"POST {SCENE}beats/add/": EDITOR_CHANGE,
@@ -216,3 +219,15 @@ BEAT_EDITS = {
 }
 EXPECTED.update(BEAT_EDITS)
 ROUTE_PARAMS.update({key: _params(key) for key in BEAT_EDITS})
+
+# Plan history: compare and restore (plans/history_views.py).
+from closedset.plans.tests import authz_history  # noqa: E402
+
+EXPECTED.update(authz_history.EXPECTED)
+ROUTE_PARAMS.update(authz_history.ROUTE_PARAMS)
+
+# The performer's scene pages (plans/performer_views.py).
+from closedset.plans.tests import authz_performer  # noqa: E402
+
+EXPECTED.update(authz_performer.EXPECTED)
+ROUTE_PARAMS.update(authz_performer.ROUTE_PARAMS)

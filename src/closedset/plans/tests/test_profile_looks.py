@@ -36,5 +36,5 @@ def test_the_director_and_performers_plan_views_are_no_look(slap_plan, client_as
     world = slap_plan
     url = reverse("plans:plan", args=[world.production.pk, world.scene.pk])
     for who in ("dario", "petra", "mara", "jonas"):
-        assert client_as(who).get(url).status_code == 200
+        assert client_as(who).get(url, follow=True).status_code == 200
     assert not ProfileView.objects.exists()

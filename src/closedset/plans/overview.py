@@ -1,0 +1,170 @@
+"""The production overview: each scene's gate and the next open action, cut to the viewer.
+
+The coordinator sees counts (beats blocked, beats needing discussion, profiles not shared with
+her, proposals waiting) because she sees every consent state anyway (domain.md §1). The
+producer sees only *cleared* / *not cleared* and actions that say nothing about anyone's
+boundaries ("no beats yet", "roles not cast"): counts of blocked against needs-discussion beats
+would tell a hard no from a maybe, and "profiles not shared" would invite pressure on a
+performer. The director gets no overview: he proposes, and sees released versions only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from closedset.boundaries.services import covers
+from closedset.core.check import Status
+from closedset.lib.errors import Forbidden, require_known_ids
+from closedset.plans.models import Proposal, ScenePlan
+from closedset.plans.services import _beats, _plan, _roles, run_check
+from closedset.productions.models import Production, Role, Scene
+from closedset.productions.services import get_production
+
+COORDINATOR_VIEW = "coordinator"
+PRODUCER_VIEW = "producer"
+
+CLEARED = "cleared"
+NOT_CLEARED = "not_cleared"
+NO_BEATS = "no_beats"
+GATE_LABELS = {CLEARED: "cleared", NOT_CLEARED: "not cleared", NO_BEATS: "no beats yet"}
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+@dataclass(frozen=True)
+class SceneGate:
+    """One scene as the overview shows it. `actions` are plain words, the next one first."""
+
+    scene: Scene
+    gate: str  # CLEARED, NOT_CLEARED or NO_BEATS
+    actions: list[str] = field(default_factory=list)
+    # The coordinator's counts; zero (and not shown) for the producer.
+    beats: int = 0
+    blocked: int = 0
+    needs_discussion: int = 0
+    not_shared: int = 0
+    not_cast: int = 0
+    proposals: int = 0
+
+    @property
+    def gate_label(self) -> str:
+        return GATE_LABELS[self.gate]
+
+    @property
+    def cleared(self) -> bool:
+        return self.gate == CLEARED
+
+    @property
+    def next_action(self) -> str:
+        return self.actions[0] if self.actions else "nothing to do"
+
+
+@dataclass(frozen=True)
+class Overview:
+    production: Production
+    audience: str  # COORDINATOR_VIEW or PRODUCER_VIEW
+    scenes: list[SceneGate]
+
+    @property
+    def cleared(self) -> int:
+        return sum(1 for scene in self.scenes if scene.cleared)
+
+
+def overview_audience(user: Any, production: Production) -> str | None:
+    """Which overview this person gets, or None (director, performer, custodian)."""
+    from closedset.productions.services import role_in
+
+    roles = role_in(user, production)
+    if Role.COORDINATOR in roles:
+        return COORDINATOR_VIEW
+    if Role.PRODUCER in roles:
+        return PRODUCER_VIEW
+    return None
+
+
+def production_overview(user: Any, production_id: int) -> Overview:
+    """Every scene's gate for the coordinator or the producer; Forbidden for anyone else."""
+    require_known_ids(production_id)
+    production = get_production(user, production_id)
+    who = overview_audience(user, production)
+    if who is None:
+        raise Forbidden("The overview is for the intimacy coordinator and the producer.")
+    scenes = list(production.scenes.order_by("number"))
+    return Overview(
+        production=production,
+        audience=who,
+        scenes=[_scene_gate(user, scene, who) for scene in scenes],
+    )
+
+
+def _scene_gate(user: Any, scene: Scene, who: str) -> SceneGate:
+    plan = _plan(scene)
+    rows = _beats(plan)
+    slots = _roles(plan)
+    used = {row.by for row in rows} | {role for row in rows for role in row.to}
+    not_cast = sum(1 for slot in slots if slot.name in used and slot.performer_id is None)
+    proposals = _open_proposals(plan) if who == COORDINATOR_VIEW else 0
+    if not rows:
+        actions = ["no beats yet"]
+        if proposals:
+            actions.append(_count(proposals, "proposal to decide", "proposals to decide"))
+        return SceneGate(scene, NO_BEATS, actions, proposals=proposals)
+    # The coordinator's check honours whether each share reaches her; the producer's is the
+    # same status-only check the plan page gives him.
+    _core, result = run_check(plan, coordinator=user if who == COORDINATOR_VIEW else None)
+    gate = CLEARED if result.status == Status.clear and not not_cast else NOT_CLEARED
+    if who == PRODUCER_VIEW:
+        actions = []
+        if not_cast:
+            actions.append(_count(not_cast, "role not cast", "roles not cast"))
+        if gate == NOT_CLEARED and not actions:
+            actions.append("with the intimacy coordinator")
+        return SceneGate(scene, gate, actions)
+    cast = {slot.performer for slot in slots if slot.name in used and slot.performer}
+    not_shared = sum(1 for person in cast if not covers(person, scene.production, user))
+    statuses = [result.beat_status(row.beat_id) for row in rows]
+    blocked = statuses.count(Status.blocked)
+    discuss = statuses.count(Status.needs_discussion)
+    actions = []
+    if not_cast:
+        actions.append(_count(not_cast, "role not cast", "roles not cast"))
+    if not_shared:
+        actions.append(_count(not_shared, "profile not shared", "profiles not shared"))
+    if blocked:
+        actions.append(_count(blocked, "beat blocked", "beats blocked"))
+    if discuss:
+        actions.append(_count(discuss, "beat needs discussion", "beats need discussion"))
+    if proposals:
+        actions.append(_count(proposals, "proposal to decide", "proposals to decide"))
+    return SceneGate(
+        scene,
+        gate,
+        actions,
+        beats=len(rows),
+        blocked=blocked,
+        needs_discussion=discuss,
+        not_shared=not_shared,
+        not_cast=not_cast,
+        proposals=proposals,
+    )
+
+
+def _open_proposals(plan: ScenePlan) -> int:
+    if plan.pk is None:
+        return 0
+    return int(Proposal.objects.filter(plan=plan, state=Proposal.State.OPEN).count())
+
+
+def scenes_cast_in(user: Any, production: Production) -> set[int]:
+    """The ids of the production's scenes whose plan casts this person, for their links: a
+    performer opens only the scenes they are in."""
+    from closedset.plans.models import RoleSlot
+
+    return set(
+        RoleSlot.objects.filter(performer=user, plan__scene__production=production).values_list(
+            "plan__scene_id", flat=True
+        )
+    )

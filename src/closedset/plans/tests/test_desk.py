@@ -1,0 +1,35 @@
+"""The coordinator's desk: the cast's profiles beside the plan, each note beside its beats."""
+
+from __future__ import annotations
+
+import pytest
+
+from closedset.boundaries import services as boundaries
+from closedset.plans.tests.test_views import beat_html, url
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_coordinator_reads_each_note_beside_the_beats_it_concerns(slap_plan, client_as):
+    html = client_as("ines").get(url(slap_plan)).content.decode()
+    # Mara's note is about receiving slaps: it sits by both slap beats.
+    for beat_id in ("b1", "b2"):
+        assert "ask before any contact near the left ear" in beat_html(html, beat_id)
+    aside = html[html.index('<aside class="desk-cast"') :]
+    assert "Hard limits" in aside
+    assert "Mara" in aside and "Jonas" in aside
+
+
+def test_an_unshared_profile_reads_as_not_shared_on_the_desk(slap_plan, client_as):
+    boundaries.revoke(slap_plan.mara, slap_plan.production.pk)
+    html = client_as("ines").get(url(slap_plan)).content.decode()
+    aside = html[html.index('<aside class="desk-cast"') :]
+    assert "Not shared with you yet" in aside
+    assert "left ear" not in html
+
+
+def test_nobody_else_gets_the_desk(slap_plan, client_as):
+    for who in ("dario", "petra"):
+        html = client_as(who).get(url(slap_plan)).content.decode()
+        assert "desk-cast" not in html
+        assert "left ear" not in html
