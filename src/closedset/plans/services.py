@@ -1418,6 +1418,10 @@ def _apply(
         beat = amended or info.beat
         assert beat is not None
         if kind == Proposal.Kind.ADD:
+            plan = _plan(row.plan.scene)
+            if plan.beats.filter(beat_id=beat.beat_id).exists():
+                # Proposed against an older plan: its id was taken since; give the next free.
+                beat = replace(beat, beat_id=_next_beat_id(plan))
             add_beat(user, production_id, scene_id, beat)
         else:
             update_beat(user, production_id, scene_id, beat, beat_id=row.beat_label)

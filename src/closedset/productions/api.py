@@ -11,7 +11,7 @@ from ninja import Router, Schema, Status
 
 from closedset.lib.net import client_ip
 from closedset.productions import services
-from closedset.productions.models import Invitation, Role
+from closedset.productions.models import Invitation
 
 router = Router(tags=["productions"])
 
@@ -120,14 +120,14 @@ def scenes(request: HttpRequest, production_id: int) -> list[SceneOut]:
 
 @router.post("/productions/{int:production_id}/scenes", response={201: SceneOut})
 def scene_create(request: HttpRequest, production_id: int, data: SceneIn) -> Status[SceneOut]:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    prod = services.get_production(request.user, production_id, *services.SCENE_ROLES)
     scene = services.create_scene(request.user, prod, number=data.number, title=data.title)
     return Status(201, SceneOut(id=scene.pk, number=scene.number, title=scene.title))
 
 
 @router.get("/productions/{int:production_id}/invitations", response=list[InvitationOut])
 def invitations(request: HttpRequest, production_id: int) -> list[InvitationOut]:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    prod = services.get_production(request.user, production_id, *services.INVITER_ROLES)
     return [_invitation_out(i) for i in services.open_invitations(request.user, prod)]
 
 
@@ -135,7 +135,7 @@ def invitations(request: HttpRequest, production_id: int) -> list[InvitationOut]
 def invitation_create(
     request: HttpRequest, production_id: int, data: InvitationIn
 ) -> Status[InvitationOut]:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    prod = services.get_production(request.user, production_id, *services.INVITER_ROLES)
     invitation = services.invite_by_email(
         request.user,
         prod,
@@ -155,7 +155,7 @@ def invitation_create(
 def invitation_resend(
     request: HttpRequest, production_id: int, invitation_id: int
 ) -> InvitationOut:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    prod = services.get_production(request.user, production_id, *services.INVITER_ROLES)
     invitation = services.resend_invitation(
         request.user, prod, invitation_id, link_for=_link_for(request), ip=client_ip(request)
     )

@@ -31,6 +31,11 @@ class InvitationForm(forms.Form):
     email = forms.EmailField(label="Email")
     role = forms.ChoiceField(label="Role", choices=Role.choices)
 
+    def __init__(self, *args: Any, roles: Iterable[str] = Role.values, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = dict(Role.choices)
+        self.fields["role"].choices = [(role, labels[role]) for role in roles]  # type: ignore[attr-defined]
+
 
 class AcceptForm(forms.Form):
     display_name = forms.CharField(label="Your name", max_length=120)

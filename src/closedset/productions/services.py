@@ -58,6 +58,17 @@ INVITATION_SALT = "closedset.productions.invitation"
 ROSTER_ROLES = frozenset({Role.PRODUCER, Role.COORDINATOR, Role.DIRECTOR})
 # Roles the intimacy coordinator must be independent of (domain.md §1).
 CREW_ROLES = frozenset({Role.PRODUCER, Role.DIRECTOR})
+# Who may invite whom. The coordinator brings in the performers she works with one-on-one.
+# Staffing the crew stays with the producer: a coordinator who picked the director or producer
+# she must be independent of would not be independent, and the custodian and the roster are
+# the producer's compliance duty (domain.md §1). check_independence still runs on every invite.
+INVITABLE_BY: dict[str, frozenset[str]] = {
+    Role.PRODUCER: frozenset(Role.values),
+    Role.COORDINATOR: frozenset({Role.PERFORMER}),
+}
+INVITER_ROLES = tuple(INVITABLE_BY)
+# The coordinator breaks down the script into scenes (domain.md §2); the producer may too.
+SCENE_ROLES = (Role.PRODUCER, Role.COORDINATOR)
 
 
 # --- separation of duties ------------------------------------------------------------------
@@ -290,7 +301,7 @@ def add_member(user: User, production: Production, role: str) -> Membership:
 
 
 def create_scene(user: Any, production: Production, *, number: str, title: str = "") -> Scene:
-    require_role(user, production, Role.PRODUCER)
+    require_role(user, production, *SCENE_ROLES)
     number = number.strip()
     if not number:
         raise InvalidInput("A scene needs its number.", {"number": 'Required, e.g. "12B".'})
@@ -334,6 +345,13 @@ def _lifetime(days: int | None = None) -> timedelta:
     return timedelta(days=days if days is not None else settings.CLOSEDSET_INVITATION_DAYS)
 
 
+def invitable_roles(user: Any, production: Production) -> list[str]:
+    """The roles `user` may invite people to in `production`, in the order of Role."""
+    held = role_in(user, production)
+    allowed = {role for held_role in held for role in INVITABLE_BY.get(held_role, ())}
+    return [role for role in Role.values if role in allowed]
+
+
 def invite(
     user: Any, production: Production, *, email: str, role: str, days: int | None = None
 ) -> tuple[Invitation, str]:
@@ -341,7 +359,7 @@ def invite(
 
     Pages and the API use invite_by_email: the key goes to the invited address only.
     """
-    require_role(user, production, Role.PRODUCER)
+    require_role(user, production, *INVITER_ROLES)
     errors = {}
     email = email.strip().lower()
     try:
@@ -356,6 +374,8 @@ def invite(
         errors["role"] = f"Choose one of: {', '.join(Role.values)}."
     if errors:
         raise InvalidInput("Please correct the marked fields.", errors)
+    if role not in invitable_roles(user, production):
+        raise Forbidden("You can invite performers; the producer invites the crew.")
     # The address may belong to a member already (the inviter herself, too), or be invited to
     # another role: the roles it would end up with must keep the coordinator independent.
     account = User.objects.filter(email__iexact=email).first()
@@ -414,7 +434,7 @@ def invite_by_email(
     If the mail cannot be sent, no invitation is left behind. Mail is rate limited per
     address and per client address, like every form that sends mail.
     """
-    require_role(user, production, Role.PRODUCER)
+    require_role(user, production, *INVITER_ROLES)
     limit_mail("invite", email=email, ip=ip)
     with transaction.atomic():
         invitation, key = invite(user, production, email=email, role=role, days=days)
@@ -431,13 +451,17 @@ def resend_invitation(
     ip: str | None = None,
 ) -> Invitation:
     """A new link for an invitation not yet accepted or withdrawn; the old link stops working."""
-    require_role(user, production, Role.PRODUCER)
+    require_role(user, production, *INVITER_ROLES)
     require_known_ids(invitation_id)
     with transaction.atomic():
         invitation = (
             Invitation.objects.select_for_update(of=("self",))
             .select_related("production", "invited_by")
-            .filter(pk=invitation_id, production=production)
+            .filter(
+                pk=invitation_id,
+                production=production,
+                role__in=invitable_roles(user, production),
+            )
             .first()
         )
         if invitation is None:
@@ -521,18 +545,23 @@ def account_exists(email: str) -> bool:
 
 
 def open_invitations(user: Any, production: Production) -> list[Invitation]:
-    require_role(user, production, Role.PRODUCER)
+    """Open invitations to the roles `user` may invite to (a coordinator: performers)."""
+    require_role(user, production, *INVITER_ROLES)
     return [
         invitation
-        for invitation in Invitation.objects.filter(production=production)
+        for invitation in Invitation.objects.filter(
+            production=production, role__in=invitable_roles(user, production)
+        )
         if invitation.state == "open"
     ]
 
 
 def revoke_invitation(user: Any, production: Production, invitation_id: int) -> Invitation:
-    require_role(user, production, Role.PRODUCER)
+    require_role(user, production, *INVITER_ROLES)
     require_known_ids(invitation_id)
-    invitation = Invitation.objects.filter(pk=invitation_id, production=production).first()
+    invitation = Invitation.objects.filter(
+        pk=invitation_id, production=production, role__in=invitable_roles(user, production)
+    ).first()
     if invitation is None:
         raise NotFound("No such invitation.")
     if invitation.accepted_at is None and invitation.revoked_at is None:
@@ -611,3 +640,74 @@ def agree_one_person_crew(user: Any, production: Production, *, agree: bool) -> 
             )
         if active is None:
             OnePersonCrewAgreement.objects.create(production=current, performer=user)
+
+
+# --- what each person does next ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step on a person's path through a production; pages turn `key` into a link."""
+
+    key: str
+    label: str
+    done: bool = False
+
+
+def next_steps(user: Any, production: Production) -> list[Step]:
+    """The steps that fit this person's roles, in the order they take them.
+
+    A performer first fills in their boundary profile, reads it through, then shares it: sharing
+    an empty profile tells the coordinator nothing. Steps already taken are marked done.
+    """
+    held = require_role(user, production)
+    steps: list[Step] = []
+    if Role.PERFORMER in held:
+        steps.extend(_performer_steps(user, production))
+    if Role.COORDINATOR in held or Role.PRODUCER in held:
+        has_scenes = production.scenes.exists()
+        has_cast = Membership.objects.filter(production=production, role=Role.PERFORMER).exists()
+        if Role.PRODUCER in held:
+            has_coordinator = Membership.objects.filter(
+                production=production, role=Role.COORDINATOR
+            ).exists()
+            steps.append(Step("invite", "Invite an intimacy coordinator", has_coordinator))
+        steps.append(Step("scenes", "Add the scenes with intimate content", has_scenes))
+        steps.append(Step("invite", "Invite the performers", has_cast))
+    if Role.DIRECTOR in held:
+        steps.append(Step("plans", "Open a scene's plan and propose beats to the coordinator"))
+    # The custodian has no step yet: the records section of the page says what is coming.
+    # Two roles may both ask for the same step; keep the first.
+    seen: set[tuple[str, str]] = set()
+    unique = []
+    for step in steps:
+        if (step.key, step.label) not in seen:
+            seen.add((step.key, step.label))
+            unique.append(step)
+    return unique
+
+
+def _performer_steps(user: Any, production: Production) -> list[Step]:
+    from closedset.boundaries import services as boundaries
+    from closedset.lib.errors import DomainError
+
+    try:
+        profile, _version = boundaries.my_profile(user)
+        answered = bool(profile.boundaries)
+    except DomainError:
+        answered = False
+    shared = boundaries.is_shared(user, production)
+    steps = [
+        Step("profile", "Fill in your boundary profile: yes, no or maybe, act by act", answered),
+        Step("review", "Read it through: you can change any answer at any time", shared),
+        Step("share", f"Share it with {production.name}", shared),
+    ]
+    if shared:
+        steps.append(Step("my_scenes", "Read the beats you are in, in plain words"))
+    return steps
+
+
+def cast_names(user: Any, production: Production) -> list[str]:
+    """The performers' names, for the custodian of records: names only, nothing else."""
+    require_role(user, production, Role.CUSTODIAN, *ROSTER_ROLES)
+    return [person.display_name for person in performers(production)]

@@ -18,20 +18,26 @@ from closedset.accounts.errors import RateLimited
 from closedset.accounts.forms import add_domain_errors
 from closedset.lib.errors import DomainError, InvalidInput
 from closedset.lib.net import client_ip
+from closedset.notices import services as notices
+from closedset.plans import overview
 from closedset.productions import services
 from closedset.productions.forms import AcceptForm, InvitationForm, ProductionForm, SceneForm
-from closedset.productions.models import Production, Role
+from closedset.productions.models import Invitation, Production, Role
 
 
 @login_required
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
+    unread, unread_count = notices.unread_of(request.user)
+    mine = services.my_productions(request.user)
     return render(
         request,
         "productions/home.html",
         {
-            "productions": services.my_productions(request.user),
+            "productions": mine,
             "has_second_factor": accounts.has_confirmed_device(request.user),
+            "unread": unread,
+            "unread_count": unread_count,
         },
     )
 
@@ -67,7 +73,7 @@ def production_create(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def invitation_revoke(request: HttpRequest, production_id: int, invitation_id: int) -> HttpResponse:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    prod = services.get_production(request.user, production_id, *services.INVITER_ROLES)
     services.revoke_invitation(request.user, prod, invitation_id)
     messages.success(request, "Invitation withdrawn; its link no longer works.")
     return redirect("productions:invitations", production_id=prod.pk)
@@ -85,7 +91,7 @@ def _link_maker(request: HttpRequest) -> Callable[[str], str]:
 @login_required
 @require_POST
 def invitation_resend(request: HttpRequest, production_id: int, invitation_id: int) -> HttpResponse:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    prod = services.get_production(request.user, production_id, *services.INVITER_ROLES)
     invitation = services.resend_invitation(
         request.user, prod, invitation_id, link_for=_link_maker(request), ip=client_ip(request)
     )
@@ -99,26 +105,78 @@ def invitation_resend(request: HttpRequest, production_id: int, invitation_id: i
 @require_GET
 def production(request: HttpRequest, production_id: int) -> HttpResponse:
     prod = services.get_production(request.user, production_id)
+    return render(request, "productions/production.html", _production_context(request, prod))
+
+
+# Where each next step leads; the services name the step, the page makes the link.
+STEP_LINKS = {
+    "profile": ("boundaries:mine", False),
+    "review": ("boundaries:review", False),
+    "my_scenes": ("scenes:mine", False),
+    "share": ("boundaries:sharing", False),
+    "invite": ("productions:invitations", True),
+    "scenes": ("", False),  # the "Add a scene" form on this very page
+    "plans": ("plans:index", True),
+}
+
+
+def _steps(request: HttpRequest, prod: Production) -> list[dict[str, object]]:
+    steps = []
+    for step in services.next_steps(request.user, prod):
+        name, with_production = STEP_LINKS.get(step.key, ("", False))
+        if step.key == "scenes":
+            url = "#add-scene"
+        elif name:
+            url = reverse(name, args=[prod.pk] if with_production else [])
+        else:
+            url = ""
+        steps.append({"label": step.label, "done": step.done, "url": url})
+    return steps
+
+
+def _linked_scenes(request: HttpRequest, prod: Production, roles: set[str]) -> set[int]:
+    if roles == {Role.CUSTODIAN}:
+        return set()
+    if roles == {Role.PERFORMER}:
+        return overview.scenes_cast_in(request.user, prod)
+    return set(prod.scenes.values_list("pk", flat=True))
+
+
+def _production_context(
+    request: HttpRequest, prod: Production, scene_form: SceneForm | None = None
+) -> dict[str, object]:
     roles = services.role_in(request.user, prod)
     can_see_roster = bool(roles & services.ROSTER_ROLES)
-    return render(
-        request,
-        "productions/production.html",
-        {
-            "production": prod,
-            "roles": sorted(roles),
-            "roster": services.roster(request.user, prod) if can_see_roster else None,
-            "scenes": prod.scenes.all(),
-            "is_producer": Role.PRODUCER in roles,
-            "scene_form": SceneForm(),
-        },
-    )
+    who = overview.overview_audience(request.user, prod)
+    steps = _steps(request, prod)
+    return {
+        "production": prod,
+        "roles": sorted(roles),
+        "roster": services.roster(request.user, prod) if can_see_roster else None,
+        "scenes": prod.scenes.all(),
+        "is_producer": Role.PRODUCER in roles,
+        "can_add_scenes": bool(roles & set(services.SCENE_ROLES)),
+        "can_invite": bool(services.invitable_roles(request.user, prod)),
+        "invites_performers_only": Role.PRODUCER not in roles,
+        "scene_form": scene_form or SceneForm(),
+        "overview": overview.production_overview(request.user, prod.pk) if who else None,
+        "steps": steps,
+        # Once every step is taken the list has nothing left to say.
+        "steps_open": any(not step["done"] for step in steps),
+        "cast_names": (
+            services.cast_names(request.user, prod) if Role.CUSTODIAN in roles else None
+        ),
+        "is_custodian": Role.CUSTODIAN in roles,
+        # Which scenes link to their plan: a custodian alone sees names only (plans are not
+        # part of her records), a performer alone the scenes she is cast in.
+        "linked_scenes": _linked_scenes(request, prod, roles),
+    }
 
 
 @login_required
 @require_POST
 def scene_create(request: HttpRequest, production_id: int) -> HttpResponse:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
+    prod = services.get_production(request.user, production_id, *services.SCENE_ROLES)
     form = SceneForm(request.POST)
     if form.is_valid():
         try:
@@ -128,18 +186,10 @@ def scene_create(request: HttpRequest, production_id: int) -> HttpResponse:
         else:
             messages.success(request, f"Scene {scene.number} added.")
             return redirect("productions:production", production_id=prod.pk)
-    roles = services.role_in(request.user, prod)
     return render(
         request,
         "productions/production.html",
-        {
-            "production": prod,
-            "roles": sorted(roles),
-            "roster": services.roster(request.user, prod),
-            "scenes": prod.scenes.all(),
-            "is_producer": True,
-            "scene_form": form,
-        },
+        _production_context(request, prod, scene_form=form),
         status=422,
     )
 
@@ -147,8 +197,9 @@ def scene_create(request: HttpRequest, production_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
-    prod = services.get_production(request.user, production_id, Role.PRODUCER)
-    form = InvitationForm(request.POST or None)
+    prod = services.get_production(request.user, production_id, *services.INVITER_ROLES)
+    roles = services.invitable_roles(request.user, prod)
+    form = InvitationForm(request.POST or None, roles=roles)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -178,9 +229,24 @@ def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
             "form": form,
             "invitations": services.open_invitations(request.user, prod),
             "days": settings.CLOSEDSET_INVITATION_DAYS,
+            "crew_is_producers": Role.PRODUCER not in roles,
         },
         status=status,
     )
+
+
+# What a newcomer reads first; the steps themselves are on the production page.
+WELCOME_NEXT: dict[str, str] = {
+    Role.PERFORMER: "Start by filling in your boundary profile; you share it only at the end.",
+    Role.COORDINATOR: "Start by adding the scenes and inviting the performers.",
+    Role.PRODUCER: "Start by inviting an intimacy coordinator.",
+    Role.DIRECTOR: "Open a scene's plan to propose beats to the intimacy coordinator.",
+    Role.CUSTODIAN: "Below is the cast and what you will keep for them.",
+}
+
+
+def _welcome(invite: Invitation) -> str:
+    return f"You joined {invite.production.name}. {WELCOME_NEXT.get(invite.role, '')}".strip()
 
 
 @require_http_methods(["GET", "POST"])
@@ -199,7 +265,7 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
                     {"invitation": invite, "form": None, "refused": error.message},
                     status=error.status,
                 )
-            messages.success(request, f"You joined {invite.production.name}.")
+            messages.success(request, _welcome(invite))
             return redirect("productions:production", production_id=invite.production_id)
         return render(request, "productions/invitation.html", {"invitation": invite, "form": None})
     if services.account_exists(invite.email):
@@ -220,7 +286,7 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
                 status = 422
             else:
                 auth_login(request, member, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome. You joined {invite.production.name}.")
+                messages.success(request, f"Welcome. {_welcome(invite)}")
                 return redirect("productions:production", production_id=invite.production_id)
         else:
             status = 422

@@ -371,3 +371,19 @@ def test_the_api_follows_the_same_rule(slap_plan, client_as):
     assert statuses == ["clear", "not_cleared", "not_cleared"]
     refused = dario.post(api(world, "/release"))
     assert refused.status_code == 403
+
+
+def test_two_proposed_beats_with_the_same_id_both_go_in(world):
+    first = services.add_beat(
+        world.dario, *ids(world), services.BeatInput(act="kiss", by="A", to=["B"], zone="mouth")
+    )
+    second = services.add_beat(
+        world.dario, *ids(world), services.BeatInput(act="kiss", by="B", to=["A"], zone="mouth")
+    )
+    assert first.data["id"] == second.data["id"] == "b1"
+    services.decide(world.ines, *ids(world), first.pk, "accept")
+    services.decide(world.ines, *ids(world), second.pk, "accept")
+    assert list(Beat.objects.order_by("position").values_list("beat_id", "by")) == [
+        ("b1", "A"),
+        ("b2", "B"),
+    ]

@@ -5,9 +5,11 @@ from __future__ import annotations
 from closedset.api.tests.authz_matrix import LOGIN, REDIRECT, outcomes, same
 
 MEMBERS_200 = outcomes(anonymous=LOGIN, oscar=404, default=200)
-PRODUCER_ONLY = outcomes(anonymous=LOGIN, oscar=404, petra=200, default=403)
+# The producer invites anyone; the coordinator invites performers (productions.services
+# INVITABLE_BY), so she sees the invitations page and the performers' invitations.
+INVITERS = outcomes(anonymous=LOGIN, oscar=404, petra=200, ines=200, default=403)
 API_MEMBERS = outcomes(anonymous=401, oscar=404, default=200)
-API_PRODUCER = outcomes(anonymous=401, oscar=404, petra=200, default=403)
+API_INVITERS = outcomes(anonymous=401, oscar=404, petra=200, ines=200, default=403)
 # Everyone with an enrolled authenticator is sent on to verification; the rest may enrol.
 HAS_DEVICE = ("oscar", "ines", "dario", "petra", "cora")
 
@@ -42,14 +44,15 @@ EXPECTED: dict[str, dict[str, object]] = {
     "GET /p/<production_id>/invitations/<invitation_id>/revoke/": outcomes(
         anonymous=LOGIN, default=405
     ),
+    # The invitation is to direct: the producer's to withdraw, not the coordinator's.
     "POST /p/<production_id>/invitations/<invitation_id>/revoke/": outcomes(
-        anonymous=LOGIN, oscar=404, petra=REDIRECT, default=403
+        anonymous=LOGIN, oscar=404, petra=REDIRECT, ines=404, default=403
     ),
     "GET /p/<production_id>/invitations/<invitation_id>/resend/": outcomes(
         anonymous=LOGIN, default=405
     ),
     "POST /p/<production_id>/invitations/<invitation_id>/resend/": outcomes(
-        anonymous=LOGIN, oscar=404, petra=REDIRECT, default=403
+        anonymous=LOGIN, oscar=404, petra=REDIRECT, ines=404, default=403
     ),
     # The producer asks; each performer agrees or not; nobody else has a say or a look.
     "GET /p/<production_id>/one-person-crew/": outcomes(
@@ -68,11 +71,11 @@ EXPECTED: dict[str, dict[str, object]] = {
     "POST /p/<production_id>/": outcomes(anonymous=LOGIN, default=405),
     "GET /p/<production_id>/scenes/": outcomes(anonymous=LOGIN, default=405),
     "POST /p/<production_id>/scenes/": outcomes(
-        anonymous=LOGIN, oscar=404, petra=REDIRECT, default=403
+        anonymous=LOGIN, oscar=404, petra=REDIRECT, ines=REDIRECT, default=403
     ),
-    "GET /p/<production_id>/invitations/": PRODUCER_ONLY,
+    "GET /p/<production_id>/invitations/": INVITERS,
     "POST /p/<production_id>/invitations/": outcomes(
-        anonymous=LOGIN, oscar=404, petra=422, default=403
+        anonymous=LOGIN, oscar=404, petra=422, ines=422, default=403
     ),
     # The link is for newcomer@example.org: no persona's account may take it.
     "GET /invite/<key>/": same(200),
@@ -89,13 +92,15 @@ EXPECTED: dict[str, dict[str, object]] = {
     ),
     "GET /api/v1/productions/<production_id>/scenes": API_MEMBERS,
     "POST /api/v1/productions/<production_id>/scenes": outcomes(
-        anonymous=401, oscar=404, petra=201, default=403
+        anonymous=401, oscar=404, petra=201, ines=201, default=403
     ),
-    "GET /api/v1/productions/<production_id>/invitations": API_PRODUCER,
+    "GET /api/v1/productions/<production_id>/invitations": API_INVITERS,
     "POST /api/v1/productions/<production_id>/invitations": outcomes(
-        anonymous=401, oscar=404, petra=201, default=403
+        anonymous=401, oscar=404, petra=201, ines=201, default=403
     ),
-    "POST /api/v1/productions/<production_id>/invitations/<invitation_id>/resend": API_PRODUCER,
+    "POST /api/v1/productions/<production_id>/invitations/<invitation_id>/resend": outcomes(
+        anonymous=401, oscar=404, petra=200, ines=404, default=403
+    ),
 }
 
 

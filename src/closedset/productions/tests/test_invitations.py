@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from closedset.accounts.models import User
-from closedset.lib.errors import Conflict, Forbidden
+from closedset.lib.errors import Conflict, Forbidden, NotFound
 from closedset.productions import services
 from closedset.productions.models import Invitation, Membership
 
@@ -25,7 +25,51 @@ def test_the_producer_invites_and_only_a_hash_is_stored(world):
     assert len(stored.token_hash) == 64
 
 
-def test_only_the_producer_may_invite(world):
+def test_the_coordinator_invites_performers_and_only_performers(world):
+    invitation, _ = services.invite(
+        world.ines, world.production, email="x@example.org", role="performer"
+    )
+    assert invitation.invited_by == world.ines
+    # The crew she must be independent of, and the records, are the producer's to staff.
+    for role in ("director", "producer", "custodian", "coordinator"):
+        with pytest.raises(Forbidden):
+            services.invite(world.ines, world.production, email="y@example.org", role=role)
+    assert services.invitable_roles(world.ines, world.production) == ["performer"]
+    assert len(services.invitable_roles(world.petra, world.production)) == 5
+
+
+def test_nobody_else_may_invite(world):
+    for who in ("dario", "mara", "cora"):
+        with pytest.raises(Forbidden):
+            services.invite(
+                world.users[who], world.production, email="x@example.org", role="performer"
+            )
+
+
+def test_the_coordinator_sees_and_withdraws_only_performers_invitations(world):
+    to_perform, _ = services.invite(
+        world.petra, world.production, email="p@example.org", role="performer"
+    )
+    to_direct, _ = services.invite(
+        world.petra, world.production, email="d@example.org", role="director"
+    )
+    assert services.open_invitations(world.ines, world.production) == [to_perform]
+    assert set(services.open_invitations(world.petra, world.production)) == {
+        to_perform,
+        to_direct,
+    }
+    with pytest.raises(NotFound):
+        services.revoke_invitation(world.ines, world.production, to_direct.pk)
+    with pytest.raises(NotFound):
+        services.resend_invitation(world.ines, world.production, to_direct.pk, link_for=str)
+    services.revoke_invitation(world.ines, world.production, to_perform.pk)
+    to_perform.refresh_from_db()
+    assert to_perform.revoked_at is not None
+
+
+def test_a_coordinator_who_also_directs_may_not_invite(world):
+    """Without a one-person crew her coordinator role lapses, and with it her invitations."""
+    Membership.objects.create(user=world.ines, production=world.production, role="director")
     with pytest.raises(Forbidden):
         services.invite(world.ines, world.production, email="x@example.org", role="performer")
 
@@ -200,7 +244,7 @@ def test_sending_again_makes_a_new_link_and_the_old_one_stops_working(
     _send(petra, world, "nell@example.org")
     invitation = Invitation.objects.get()
     resend = reverse("productions:invitation_resend", args=[world.production.pk, invitation.pk])
-    assert client_as("ines").post(resend).status_code == 403
+    assert client_as("dario").post(resend).status_code == 403
     assert petra.post(resend).status_code == 302
     first, second = (_link(mail) for mail in mailoutbox)
     assert first != second
@@ -259,3 +303,21 @@ def test_accepting_the_mailed_link_confirms_the_address(world, client, persona_p
         {"display_name": "Nell", "handle": "nell", "password": persona_password},
     )
     assert User.objects.get(handle="nell").email_verified_at is not None
+
+
+def test_the_coordinator_invites_a_performer_through_the_api_but_not_a_director(
+    world, client_as, mailoutbox
+):
+    url = f"/api/v1/productions/{world.production.pk}/invitations"
+    ines = client_as("ines")
+    refused = ines.post(
+        url, {"email": "d@example.org", "role": "director"}, content_type="application/json"
+    )
+    assert refused.status_code == 403
+    assert "the producer invites the crew" in refused.json()["detail"]
+    assert not Invitation.objects.exists() and not mailoutbox
+    sent = ines.post(
+        url, {"email": "p@example.org", "role": "performer"}, content_type="application/json"
+    )
+    assert sent.status_code == 201 and sent.json()["role"] == "performer"
+    assert [item["email"] for item in ines.get(url).json()] == ["p@example.org"]

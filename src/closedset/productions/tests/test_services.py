@@ -41,11 +41,13 @@ def test_roster_is_for_producer_coordinator_and_director(world):
         services.roster(world.oscar, world.production)
 
 
-def test_only_the_producer_creates_scenes(world):
+def test_the_producer_and_the_coordinator_create_scenes(world):
     scene = services.create_scene(world.petra, world.production, number="14", title="Dock")
     assert scene.production == world.production
-    with pytest.raises(Forbidden):
-        services.create_scene(world.ines, world.production, number="15")
+    assert services.create_scene(world.ines, world.production, number="15").number == "15"
+    for who in ("dario", "mara", "cora"):
+        with pytest.raises(Forbidden):
+            services.create_scene(world.users[who], world.production, number="16")
 
 
 def test_a_duplicate_scene_number_is_a_field_error(world):

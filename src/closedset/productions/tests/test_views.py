@@ -150,7 +150,7 @@ def test_a_withdrawn_invitation_link_stops_working(world, client_as, client):
         world.petra, world.production, email="nell@example.org", role="performer"
     )
     url = reverse("productions:invitation_revoke", args=[world.production.pk, invitation.pk])
-    assert client_as("ines").post(url).status_code == 403
+    assert client_as("dario").post(url).status_code == 403
     assert client_as("petra").post(url).status_code == 302
     response = client.get(reverse("productions:invitation", args=[key]))
     assert response.status_code == 410
