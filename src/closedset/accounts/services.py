@@ -794,6 +794,7 @@ def confirm_password(user: User, password: str) -> None:
 def export_data(user: User) -> dict[str, Any]:
     """Everything about the person, for them to download: never secrets or their hashes."""
     from closedset.boundaries import services as boundaries
+    from closedset.notices import services as notices
     from closedset.plans import services as plans
     from closedset.productions.models import Invitation, OnePersonCrewAgreement, OrgMembership
 
@@ -868,6 +869,7 @@ def export_data(user: User) -> dict[str, Any]:
     }
     data.update(boundaries.export_profile_data(user))
     data.update(plans.export_plan_data(user))
+    data.update(notices.export_notice_data(user))
     return data
 
 
@@ -929,6 +931,7 @@ def erase(user: User) -> Erased:
     from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
 
     from closedset.boundaries import services as boundaries
+    from closedset.notices import services as notices
     from closedset.plans import services as plans
     from closedset.productions.models import Invitation, OrgMembership
 
@@ -938,6 +941,7 @@ def erase(user: User) -> Erased:
         row = User.objects.select_for_update().get(pk=user.pk)
         boundaries.erase_profile_data(row)
         plans.uncast_performer(row)
+        notices.erase_notice_data(row)
         Membership.objects.filter(user=row).delete()
         OrgMembership.objects.filter(user=row).delete()
         # Every second factor of any kind (authenticator, recovery codes, passkeys).

@@ -155,3 +155,9 @@ def export_notice_data(user: Any) -> dict[str, Any]:
         ],
         "notice_emails": {str(labels[kind]): on for kind, _label, on in mail_preferences(user)},
     }
+
+
+def erase_notice_data(user: Any) -> None:
+    """On erasure: the person's notices and e-mail choices go with them."""
+    Notice.objects.filter(recipient=user).delete()
+    MailPreference.objects.filter(user=user).delete()

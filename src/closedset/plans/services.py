@@ -387,6 +387,9 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
         gate = "clear" if overall == Status.clear else "not_cleared"
     else:
         label, gate = STATUS_LABELS[overall], overall.name
+    if not rows and who in (COORDINATOR, PRODUCER):
+        # Nothing planned is nothing cleared: an empty plan is not a gate that passed.
+        label, gate = "no beats yet", "empty"
     latest = plan.versions.order_by("-number").first() if plan.pk else None
     return PlanView(
         audience=who,

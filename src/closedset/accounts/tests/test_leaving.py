@@ -196,6 +196,19 @@ def test_the_erased_account_keeps_no_name_address_or_way_in(harbour, persona_pas
     assert list(devices_for_user(row, confirmed=None)) == []
 
 
+def test_the_erased_account_keeps_no_notices(harbour, persona_password):
+    from closedset.notices import services as notices
+    from closedset.notices.models import MailPreference, Notice
+
+    world = harbour
+    notices.notify(world.mara, "cast", production=world.production, subject="s", body="b")
+    notices.set_mail_preferences(world.mara, [])
+    assert services.export_data(world.mara)["notices"]
+    services.erase_account(world.mara, persona_password, "mara@example.org")
+    assert not Notice.objects.filter(recipient=world.mara).exists()
+    assert not MailPreference.objects.filter(user=world.mara).exists()
+
+
 def test_erasure_leaves_everyone_elses_data_and_history(harbour, client_as, persona_password):
     world = harbour
     erase(client_as("mara"), persona_password)

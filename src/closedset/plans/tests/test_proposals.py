@@ -387,3 +387,9 @@ def test_two_proposed_beats_with_the_same_id_both_go_in(world):
         ("b1", "A"),
         ("b2", "B"),
     ]
+
+
+def test_an_empty_plan_reads_no_beats_yet_not_cleared(world):
+    for who in (world.ines, world.petra):
+        view = services.plan_view(who, *ids(world))
+        assert (view.status, view.status_label) == ("empty", "no beats yet")
