@@ -44,6 +44,7 @@ def seed_demo() -> list[DemoLogin]:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     logins = []
+    people: dict[str, User] = {}
     with transaction.atomic():
         organisation, _ = Organisation.objects.get_or_create(name=DEMO_ORGANISATION)
         production, _ = Production.objects.get_or_create(
@@ -81,7 +82,69 @@ def seed_demo() -> list[DemoLogin]:
                 totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
                 code = f"{totp.token():0{device.digits}d}"
             logins.append(DemoLogin(email, password, role, secret, url, code))
+            people[handle] = user
+        _seed_scene(production, people)
     return logins
+
+
+def _seed_scene(production: Production, people: dict[str, User]) -> None:
+    """Scene 12B as a coordinator would have it a week before the shoot: both performers'
+    profiles shared, the plan built and released once, one proposal from the director waiting.
+    Only on a first run: a demo someone has worked in is left as it is."""
+    from closedset.boundaries import services as boundaries
+    from closedset.plans import services as plans
+    from closedset.plans.models import ScenePlan
+
+    scene = production.scenes.get(number="12B")
+    if ScenePlan.objects.filter(scene=scene).exists():
+        return
+    mara, jonas = people["mara"], people["jonas"]
+    for user, answers in ((mara, DEMO_MARA), (jonas, DEMO_JONAS)):
+        if boundaries.my_profile(user)[1] is None:
+            boundaries.replace_profile(
+                user,
+                {"performer": user.handle, "name": user.display_name, "boundaries": answers},
+            )
+        boundaries.share(user, production.pk)
+    ines, dario = people["ines"], people["dario"]
+    ids = (production.pk, scene.pk)
+    plans.replace_plan(
+        ines,
+        *ids,
+        {
+            "cast": {"A": mara.handle, "B": jonas.handle},
+            "beats": [
+                {"id": "b1", "act": "kiss", "by": "A", "to": "B", "zone": "mouth"},
+                {"id": "b2", "act": "slap", "by": "B", "to": "A", "zone": "buttocks"},
+                {"id": "b3", "act": "nudity-topless", "by": "A"},
+            ],
+        },
+    )
+    plans.release(ines, *ids)
+    plans.add_beat(dario, *ids, plans.BeatInput(act="slap", by="B", to=["A"], zone="face"))
+
+
+# Demo answers: Mara's face is a hard limit, with a note; Jonas gives slaps lightly.
+DEMO_MARA = [
+    {"act": "kiss", "direction": "give", "answer": "yes"},
+    {"act": "kiss", "direction": "receive", "answer": "yes"},
+    {
+        "act": "slap",
+        "direction": "receive",
+        "answer": "yes",
+        "zones": {"face": "no"},
+        "max_intensity": "light",
+        "limit": "hard",
+        "note": "ask before any contact near the left ear",
+    },
+    {"act": "nudity-topless", "direction": "self", "answer": "yes"},
+    {"act": "hair-pull", "direction": "receive", "answer": "maybe"},
+]
+DEMO_JONAS = [
+    {"act": "kiss", "direction": "give", "answer": "yes"},
+    {"act": "kiss", "direction": "receive", "answer": "yes"},
+    {"act": "slap", "direction": "give", "answer": "yes", "max_intensity": "light"},
+]
 
 
 def _free_handle(handle: str) -> str:
