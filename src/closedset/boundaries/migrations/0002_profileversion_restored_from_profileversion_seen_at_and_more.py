@@ -4,25 +4,24 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('boundaries', '0001_initial'),
+        ("boundaries", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profileversion',
-            name='restored_from',
+            model_name="profileversion",
+            name="restored_from",
             field=models.PositiveIntegerField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='profileversion',
-            name='seen_at',
+            model_name="profileversion",
+            name="seen_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='profileversion',
-            name='updated_at',
+            model_name="profileversion",
+            name="updated_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]

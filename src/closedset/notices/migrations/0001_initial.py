@@ -7,43 +7,107 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('productions', '0001_initial'),
+        ("productions", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MailPreference',
+            name="MailPreference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cast', 'you are cast in a scene'), ('plan_changed', 'a plan you are in changes'), ('profile_seen_by_new', 'someone new can see your boundary profile'), ('profile_changed', 'a profile you rely on changes'), ('profile_unshared', 'a profile you rely on is no longer shared'), ('proposal', 'the director proposes a change'), ('released', 'the coordinator releases a plan version')], max_length=30)),
-                ('send_mail', models.BooleanField(default=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mail_preferences', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cast", "you are cast in a scene"),
+                            ("plan_changed", "a plan you are in changes"),
+                            ("profile_seen_by_new", "someone new can see your boundary profile"),
+                            ("profile_changed", "a profile you rely on changes"),
+                            ("profile_unshared", "a profile you rely on is no longer shared"),
+                            ("proposal", "the director proposes a change"),
+                            ("released", "the coordinator releases a plan version"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("send_mail", models.BooleanField(default=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="mail_preferences",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'kind'), name='one_mail_preference_per_kind')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "kind"), name="one_mail_preference_per_kind"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Notice',
+            name="Notice",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('cast', 'you are cast in a scene'), ('plan_changed', 'a plan you are in changes'), ('profile_seen_by_new', 'someone new can see your boundary profile'), ('profile_changed', 'a profile you rely on changes'), ('profile_unshared', 'a profile you rely on is no longer shared'), ('proposal', 'the director proposes a change'), ('released', 'the coordinator releases a plan version')], max_length=30)),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(blank=True)),
-                ('url', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('read_at', models.DateTimeField(blank=True, null=True)),
-                ('production', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='notices', to='productions.production')),
-                ('recipient', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='notices', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("cast", "you are cast in a scene"),
+                            ("plan_changed", "a plan you are in changes"),
+                            ("profile_seen_by_new", "someone new can see your boundary profile"),
+                            ("profile_changed", "a profile you rely on changes"),
+                            ("profile_unshared", "a profile you rely on is no longer shared"),
+                            ("proposal", "the director proposes a change"),
+                            ("released", "the coordinator releases a plan version"),
+                        ],
+                        max_length=30,
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField(blank=True)),
+                ("url", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("read_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "production",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to="productions.production",
+                    ),
+                ),
+                (
+                    "recipient",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="notices",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['recipient', 'read_at'], name='notice_unread')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["recipient", "read_at"], name="notice_unread")],
             },
         ),
     ]
