@@ -174,7 +174,7 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
     )
     wired(page, "#beat-b2 .beat-actions form")
     page.locator("#beat-b2").get_by_role("button", name="Move b2 up").click()
-    expect(page.locator("#plan-notice")).to_have_text("Beat moved up.")
+    expect(page.locator("#plan-notice")).to_have_text("Beat b2 moved up.")
     expect(page.locator(".beat-list > li").first).to_have_id("beat-b2")
     wired(page, "#beat-b2 .beat-actions form:last-child")
     page.once("dialog", lambda dialog: dialog.accept())

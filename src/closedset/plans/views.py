@@ -115,6 +115,7 @@ def _after_change(
     form: str = "",
     posted: Any = None,
     notice: str = "",
+    focus: str = "notice",
 ) -> HttpResponse:
     """HTMX: the plan body, with any error at its form. Plain: back to the page, or the page
     again with the error (422) so nothing typed is lost."""
@@ -129,6 +130,8 @@ def _after_change(
         posted=posted if error else None,
     )
     context["notice"] = "" if error else notice
+    # Where the keyboard lands after the update: the beat or role that changed, else the notice.
+    context["focus"] = "" if error else focus
     if context["view"].audience == services.DIRECTOR:
         # The director's page has plain forms: a message and back to his page.
         if error is None:
@@ -183,8 +186,10 @@ def add_beat(request: HttpRequest, production_id: int, scene_id: int) -> HttpRes
         added = services.add_beat(request.user, production_id, scene_id, beat)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, "add", beat)
-    notice = PROPOSED if isinstance(added, Proposal) else f"Beat {added.beat_id} added."
-    return _after_change(request, production_id, scene_id, notice=notice)
+    if isinstance(added, Proposal):
+        return _after_change(request, production_id, scene_id, notice=PROPOSED)
+    notice, focus = f"Beat {added.beat_id} added.", f"beat-{added.beat_id}"
+    return _after_change(request, production_id, scene_id, notice=notice, focus=focus)
 
 
 @login_required
@@ -200,7 +205,8 @@ def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
             errors, message = error.fields, error.message
         else:
             notice = f"Beat {saved.beat_id} saved."
-            return _after_change(request, production_id, scene_id, notice=notice)
+            focus = f"beat-{saved.beat_id}"
+            return _after_change(request, production_id, scene_id, notice=notice, focus=focus)
     else:
         beat = services.beat_input(request.user, production_id, scene_id, pk)
     context = _context(request, production_id, scene_id)
@@ -228,8 +234,10 @@ def delete_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int
 @require_POST
 def move_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
     direction = request.POST.get("direction", "")
+    beat_id = services.beat_input(request.user, production_id, scene_id, pk).beat_id
     services.move_beat(request.user, production_id, scene_id, direction, pk=pk)
-    return _after_change(request, production_id, scene_id, notice=f"Beat moved {direction}.")
+    notice, focus = f"Beat {beat_id} moved {direction}.", f"beat-{beat_id}"
+    return _after_change(request, production_id, scene_id, notice=notice, focus=focus)
 
 
 @login_required
@@ -271,7 +279,7 @@ def cast_role(request: HttpRequest, production_id: int, scene_id: int, role: str
     notice = f"Role {role}: {handle}." if handle else f"Role {role} is open."
     if proposed is not None:
         notice = PROPOSED
-    return _after_change(request, production_id, scene_id, notice=notice)
+    return _after_change(request, production_id, scene_id, notice=notice, focus=f"role-{role}")
 
 
 @login_required
