@@ -24,7 +24,7 @@ def api(world, tail=""):
 
 def beat_html(html, beat_id):
     match = re.search(
-        rf'<li class="beat[^"]*" id="beat-{beat_id}">(.*?)</li>\s*(?=<li class="beat|</ol>)',
+        rf'<li class="beat[^"]*" id="beat-{beat_id}"[^>]*>(.*?)</li>\s*(?=<li class="beat|</ol>)',
         html,
         re.S,
     )
