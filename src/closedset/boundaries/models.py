@@ -30,6 +30,13 @@ class ProfileVersion(models.Model):
     # AES-GCM ciphertext under the owner's data key; see closedset.lib.crypto.
     sealed = models.BinaryField()
     created_at = models.DateTimeField(auto_now_add=True)
+    # The last change made within the version: edits in one sitting amend it (see services).
+    updated_at = models.DateTimeField(null=True, blank=True)
+    # When a coordinator first read the profile while this was its current version; a version
+    # someone has read is never amended, so what they read stays in the history as it was.
+    seen_at = models.DateTimeField(null=True, blank=True)
+    # Set when the performer brought back an older version: its number.
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["profile", "number"]

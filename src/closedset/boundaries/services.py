@@ -7,17 +7,19 @@ functions are the one place that seals and unseals them.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 import yaml
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from closedset.accounts.models import User
+from closedset.boundaries import words
 from closedset.boundaries.models import (
     BoundaryProfile,
     ProfileShare,
@@ -33,6 +35,7 @@ from closedset.core.yamlio import load
 from closedset.lib import crypto, scope
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.lib.paging import Page, page_of
+from closedset.notices import services as notices
 from closedset.productions.models import Membership, Production, Role
 from closedset.productions.services import check_performer_eligible, performers, role_in
 
@@ -44,12 +47,16 @@ NOT_SHARED = "profile not shared with this production"
 
 
 class ProfileInvalid(InvalidInput):
-    """A profile (or one answer of it) that the core format rejects; nothing was saved."""
+    """A profile (or one answer of it) that the core format rejects; nothing was saved.
+
+    The message is for the performer: plain words, never a field index or a pattern.
+    """
 
     @classmethod
-    def from_bad_input(cls, error: BadInput, field: str | None = None) -> ProfileInvalid:
-        where = f"line {error.line}: " if error.line else ""
-        message = where + error.message
+    def from_bad_input(
+        cls, error: BadInput, field: str | None = None, data: object = None
+    ) -> ProfileInvalid:
+        message = words.plain_error(error, data)
         return cls(message, {field or error.field or "profile": message})
 
 
@@ -66,7 +73,10 @@ def may_keep_profile(user: User) -> None:
     if not getattr(user, "is_authenticated", False):
         raise Forbidden("Sign in to keep a boundary profile.")
     if not user.handle:
-        raise Forbidden("A boundary profile needs a performer id (handle) on your account.")
+        raise Forbidden(
+            "A boundary profile needs a performer name on your account. "
+            "Add one on your account page, then come back."
+        )
 
 
 # ---------------------------------------------------------------- reading
@@ -100,15 +110,46 @@ def my_profile(user: User) -> tuple[CoreProfile, int | None]:
 class VersionInfo:
     number: int
     created_at: datetime
+    # The last edit in the sitting that made this version.
+    updated_at: datetime | None = None
+    restored_from: int | None = None
+    # What it changed against the version before, in plain sentences.
+    changes: tuple[str, ...] = field(default_factory=tuple)
+    answered: int = 0
 
 
 def my_versions(user: User) -> list[VersionInfo]:
+    """Every version, newest first, each with what it changed in words."""
     scope.require_whole_account()
     may_keep_profile(user)
-    return [
-        VersionInfo(v.number, v.created_at)
-        for v in ProfileVersion.objects.filter(profile__owner=user).order_by("-number")
-    ]
+    names = partner_names(user)
+    found: list[VersionInfo] = []
+    previous: CoreProfile | None = None
+    for version in ProfileVersion.objects.filter(profile__owner=user).order_by("number"):
+        profile = _unseal(user, version)
+        found.append(
+            VersionInfo(
+                version.number,
+                version.created_at,
+                version.updated_at or version.created_at,
+                version.restored_from,
+                tuple(words.changes(previous, profile, names)),
+                len(profile.boundaries),
+            )
+        )
+        previous = profile
+    return found[::-1]
+
+
+def compare_versions(user: User, older: int, newer: int) -> list[str]:
+    """What changed from version `older` to version `newer`, in plain sentences."""
+    return words.changes(my_version(user, older), my_version(user, newer), partner_names(user))
+
+
+def restore_version(user: User, number: int) -> int:
+    """An old version back as the newest: a new version, so nothing in between is lost."""
+    profile = my_version(user, number)
+    return save_profile(user, profile, restored_from=number)
 
 
 def my_version(user: User, number: int) -> CoreProfile:
@@ -132,37 +173,75 @@ def _validated(user: User, data: dict[str, Any], field: str | None = None) -> Co
     try:
         profile = parse_profile(data)
     except BadInput as error:
-        raise ProfileInvalid.from_bad_input(error, field) from None
+        raise ProfileInvalid.from_bad_input(error, field, data) from None
     if profile.performer != user.handle:
         message = (
-            f"this profile is for '{profile.performer}'; yours is '{user.handle}'. "
-            "Change the performer line or import your own file."
+            "This profile belongs to someone else. Import a file of your own, "
+            "or remove the performer line from this one."
         )
         raise ProfileInvalid(message, {"performer": message})
     return profile
 
 
+# Edits closer together than this are one sitting: they make one version, not one each.
+SITTING = timedelta(minutes=30)
+
+
+def _same(a: CoreProfile, b: CoreProfile) -> bool:
+    # A stored snapshot carries its own number; compare content without it.
+    return a.to_data() | {"version": None} == b.to_data() | {"version": None}
+
+
+def _in_sitting(version: ProfileVersion, now: datetime) -> bool:
+    """Whether an edit now may amend `version`: it is recent, no coordinator has read it,
+    and it is not a restore (which stays what it says it is)."""
+    last = version.updated_at or version.created_at
+    return version.seen_at is None and version.restored_from is None and now - last < SITTING
+
+
 @transaction.atomic
-def save_profile(user: User, profile: CoreProfile) -> int:
-    """A new version when anything changed; the same number back when nothing did."""
+def save_profile(
+    user: User, profile: CoreProfile, *, sitting: bool = False, restored_from: int | None = None
+) -> int:
+    """Save the profile; its version number back.
+
+    Nothing changed: the same number. `sitting` (an edit on the profile page): amends the
+    current version while it is in the same sitting, so one sitting makes one version.
+    Otherwise a new version.
+    """
     may_keep_profile(user)
     row, _ = BoundaryProfile.objects.select_for_update().get_or_create(owner=user)
-    current = row.current_version()
-    # The stored snapshot carries its own number; compare content without it.
+    current = (
+        ProfileVersion.objects.select_for_update().filter(profile=row).order_by("-number").first()
+    )
     content = CoreProfile(
         performer=user.handle,
         name=profile.name,
         boundaries=profile.boundaries,
         barrier=profile.barrier,
     )
-    if current is not None:
-        previous = _unseal(user, current)
-        if previous.to_data() | {"version": None} == content.to_data() | {"version": None}:
-            return current.number
+    now = timezone.now()
+    if current is not None and _same(_unseal(user, current), content):
+        return current.number
+    if sitting and current is not None and _in_sitting(current, now):
+        before = ProfileVersion.objects.filter(profile=row, number=current.number - 1).first()
+        if before is not None and _same(_unseal(user, before), content):
+            # The sitting undid its own changes: nobody read it, so it need not stay.
+            current.delete()
+            return before.number
+        data = content.to_data() | {"version": current.number}
+        current.sealed = crypto.seal_json(user, data, _context(user, current.number))
+        current.updated_at = now
+        current.save(update_fields=["sealed", "updated_at"])
+        return current.number
     number = (current.number if current else 0) + 1
     data = content.to_data() | {"version": number}
     sealed = crypto.seal_json(user, data, _context(user, number))
-    ProfileVersion.objects.create(profile=row, number=number, sealed=sealed)
+    ProfileVersion.objects.create(
+        profile=row, number=number, sealed=sealed, updated_at=now, restored_from=restored_from
+    )
+    # A new version (not an amended one): the coordinators who rely on the profile are told.
+    transaction.on_commit(lambda: tell_profile_changed(user), robust=True)
     return number
 
 
@@ -171,10 +250,8 @@ def replace_profile(user: User, data: object) -> int:
     scope.require_whole_account()
     may_keep_profile(user)
     if not isinstance(data, dict):
-        raise ProfileInvalid(
-            "a boundary profile is a mapping with 'performer' and 'boundaries'",
-            {"profile": "expected a mapping"},
-        )
+        message = "This is not a boundary profile: it needs a performer and a list of answers."
+        raise ProfileInvalid(message, {"profile": message})
     # A file exported elsewhere may omit the performer; it can only be the owner's.
     data = {"performer": user.handle, **data}
     return save_profile(user, _validated(user, data))
@@ -183,16 +260,32 @@ def replace_profile(user: User, data: object) -> int:
 def import_profile(user: User, text: str) -> int:
     may_keep_profile(user)
     if not text.strip():
-        raise ProfileInvalid("the file is empty", {"file": "the file is empty"})
+        message = "The file is empty. Choose your exported profile file, or paste its text."
+        raise ProfileInvalid(message, {"file": message})
     try:
         data = load(text, "profile")
     except BadInput as error:
         raise ProfileInvalid.from_bad_input(error, "file") from None
     try:
-        return replace_profile(user, data)
+        return replace_profile(user, _partners_by_name(user, data))
     except ProfileInvalid as error:
         # The page shows one message at the file: keep the line/field text.
         raise ProfileInvalid(error.message, {"file": error.message} | error.fields) from None
+
+
+def _partners_by_name(user: User, data: object) -> object:
+    """A file may name partners as people do ("Jonas"): each name of someone the performer
+    works with becomes that person's performer id."""
+    if not isinstance(data, dict) or not isinstance(data.get("boundaries"), list):
+        return data
+    by_name = {name.casefold(): handle for handle, name in partner_names(user).items()}
+    for entry in data["boundaries"]:
+        if isinstance(entry, dict) and isinstance(entry.get("partners"), list):
+            entry["partners"] = [
+                by_name.get(p.strip().casefold(), p) if isinstance(p, str) else p
+                for p in entry["partners"]
+            ]
+    return data
 
 
 def _act(act: str, direction: str) -> None:
@@ -227,9 +320,7 @@ def set_answer(user: User, act: str, direction: str, answer: str) -> int:
     may_keep_profile(user)
     _act(act, direction)
     if answer and answer not in ANSWERS:
-        raise ProfileInvalid(
-            f"answer '{answer}' is not one of yes, no, maybe", {"answer": "choose yes, no or maybe"}
-        )
+        raise ProfileInvalid("Choose yes, no or maybe.", {"answer": "Choose yes, no or maybe."})
     profile, _ = my_profile(user)
     existing = profile.boundary(act, direction)
     if not answer:
@@ -237,7 +328,8 @@ def set_answer(user: User, act: str, direction: str, answer: str) -> int:
     else:
         entry = existing.to_data() if existing else {"act": act, "direction": direction}
         entry["answer"] = answer
-    return save_profile(user, _validated(user, _with_entry(profile, act, direction, entry)))
+    data = _with_entry(profile, act, direction, entry)
+    return save_profile(user, _validated(user, data), sitting=True)
 
 
 @dataclass
@@ -248,7 +340,9 @@ class BoundaryForm:
     zones: dict[str, str] | None = None
     max_intensity: str = ""
     limit: str = "hard"
-    partners: str = ""
+    # Performer ids of the chosen partners (the page offers a list of people); for the API,
+    # also text with ids separated by commas or spaces.
+    partners: str | list[str] = ""
     note: str = ""
 
 
@@ -263,7 +357,8 @@ def entry_from_form(act: str, direction: str, form: BoundaryForm) -> dict[str, A
         entry["max_intensity"] = form.max_intensity
     if form.limit and form.limit != "hard":
         entry["limit"] = form.limit
-    partners = [p.strip() for p in form.partners.replace(",", " ").split() if p.strip()]
+    raw = form.partners if isinstance(form.partners, list) else form.partners.replace(",", " ")
+    partners = [p.strip() for p in (raw if isinstance(raw, list) else raw.split()) if p.strip()]
     if partners:
         entry["partners"] = partners
     if form.note.strip():
@@ -275,37 +370,39 @@ def set_boundary(user: User, act: str, direction: str, form: BoundaryForm) -> in
     may_keep_profile(user)
     _act(act, direction)
     if form.answer and form.answer not in ANSWERS:
-        raise ProfileInvalid(
-            f"answer '{form.answer}' is not one of yes, no, maybe",
-            {"answer": "choose yes, no or maybe"},
-        )
+        raise ProfileInvalid("Choose yes, no or maybe.", {"answer": "Choose yes, no or maybe."})
     if form.max_intensity and form.max_intensity not in Intensity.names():
-        raise ProfileInvalid(
-            f"max intensity '{form.max_intensity}' is not one of light, medium, hard",
-            {"max_intensity": "choose light, medium or hard"},
-        )
+        message = "Choose light, medium or hard, or no limit."
+        raise ProfileInvalid(message, {"max_intensity": message})
     profile, _ = my_profile(user)
     entry = entry_from_form(act, direction, form)
+    existing = profile.boundary(act, direction)
+    # Partners come from the list of people the performer works with (or were already there,
+    # from an imported file); anything else is not a person the page offered.
+    allowed = set(partner_names(user)) | set((existing.partners or ()) if existing else ())
+    unknown = [p for p in (entry or {}).get("partners", []) if p not in allowed]
+    if unknown:
+        message = "Choose partners from the list of people you work with."
+        raise ProfileInvalid(message, {"partners": message})
     data = _with_entry(profile, act, direction, entry)
     try:
         checked = parse_profile(data)
     except BadInput as error:
         field = error.field if error.field in ("zones", "partners", "limit") else "answer"
-        raise ProfileInvalid(error.message.split(": ", 1)[-1], {field: error.message}) from None
-    return save_profile(user, checked)
+        message = words.plain_error(error, data)
+        raise ProfileInvalid(message, {field: message}) from None
+    return save_profile(user, checked, sitting=True)
 
 
 def set_barrier(user: User, barrier: str) -> int:
     may_keep_profile(user)
     if barrier not in BARRIERS:
-        raise ProfileInvalid(
-            f"barrier '{barrier}' is not one of none, condom, barrier",
-            {"barrier": "choose none, condom or barrier"},
-        )
+        message = "Choose what partners must use from the list."
+        raise ProfileInvalid(message, {"barrier": message})
     profile, _ = my_profile(user)
     data = profile.to_data() | {"barrier": barrier}
     data.pop("version", None)
-    return save_profile(user, _validated(user, data))
+    return save_profile(user, _validated(user, data), sitting=True)
 
 
 # ---------------------------------------------------------------- sharing
@@ -319,6 +416,23 @@ def performer_productions(user: User) -> list[Production]:
         .distinct()
         .order_by("name")
     )
+
+
+def co_performers(user: User) -> list[User]:
+    """The performers the person shares a production with: the people a partner is chosen
+    from."""
+    productions = Production.objects.filter(memberships__user=user, memberships__role=PERFORMER)
+    return list(
+        User.objects.filter(memberships__production__in=productions, memberships__role=PERFORMER)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("display_name", "pk")
+    )
+
+
+def partner_names(user: User) -> dict[str, str]:
+    """Performer id -> name, for the people the person may name as partners."""
+    return {p.handle: p.display_name or p.handle for p in co_performers(user) if p.handle}
 
 
 @dataclass(frozen=True)
@@ -421,23 +535,31 @@ def share(user: User, production_id: int) -> ShareState:
     try:
         with transaction.atomic():
             created = ProfileShare.objects.create(profile=row, production=production)
+            covered = _coordinator_memberships(production)
             ShareCoverage.objects.bulk_create(
-                ShareCoverage(share=created, membership=m)
-                for m in _coordinator_memberships(production)
+                ShareCoverage(share=created, membership=m) for m in covered
             )
     except IntegrityError:
         created = ProfileShare.objects.get(
             profile=row, production=production, revoked_at__isnull=True
         )
+    else:
+        people = [m.user for m in covered if m.user_id != user.pk]
+        transaction.on_commit(lambda: tell_seen_by_new(user, production, people), robust=True)
     return _state(production, created)
 
 
+@transaction.atomic
 def revoke(user: User, production_id: int) -> ShareState:
     may_keep_profile(user)
     production = _my_production(user, production_id)
+    active = _active_share(user, production)
+    relying = _covered_coordinators(active) if active else []
     ProfileShare.objects.filter(
         profile__owner=user, production=production, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
+    if relying:
+        transaction.on_commit(lambda: tell_unshared(user, production, relying), robust=True)
     return _state(production, None)
 
 
@@ -459,9 +581,12 @@ def confirm_coordinator(user: User, production_id: int, membership_id: int) -> S
     ).first()
     if membership is None:
         raise NotFound("No such coordinator in this production.")
-    ShareCoverage.objects.get_or_create(
+    _, created = ShareCoverage.objects.get_or_create(
         share=current, membership=membership, defaults={"confirmed": True}
     )
+    if created and membership.user_id != user.pk:
+        people = [membership.user]
+        transaction.on_commit(lambda: tell_seen_by_new(user, production, people), robust=True)
     return _state(production, current)
 
 
@@ -546,6 +671,84 @@ def on_coordinator_joined(sender: object, membership: Membership, **kwargs: obje
     tell_sharing_performers(membership)
 
 
+# Notices say that something happened and who is concerned, never what a profile holds.
+
+
+def _name(user: User) -> str:
+    return user.display_name or user.handle
+
+
+def _covered_coordinators(share_row: ProfileShare) -> list[User]:
+    """The coordinators a share reaches now (the same rule as `covers`)."""
+    return list(
+        User.objects.filter(
+            memberships__share_coverage__share=share_row,
+            memberships__production=share_row.production_id,
+            memberships__role=COORDINATOR,
+        )
+        .exclude(pk=share_row.profile.owner_id)
+        .distinct()
+    )
+
+
+def tell_seen_by_new(performer: User, production: Production, people: list[User]) -> None:
+    """The performer is told who can now see their profile."""
+    if not people:
+        return
+    who = ", ".join(_name(p) for p in people)
+    notices.notify(
+        performer,
+        "profile_seen_by_new",
+        production=production,
+        subject=f"{who} can now see your boundary profile",
+        body=(
+            f"{who} can now see your boundary profile for {production.name}, as the "
+            "production's intimacy coordinator. You can stop sharing at any time on your "
+            "Sharing page; it is hidden at once."
+        ),
+        url=reverse("boundaries:sharing"),
+    )
+
+
+def tell_profile_changed(performer: User) -> None:
+    """Each coordinator who relies on the performer's profile is told it has a new version."""
+    shares = ProfileShare.objects.filter(
+        profile__owner=performer, revoked_at__isnull=True
+    ).select_related("production", "profile")
+    for item in shares:
+        for coordinator in _covered_coordinators(item):
+            notices.notify(
+                coordinator,
+                "profile_changed",
+                production=item.production,
+                subject=f"{_name(performer)} updated their boundary profile",
+                body=(
+                    f"{_name(performer)} saved a new version of their boundary profile for "
+                    f"{item.production.name}. Read it before you plan or check a scene "
+                    "with them."
+                ),
+                url=reverse(
+                    "boundaries:production_profile", args=[item.production.pk, performer.handle]
+                ),
+            )
+
+
+def tell_unshared(performer: User, production: Production, coordinators: list[User]) -> None:
+    for coordinator in coordinators:
+        notices.notify(
+            coordinator,
+            "profile_unshared",
+            production=production,
+            subject=f"{_name(performer)} stopped sharing their boundary profile",
+            body=(
+                f"{_name(performer)} has stopped sharing their boundary profile with "
+                f"{production.name}. Until they share it again, plan nothing with them "
+                "that needs their answers; talk with them first."
+            ),
+            url=reverse("boundaries:production", args=[production.pk]),
+        )
+
+
 # ---------------------------------------------------------------- the coordinator's view
 
 
@@ -593,6 +796,62 @@ def production_profile(
     return production, performer, profile
 
 
+@dataclass(frozen=True)
+class ProfileSummary:
+    """A shared profile as the coordinator's desk shows it: what matters first, in words."""
+
+    performer: User
+    hard_limits: list[str]
+    soft_limits_and_maybes: list[str]
+    conditions: list[str]
+    # (act id, note): the plan shows each note beside the beats with that act.
+    notes: list[tuple[str, str]]
+    # Act ids with a no (in any direction or body part), and with a maybe.
+    acts_no: set[str]
+    acts_maybe: set[str]
+
+
+def profile_summary(viewer: User, performer: User, production: Production) -> ProfileSummary | None:
+    """The performer's shared profile summed up for a coordinator the share covers, else None.
+
+    Reading it is a look the performer sees (once a day, like a plan check)."""
+    if COORDINATOR not in role_in(viewer, production):
+        return None
+    profile = shared_profile(performer, production, coordinator=viewer)
+    if profile is None:
+        return None
+    record_profile_view(viewer, performer, production, ProfileView.Via.PLAN)
+    who = _name(performer)
+    names = {p.handle: _name(p) for p in performers(production)}
+    hard: list[str] = []
+    soft: list[str] = []
+    conditions: list[str] = []
+    if profile.barrier != "none":
+        conditions.append(
+            f"{who}: "
+            + words.BARRIER_SENTENCES[profile.barrier][:1].lower()
+            + words.BARRIER_SENTENCES[profile.barrier][1:]
+        )
+    notes: list[tuple[str, str]] = []
+    acts_no: set[str] = set()
+    acts_maybe: set[str] = set()
+    for entry in profile.boundaries:
+        if words.is_no(entry):
+            acts_no.add(entry.act)
+            (hard if entry.limit == "hard" else soft).append(
+                words.limit_sentence(entry, who)
+                + ("" if entry.limit == "hard" else " A soft limit: open to talking it through.")
+            )
+        if entry.answer == "maybe" or "maybe" in entry.zones.values():
+            acts_maybe.add(entry.act)
+            soft.append(words.maybe_sentence(entry, who))
+        if entry.answer != "no":
+            conditions.extend(words.condition_sentences(entry, who, names))
+        if entry.note:
+            notes.append((entry.act, entry.note))
+    return ProfileSummary(performer, hard, soft, conditions, notes, acts_no, acts_maybe)
+
+
 # --- access transparency ---
 #
 # Every time a coordinator reads a performer's shared profile (its page, the API, or a scene
@@ -609,6 +868,12 @@ def record_profile_view(
     a plan check counts once per coordinator, profile, production and day."""
     if viewer is None or owner is None or viewer.pk == owner.pk:
         return
+    # The version read is part of someone else's record now: later edits make a new one.
+    current = ProfileVersion.objects.filter(profile__owner=owner).order_by("-number").first()
+    if current is not None and current.seen_at is None:
+        ProfileVersion.objects.filter(pk=current.pk, seen_at__isnull=True).update(
+            seen_at=timezone.now()
+        )
     today = timezone.localdate()
     row = {
         "owner": owner,
@@ -694,7 +959,14 @@ def export_profile_data(user: User) -> dict[str, Any]:
         except crypto.CryptoError:
             data = None  # the key is gone: nobody can read it, the person included
         versions.append(
-            {"number": version.number, "created_at": version.created_at, "profile": data}
+            {
+                "number": version.number,
+                "created_at": version.created_at,
+                "last_changed_at": version.updated_at or version.created_at,
+                "first_read_by_a_coordinator_at": version.seen_at,
+                "brought_back_from_version": version.restored_from,
+                "profile": data,
+            }
         )
     shares = []
     for item in (

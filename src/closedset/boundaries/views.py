@@ -2,26 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closedset.boundaries import services
+from closedset.boundaries import services, words
 from closedset.core.profile import Boundary
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import Act, Intensity, load_taxonomy
+from closedset.lib.errors import NotFound
 from closedset.lib.uploads import import_text
+from closedset.productions.services import performers
 
-DIRECTION_LABELS = {
-    "give": "I do it to a partner",
-    "receive": "A partner does it to me",
-    "self": "Me, on camera",
+DIRECTION_LABELS = words.DIRECTION_LABELS
+ANSWER_LABELS = words.ANSWER_LABELS
+BARRIER_LABELS = words.BARRIER_LABELS
+CATEGORY_LABELS = {
+    "nudity": "Nudity",
+    "kissing": "Kissing",
+    "touch": "Touch",
+    "impact": "Impact (slaps, spanks)",
+    "rough": "Rough play",
+    "restraint": "Restraint",
+    "fluids": "Fluids",
+    "verbal": "Words",
+    "oral": "Oral sex",
+    "manual": "Manual sex",
+    "penetration": "Penetration",
+    "simulated": "Simulated sex",
+    "solo": "On your own",
+    "other": "Other",
 }
-ANSWER_LABELS = {"yes": "Yes", "no": "No", "maybe": "Maybe", "": "Not discussed"}
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -37,6 +56,7 @@ class Row:
     entry: Boundary | None
     saved: str = ""
     error: str = ""
+    names: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def key(self) -> str:
@@ -55,13 +75,13 @@ class Row:
         """Short phrases for what the detail page holds, so the row shows it at a glance."""
         if self.entry is None:
             return []
-        parts = [f"{zone}: {answer}" for zone, answer in self.entry.zones.items()]
+        parts = [f"{words.zone_label(z)}: {a}" for z, a in self.entry.zones.items()]
         if self.entry.max_intensity is not None:
             parts.append(f"at most {self.entry.max_intensity.name}")
-        if self.entry.answer == "no" or "no" in self.entry.zones.values():
+        if words.is_no(self.entry):
             parts.append(f"{self.entry.limit} limit")
         if self.entry.partners is not None:
-            parts.append("only with " + (", ".join(self.entry.partners) or "no one"))
+            parts.append("only with " + words.people(self.entry.partners, self.names))
         if self.entry.note:
             parts.append("note for the coordinator")
         return parts
@@ -73,6 +93,10 @@ class Category:
     acts: list[tuple[Act, list[Row]]] = field(default_factory=list)
 
     @property
+    def label(self) -> str:
+        return CATEGORY_LABELS.get(self.name, self.name.capitalize())
+
+    @property
     def answered(self) -> int:
         return sum(1 for _, rows in self.acts for row in rows if row.entry is not None)
 
@@ -81,38 +105,70 @@ class Category:
         return sum(len(rows) for _, rows in self.acts)
 
 
-def categories(profile: CoreProfile) -> list[Category]:
+def categories(profile: CoreProfile, names: Mapping[str, str] | None = None) -> list[Category]:
     taxonomy = load_taxonomy()
     found: dict[str, Category] = {}
     for act in taxonomy.acts.values():
         category = found.setdefault(act.category, Category(act.category))
-        rows = [Row(act, d, profile.boundary(act.id, d)) for d in act.directions]
+        rows = [Row(act, d, profile.boundary(act.id, d), names=names or {}) for d in act.directions]
         category.acts.append((act, rows))
     return list(found.values())
+
+
+def _category(profile: CoreProfile, name: str, names: Mapping[str, str]) -> Category:
+    for category in categories(profile, names):
+        if category.name == name:
+            return category
+    raise NotFound("No such group of acts.")
+
+
+def _path(user: object, here: str) -> dict[str, object]:
+    """The performer's path: fill in, review, share; what is done of each."""
+    profile, _ = services.my_profile(user)  # type: ignore[arg-type]
+    shares = services.my_shares(user)  # type: ignore[arg-type]
+    total = sum(len(a.directions) for a in load_taxonomy().acts.values())
+    return {
+        "here": here,
+        "answered": len(profile.boundaries),
+        "total": total,
+        "shared": sum(1 for s in shares if s.shared_at),
+        "productions": len(shares),
+    }
 
 
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
+    """The profile page. Groups are closed and their acts load when opened (htmx); without
+    scripts, ?open=<group> shows that group's acts."""
     profile, number = services.my_profile(request.user)
+    names = services.partner_names(request.user)
+    groups = categories(profile, names)
+    opened = request.GET.get("open", "")
     return render(
         request,
         "boundaries/mine.html",
         {
             "profile": profile,
             "number": number,
-            "categories": categories(profile),
+            "categories": groups,
+            "opened": opened if any(c.name == opened for c in groups) else "",
             "answers": ANSWER_LABELS,
             "barriers": BARRIER_LABELS,
+            "path": _path(request.user, "fill"),
         },
     )
 
 
-BARRIER_LABELS = {
-    "none": "Nothing required",
-    "condom": "A condom",
-    "barrier": "A barrier (condom or dental dam)",
-}
+@login_required
+@require_GET
+def group(request: HttpRequest, category: str) -> HttpResponse:
+    """One group's acts: for htmx when the group opens; a plain request gets the page."""
+    if not _htmx(request):
+        return redirect(reverse("boundaries:mine") + f"?open={category}#cat-{category}")
+    profile, _ = services.my_profile(request.user)
+    found = _category(profile, category, services.partner_names(request.user))
+    return render(request, "boundaries/_group.html", {"category": found, "answers": ANSWER_LABELS})
 
 
 @login_required
@@ -125,17 +181,25 @@ def answer(request: HttpRequest, act: str, direction: str) -> HttpResponse:
         services.set_answer(request.user, act, direction, value)
     except services.ProfileInvalid as error:
         row_error = error.message
-    profile, _ = services.my_profile(request.user)
+    profile, number = services.my_profile(request.user)
+    names = services.partner_names(request.user)
     taxonomy = load_taxonomy()
-    row = Row(taxonomy.acts[act], direction, profile.boundary(act, direction))
+    row = Row(taxonomy.acts[act], direction, profile.boundary(act, direction), names=names)
     if row_error:
         row.error = row_error
     else:
         row.saved = f"Saved: {ANSWER_LABELS[value]}."
     if _htmx(request):
         # The row, and out of band the group's "n of m answered" in its summary.
-        category = next(c for c in categories(profile) if c.name == row.act.category)
-        context = {"row": row, "answers": ANSWER_LABELS, "category": category, "oob": True}
+        category = _category(profile, row.act.category, names)
+        context = {
+            "row": row,
+            "answers": ANSWER_LABELS,
+            "category": category,
+            "path": _path(request.user, "fill"),
+            "number": number,
+            "oob": True,
+        }
         return render(request, "boundaries/_answered.html", context)
     if row_error:
         return render(
@@ -144,7 +208,7 @@ def answer(request: HttpRequest, act: str, direction: str) -> HttpResponse:
             {"message": row_error, "back": reverse("boundaries:mine")},
             status=422,
         )
-    return redirect(reverse("boundaries:mine") + f"#act-{act}")
+    return redirect(reverse("boundaries:mine") + f"?open={row.act.category}#act-{act}")
 
 
 @login_required
@@ -164,7 +228,7 @@ def detail(request: HttpRequest, act: str, direction: str) -> HttpResponse:
             zones={z: request.POST.get(f"zone-{z}", "") for z in taxonomy.acts[act].zones},
             max_intensity=request.POST.get("max_intensity", ""),
             limit=request.POST.get("limit", "hard"),
-            partners=request.POST.get("partners", ""),
+            partners=request.POST.getlist("partners"),
             note=request.POST.get("note", ""),
         )
         try:
@@ -172,18 +236,28 @@ def detail(request: HttpRequest, act: str, direction: str) -> HttpResponse:
         except services.ProfileInvalid as error:
             errors, message = error.fields, error.message
         else:
-            return redirect(reverse("boundaries:mine") + f"#act-{act}")
+            category = taxonomy.acts[act].category
+            return redirect(reverse("boundaries:mine") + f"?open={category}#act-{act}")
     else:
         form = services.BoundaryForm(
             answer=entry.answer if entry else "",
             zones=dict(entry.zones) if entry else {},
             max_intensity=entry.max_intensity.name if entry and entry.max_intensity else "",
             limit=entry.limit if entry else "hard",
-            partners=", ".join(entry.partners or ()) if entry else "",
+            partners=list(entry.partners or ()) if entry else [],
             note=entry.note or "" if entry else "",
         )
     act_obj = taxonomy.acts[act]
     zones = [(taxonomy.zones[z], (form.zones or {}).get(z, "")) for z in act_obj.zones]
+    chosen = form.partners if isinstance(form.partners, list) else form.partners.split(",")
+    names = services.partner_names(request.user)
+    people = [(handle, name, handle in chosen) for handle, name in names.items()]
+    # Partners named in an imported file who are in none of the performer's productions.
+    people += [
+        (handle, "A performer outside your productions (from your file)", True)
+        for handle in chosen
+        if handle and handle not in names
+    ]
     return render(
         request,
         "boundaries/detail.html",
@@ -193,6 +267,7 @@ def detail(request: HttpRequest, act: str, direction: str) -> HttpResponse:
             "direction_label": DIRECTION_LABELS[direction],
             "form": form,
             "zones": zones,
+            "people": people,
             "intensities": Intensity.names(),
             "answers": ANSWER_LABELS,
             "errors": errors,
@@ -205,35 +280,149 @@ def detail(request: HttpRequest, act: str, direction: str) -> HttpResponse:
 @login_required
 @require_POST
 def barrier(request: HttpRequest) -> HttpResponse:
-    services.set_barrier(request.user, request.POST.get("barrier", ""))
+    try:
+        services.set_barrier(request.user, request.POST.get("barrier", ""))
+    except services.ProfileInvalid as error:
+        return render(
+            request,
+            "boundaries/error.html",
+            {"message": error.message, "back": reverse("boundaries:mine")},
+            status=422,
+        )
     return redirect(reverse("boundaries:mine") + "#barrier")
+
+
+def _review_context(user: object) -> dict[str, object]:
+    profile, number = services.my_profile(user)  # type: ignore[arg-type]
+    names = services.partner_names(user)  # type: ignore[arg-type]
+    by_answer: dict[str, list[str]] = {"no": [], "maybe": [], "yes": []}
+    for entry in profile.boundaries:
+        by_answer[entry.answer].append(words.entry_sentence(entry, names))
+    return {
+        "profile": profile,
+        "number": number,
+        "by_answer": [
+            ("Your noes", by_answer["no"]),
+            ("Your maybes", by_answer["maybe"]),
+            ("Your yeses", by_answer["yes"]),
+        ],
+        "barrier": words.BARRIER_SENTENCES[profile.barrier],
+        "notes": [
+            (words.act_phrase(e.act, e.direction), e.note) for e in profile.boundaries if e.note
+        ],
+    }
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    """The whole profile in sentences, before sharing it."""
+    context = _review_context(request.user) | {"path": _path(request.user, "review")}
+    return render(request, "boundaries/review.html", context)
+
+
+def pdf_html(request: HttpRequest) -> str:
+    """The document the PDF is made from: the signed-in person's own profile, nobody else's."""
+    context = _review_context(request.user) | {"person": request.user}
+    return render_to_string("boundaries/pdf.html", context, request=request)
+
+
+@login_required
+@require_GET
+@never_cache
+def pdf(request: HttpRequest) -> HttpResponse:
+    """The person's own profile as a PDF; only ever their own, never kept in any cache."""
+    from weasyprint import HTML
+
+    html = pdf_html(request)
+
+    def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:
+        # The document is self-contained; it fetches nothing from anywhere.
+        raise ValueError("no external resources")
+
+    document = HTML(string=html, url_fetcher=refuse).write_pdf()
+    response = HttpResponse(document, content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="my-boundaries.pdf"'
+    response["Cache-Control"] = "no-store, private"
+    return response
 
 
 @login_required
 @require_GET
 def history(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "boundaries/history.html", {"versions": services.my_versions(request.user)}
-    )
+    versions = services.my_versions(request.user)
+    return render(request, "boundaries/history.html", {"versions": versions})
 
 
 @login_required
 @require_GET
 def version(request: HttpRequest, number: int) -> HttpResponse:
     profile = services.my_version(request.user, number)
+    _, current = services.my_profile(request.user)
+    names = services.partner_names(request.user)
     return render(
         request,
         "boundaries/version.html",
-        {"number": number, "profile": profile, "text": services.profile_yaml(profile)},
+        {
+            "number": number,
+            "current": current,
+            "profile": profile,
+            "sentences": [words.entry_sentence(e, names) for e in profile.boundaries],
+            "barrier": words.BARRIER_SENTENCES[profile.barrier],
+        },
     )
+
+
+def _version_number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 10 else None
 
 
 @login_required
 @require_GET
+def compare(request: HttpRequest) -> HttpResponse:
+    """What changed between any two versions, in sentences."""
+    versions = services.my_versions(request.user)
+    numbers = [v.number for v in versions]
+    older = _version_number(request.GET.get("from"))
+    newer = _version_number(request.GET.get("to"))
+    if newer not in numbers:
+        newer = numbers[0] if numbers else None
+    if older not in numbers:
+        older = numbers[1] if len(numbers) > 1 else newer
+    found = (
+        services.compare_versions(request.user, older, newer)
+        if older is not None and newer is not None
+        else []
+    )
+    return render(
+        request,
+        "boundaries/compare.html",
+        {"numbers": numbers, "older": older, "newer": newer, "changes": found},
+    )
+
+
+@login_required
+@require_POST
+def restore(request: HttpRequest, number: int) -> HttpResponse:
+    _, before = services.my_profile(request.user)
+    restored = services.restore_version(request.user, number)
+    if restored == before:
+        messages.info(request, f"Your profile is already the same as version {number}.")
+    else:
+        messages.success(
+            request, f"Version {number} is back: it is now version {restored}, your current one."
+        )
+    return redirect(reverse("boundaries:history") + f"#v{restored}")
+
+
+@login_required
+@require_GET
+@never_cache
 def export(request: HttpRequest) -> HttpResponse:
     profile, _ = services.my_profile(request.user)
     response = HttpResponse(services.profile_yaml(profile), content_type="application/yaml")
-    response["Content-Disposition"] = f'attachment; filename="{profile.performer}.yaml"'
+    response["Content-Disposition"] = 'attachment; filename="my-boundaries.yaml"'
+    response["Cache-Control"] = "no-store, private"
     return response
 
 
@@ -268,6 +457,7 @@ def sharing(request: HttpRequest) -> HttpResponse:
         {
             "shares": services.my_shares(request.user),
             "looks": services.recent_looks(request.user),
+            "path": _path(request.user, "share"),
         },
     )
 
@@ -275,15 +465,25 @@ def sharing(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def share(request: HttpRequest, production_id: int) -> HttpResponse:
+    """Share; a profile with nothing answered first asks whether that is really meant."""
+    profile, _ = services.my_profile(request.user)
+    if not profile.boundaries and request.POST.get("empty") != "yes":
+        state = next(
+            (s for s in services.my_shares(request.user) if s.production.pk == production_id),
+            None,
+        )
+        if state is None:
+            raise NotFound("No such production among yours.")
+        return render(request, "boundaries/share_empty.html", {"item": state})
     services.share(request.user, production_id)
-    return redirect("boundaries:sharing")
+    return redirect(reverse("boundaries:sharing") + f"#production-{production_id}")
 
 
 @login_required
 @require_POST
 def revoke(request: HttpRequest, production_id: int) -> HttpResponse:
     services.revoke(request.user, production_id)
-    return redirect("boundaries:sharing")
+    return redirect(reverse("boundaries:sharing") + f"#production-{production_id}")
 
 
 @login_required
@@ -303,6 +503,13 @@ def production_list(request: HttpRequest, production_id: int) -> HttpResponse:
     return render(request, "boundaries/production.html", {"production": production, "cast": cast})
 
 
+COORDINATOR_DIRECTIONS = {
+    "give": "Done by {name} to a partner",
+    "receive": "Done to {name}",
+    "self": "{name}, on camera",
+}
+
+
 @login_required
 @require_GET
 def production_profile(request: HttpRequest, production_id: int, handle: str) -> HttpResponse:
@@ -310,12 +517,14 @@ def production_profile(request: HttpRequest, production_id: int, handle: str) ->
         request.user, production_id, handle
     )
     taxonomy = load_taxonomy()
+    name = performer.display_name or performer.handle
+    names = {p.handle: p.display_name for p in performers(production)}
     entries = [
         (
             taxonomy.acts[e.act],
-            DIRECTION_LABELS[e.direction],
+            COORDINATOR_DIRECTIONS[e.direction].format(name=name),
             e,
-            Row(taxonomy.acts[e.act], e.direction, e),
+            Row(taxonomy.acts[e.act], e.direction, e, names=names),
         )
         for e in profile.boundaries
     ]

@@ -132,14 +132,14 @@ def test_ines_reads_who_changed_a_beat(shared, navigator, persona_password):
     plans.replace_plan(world.ines, *ids, PLAN)
     b1 = Beat.objects.get(plan__scene=world.scene, beat_id="b1")
     plans.update_beat(
-        world.dario, *ids, plans.BeatInput("b1", "slap", "B", ["A"], "thighs"), pk=b1.pk
+        world.ines, *ids, plans.BeatInput("b1", "slap", "B", ["A"], "thighs"), pk=b1.pk
     )
     ines = navigator(PHONE)
     page = ines.page
     ines.log_in(world.ines, persona_password)
     ines.open_scene("Harbour Lights", "12B")
     beat = page.locator("#beat-b1")
-    expect(beat).to_contain_text("Last change: edited (zone) by Dario")
+    expect(beat).to_contain_text("Last change: edited (zone) by Ines")
     wired(page, '#beat-b1 a[aria-label="History of b1"]')
     beat.get_by_role("link", name="History of b1").click()
     expect(beat.locator(".beat-history-list")).to_contain_text("Imported by Ines")

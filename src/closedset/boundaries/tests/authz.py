@@ -18,6 +18,8 @@ MARA_ONLY = outcomes(anonymous=LOGIN, mara=200, default=404)
 COORDINATOR_PAGE = outcomes(anonymous=LOGIN, oscar=404, ines=200, default=403)
 # Sharing is for the production's performers; to anyone else it is not there.
 PERFORMERS_REDIRECT = outcomes(anonymous=LOGIN, mara=REDIRECT, jonas=REDIRECT, default=404)
+# Jonas has answered nothing: sharing first asks whether he means to share an empty profile.
+SHARE = outcomes(anonymous=LOGIN, mara=REDIRECT, jonas=200, default=404)
 
 API_ALL_200 = outcomes(anonymous=401, default=200)
 API_MARA_ONLY = outcomes(anonymous=401, mara=200, default=404)
@@ -46,7 +48,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "GET /boundaries/sharing/": LOGGED_IN_200,
     "POST /boundaries/sharing/": LOGGED_IN_405,
     "GET /boundaries/sharing/<production_id>/share/": LOGGED_IN_405,
-    "POST /boundaries/sharing/<production_id>/share/": PERFORMERS_REDIRECT,
+    "POST /boundaries/sharing/<production_id>/share/": SHARE,
     "GET /boundaries/sharing/<production_id>/revoke/": LOGGED_IN_405,
     "POST /boundaries/sharing/<production_id>/revoke/": PERFORMERS_REDIRECT,
     "GET /boundaries/sharing/<production_id>/confirm/<membership_id>/": LOGGED_IN_405,
@@ -123,6 +125,7 @@ def _new_coordinator(world: Any) -> int:
 
 _VALUES = {
     "act": lambda world: "slap",
+    "category": lambda world: "impact",
     "direction": lambda world: "receive",
     "number": _number,
     "handle": _handle,
@@ -153,5 +156,45 @@ EXPECTED.update(
     {
         "GET /boundaries/sharing/looks/": LOGGED_IN_200,
         "POST /boundaries/sharing/looks/": LOGGED_IN_405,
+    }
+)
+
+
+# --- the performer's path, versions, the PDF ---
+
+EXPECTED.update(
+    {
+        # A group's acts: htmx gets them; a plain request is sent to the page with it open.
+        "GET /boundaries/groups/<category>/": LOGGED_IN_REDIRECT,
+        "POST /boundaries/groups/<category>/": LOGGED_IN_405,
+        "GET /boundaries/review/": LOGGED_IN_200,
+        "POST /boundaries/review/": LOGGED_IN_405,
+        # Everyone gets their own profile's PDF, never anyone else's.
+        "GET /boundaries/my-boundaries.pdf": LOGGED_IN_200,
+        "POST /boundaries/my-boundaries.pdf": LOGGED_IN_405,
+        "GET /boundaries/history/compare/": LOGGED_IN_200,
+        "POST /boundaries/history/compare/": LOGGED_IN_405,
+        "GET /boundaries/history/<number>/restore/": LOGGED_IN_405,
+        # Version 1 exists only in Mara's history.
+        "POST /boundaries/history/<number>/restore/": outcomes(
+            anonymous=LOGIN, mara=REDIRECT, default=404
+        ),
+    }
+)
+
+
+def _production_with_maras_answers(world: Any) -> int:
+    mara_shared(world)
+    return world.production.pk
+
+
+ROUTE_PARAMS["POST /boundaries/sharing/<production_id>/share/"] = {
+    "production_id": _production_with_maras_answers
+}
+ROUTE_PARAMS.update(
+    {
+        key: {name: _VALUES[name] for name in _VALUES if f"<{name}>" in key}
+        for key in EXPECTED
+        if key not in ROUTE_PARAMS
     }
 )

@@ -34,15 +34,99 @@ def test_a_new_profile_is_empty_and_unsaved(mara):
     assert profile.boundaries == ()
 
 
-def test_each_answer_saves_a_new_version(mara):
+def end_sitting(user):
+    """The performer's last edit was long enough ago that the sitting is over."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    ProfileVersion.objects.filter(profile__owner=user).update(
+        updated_at=timezone.now() - services.SITTING - timedelta(seconds=1)
+    )
+
+
+def test_answers_in_one_sitting_make_one_version(mara):
     assert services.set_answer(mara, "slap", "receive", "yes") == 1
-    assert services.set_answer(mara, "kiss", "give", "maybe") == 2
+    assert services.set_answer(mara, "kiss", "give", "maybe") == 1
+    assert services.set_barrier(mara, "condom") == 1
     profile, number = services.my_profile(mara)
-    assert number == 2
+    assert number == 1
     assert profile.boundary("slap", "receive").answer == "yes"
     assert profile.boundary("kiss", "give").answer == "maybe"
+    assert ProfileVersion.objects.count() == 1
+
+
+def test_an_edit_after_the_sitting_makes_a_new_version(mara):
+    services.set_answer(mara, "slap", "receive", "yes")
+    end_sitting(mara)
+    assert services.set_answer(mara, "kiss", "give", "maybe") == 2
     assert [v.number for v in services.my_versions(mara)] == [2, 1]
     assert services.my_version(mara, 1).boundary("kiss", "give") is None
+
+
+def test_a_version_a_coordinator_has_read_is_never_amended(world, mara, ines):
+    services.set_answer(mara, "slap", "receive", "yes")
+    services.share(mara, world.production.pk)
+    # Ines's plan check reads version 1 as it is now.
+    services.record_plan_check(ines, mara, world.production, object())
+    assert services.set_answer(mara, "slap", "receive", "no") == 2
+    assert services.my_version(mara, 1).boundary("slap", "receive").answer == "yes"
+    # Later edits in the same sitting amend version 2, which nobody has read yet.
+    assert services.set_answer(mara, "kiss", "give", "yes") == 2
+
+
+def test_a_read_counts_even_when_todays_plan_check_was_already_written_down(world, mara, ines):
+    services.share(mara, world.production.pk)
+    services.record_plan_check(ines, mara, world.production, object())  # today's row
+    services.set_answer(mara, "slap", "receive", "yes")
+    services.record_plan_check(ines, mara, world.production, object())  # no new row
+    assert services.set_answer(mara, "slap", "receive", "no") == 2
+
+
+def test_a_sitting_that_undoes_itself_leaves_no_version(mara):
+    services.set_answer(mara, "slap", "receive", "yes")
+    end_sitting(mara)
+    assert services.set_answer(mara, "kiss", "give", "yes") == 2
+    assert services.set_answer(mara, "kiss", "give", "") == 1
+    assert [v.number for v in services.my_versions(mara)] == [1]
+
+
+def test_each_version_says_what_changed_in_words(world, mara):
+    services.set_answer(mara, "slap", "receive", "yes")
+    end_sitting(mara)
+    form = services.BoundaryForm(answer="yes", zones={"face": "no"}, partners=["jonas"])
+    services.set_boundary(mara, "slap", "receive", form)
+    services.set_answer(mara, "nudity-topless", "self", "maybe")
+    newest, first = services.my_versions(mara)
+    assert first.changes == ("You now say yes to slap, done to you.",)
+    assert newest.changes == (
+        "You now say maybe to topless nudity.",
+        "You now say no to slap, done to you, on the face.",
+        "Slap, done to you: now only with Jonas.",
+    )
+
+
+def test_any_two_versions_compare_and_an_old_one_comes_back_as_a_new_version(mara):
+    services.set_answer(mara, "slap", "receive", "yes")
+    end_sitting(mara)
+    services.set_answer(mara, "slap", "receive", "no")
+    services.set_answer(mara, "kiss", "give", "yes")
+    assert services.compare_versions(mara, 1, 2) == [
+        "You now say yes to kiss, done by you to a partner.",
+        "You now say no to slap, done to you.",
+    ]
+    assert services.compare_versions(mara, 2, 1) == [
+        "You took back your answer to kiss, done by you to a partner: it is not discussed again.",
+        "You now say yes to slap, done to you.",
+    ]
+    assert services.restore_version(mara, 1) == 3
+    profile, number = services.my_profile(mara)
+    assert number == 3 and profile.boundary("slap", "receive").answer == "yes"
+    assert services.my_versions(mara)[0].restored_from == 1
+    # A restore is its own version: the next edit, even at once, makes another.
+    assert services.set_answer(mara, "kiss", "give", "maybe") == 4
+    # Restoring what is already current changes nothing.
+    assert services.restore_version(mara, 4) == 4
 
 
 def test_saving_the_same_answer_twice_keeps_one_version(mara):
@@ -136,6 +220,7 @@ def test_a_version_cannot_be_opened_as_another_number(mara):
     from closedset.lib.crypto import CryptoError
 
     services.set_answer(mara, "slap", "receive", "yes")
+    end_sitting(mara)
     services.set_answer(mara, "slap", "receive", "no")
     first, second = ProfileVersion.objects.order_by("number")
     first.sealed, second.sealed = bytes(second.sealed), bytes(first.sealed)
