@@ -138,3 +138,48 @@ def test_the_director_proposes_and_reads_not_cleared_whoever_refused(
     dario.assert_accessible()
     dario.screenshot("d5-dario-released-phone")
     dario.assert_no_script_errors()
+
+
+def visible_controls(page: Any) -> int:
+    return int(
+        page.evaluate(
+            "() => [...document.querySelectorAll('button, select, input, textarea')]"
+            ".filter(e => e.offsetParent !== null && e.type !== 'hidden').length"
+        )
+    )
+
+
+def test_printed_plans_carry_no_controls_and_the_directors_carries_no_check(
+    staff_devices: Any, navigator: Any, persona_password: str
+) -> None:
+    from closedset.plans.tests.scenario import JONAS, MARA, PLAN
+
+    world = staff_devices
+    ids = (world.production.pk, world.scene.pk)
+    for user, data in ((world.mara, MARA), (world.jonas, JONAS)):
+        boundaries.replace_profile(user, data)
+        boundaries.share(user, world.production.pk)
+    plans.replace_plan(world.ines, *ids, PLAN)
+    plans.release(world.ines, *ids)
+
+    ines = navigator(LAPTOP)
+    ines.log_in(world.ines, persona_password)
+    ines.go(plan_path(world))
+    ines.page.emulate_media(media="print")
+    assert visible_controls(ines.page) == 0
+    # The coordinator's copy keeps what she prints it for: the reasons and the cast's profiles.
+    expect(ines.page.locator("#beat-b2 .findings")).to_be_visible()
+    expect(ines.page.locator(".desk-cast")).to_be_visible()
+    expect(ines.page.locator("section.cast")).to_contain_text("Role A: Mara")
+    ines.screenshot("p1-ines-plan-printed")
+
+    dario = navigator(LAPTOP)
+    dario.log_in(world.dario, persona_password)
+    dario.go(plan_path(world))
+    dario.page.emulate_media(media="print")
+    assert visible_controls(dario.page) == 0
+    printed = dario.page.locator("main").inner_text()
+    assert "not cleared (talk to the coordinator)" in printed
+    for secret in ("hard limit", "left ear", "blocked", "Propose"):
+        assert secret not in printed
+    dario.screenshot("p2-dario-plan-printed")

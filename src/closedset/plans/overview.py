@@ -80,6 +80,10 @@ def overview_audience(user: Any, production: Production) -> str | None:
     roles = role_in(user, production)
     if Role.COORDINATOR in roles:
         return COORDINATOR_VIEW
+    if Role.DIRECTOR in roles:
+        # A director who also produces is still the director: the live gate would be the
+        # live check he must not see (he reads released versions only).
+        return None
     if Role.PRODUCER in roles:
         return PRODUCER_VIEW
     return None

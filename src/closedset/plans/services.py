@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.db.models import Q
 
 from closedset.accounts.models import User
 from closedset.boundaries.services import NOT_SHARED, record_plan_check, shared_profile
@@ -1186,8 +1187,29 @@ def plan_of(user: Any, production_id: int, scene_id: int) -> ScenePlan:
 
 
 def role_names(user: Any, production_id: int, scene_id: int) -> list[str]:
-    """The plan's role names, for the coordinator's and the director's beat forms."""
-    return [slot.name for slot in _roles(plan_of(user, production_id, scene_id))]
+    """The plan's role names, for the coordinator's and the director's beat forms (his: the
+    released version's, never the working plan's)."""
+    scene, who = _changer(user, production_id, scene_id)
+    if who == DIRECTOR:
+        return list(_released_cast(_plan(scene)))
+    return [slot.name for slot in _roles(_plan(scene))]
+
+
+def _released_cast(plan: ScenePlan) -> dict[str, Any]:
+    """Role -> handle as the director knows it: the latest release, or the default roles."""
+    release = latest_release(plan)
+    if release is None:
+        return dict.fromkeys(DEFAULT_ROLES)
+    return dict(release.version.data.get("cast", {}))
+
+
+def _released_cast_names(plan: ScenePlan) -> dict[str, str]:
+    people = {p.handle: p for p in performers(plan.scene.production)}
+    return {
+        role: _person(people[handle]) if handle in people else str(handle)
+        for role, handle in _released_cast(plan).items()
+        if handle
+    }
 
 
 def latest_release(plan: ScenePlan) -> Release | None:
@@ -1237,7 +1259,8 @@ def _propose_beat(
     if kind == Proposal.Kind.ADD and not beat.beat_id.strip():
         beat.beat_id = _next_beat_id(plan)
     _check_input(beat)
-    _validate(plan, [beat.data()])
+    # Against the roles released to him: the working plan's are the coordinator's.
+    _validate(plan, [beat.data()], cast=_released_cast(plan))
     if kind == Proposal.Kind.EDIT:
         return _propose_on_beat(user, scene, kind, target, beat.data())
     return _propose(user, scene, kind, "", beat.data())
@@ -1245,7 +1268,7 @@ def _propose_beat(
 
 def _propose_cast(user: Any, scene: Scene, role: str, handle: str) -> Proposal:
     plan = _plan(scene, create=True)
-    if not plan.roles.filter(name=role).exists():
+    if role not in _released_cast(plan):
         raise NotFound("No such role in this plan.")
     _cast_performer(scene, handle)
     return _propose(user, scene, Proposal.Kind.CAST, role, {"role": role, "performer": handle})
@@ -1265,6 +1288,8 @@ class ProposalInfo:
     beat: BeatInput | None
     decided_by: str | None
     decided_at: datetime | None
+    # A whole-plan proposal, for the coordinator: what accepting it would change.
+    changes: tuple[str, ...] = ()
 
     @property
     def open(self) -> bool:
@@ -1355,8 +1380,28 @@ def proposals(user: Any, production_id: int, scene_id: int) -> list[ProposalInfo
     rows = plan.proposals.select_related("author", "decided_by")
     if who == DIRECTOR:
         rows = rows.filter(author=user)
-    names = _cast_names(plan)
-    return [_proposal_info(row, names) for row in rows.order_by("-created_at", "-pk")[:200]]
+    names = _released_cast_names(plan) if who == DIRECTOR else _cast_names(plan)
+    # Open ones first, so a run of proposals never pushes one still waiting off the page.
+    waiting = Q(state=Proposal.State.OPEN)
+    found = list(rows.filter(waiting).order_by("-created_at", "-pk")[:200])
+    found += list(rows.exclude(waiting).order_by("-created_at", "-pk")[: 200 - len(found)])
+    infos = [_proposal_info(row, names) for row in found]
+    if who == COORDINATOR:
+        # A whole plan is read before it is accepted: what it would change, in words.
+        infos = [
+            replace(info, changes=tuple(_whole_plan_changes(plan, row)))
+            if row.kind == Proposal.Kind.REPLACE and row.state == Proposal.State.OPEN
+            else info
+            for info, row in zip(infos, found, strict=True)
+        ]
+    return infos
+
+
+def _whole_plan_changes(plan: ScenePlan, row: Proposal) -> list[str]:
+    from closedset.plans import history
+
+    current = plan_data(plan)
+    return history.plan_diff(current, row.data, history.display_names(current, row.data))
 
 
 @transaction.atomic
@@ -1387,9 +1432,10 @@ def decide(
         try:
             _apply(user, production_id, scene_id, row, amended if decision == "amend" else None)
         except NotFound:
+            what = "role" if row.kind == Proposal.Kind.CAST else "beat"
             message = (
-                "The beat this proposal concerns is no longer in the plan; decline it, "
-                "or add the beat again first."
+                f"The {what} this proposal concerns is no longer in the plan; decline it, "
+                f"or add the {what} again first."
             )
             raise PlanInvalid(message, {"decision": message}) from None
     row.state = {
@@ -1538,8 +1584,16 @@ def _plan_url(scene: Scene) -> str:
 
 
 def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
+    from closedset.notices.models import Notice
+
     author = _person(proposal.author)
     for coordinator in _members(scene, Role.COORDINATOR):
+        unread = Notice.objects.filter(
+            recipient=coordinator, kind="proposal", url=_plan_url(scene), read_at__isnull=True
+        )
+        if unread.exists():
+            # One unread notice per scene says it: a run of proposals is not a run of e-mails.
+            continue
         _notify(
             coordinator,
             "proposal",

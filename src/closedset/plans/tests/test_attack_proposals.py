@@ -252,8 +252,8 @@ def test_the_director_cannot_open_unreleased_versions_anywhere(slap_plan, client
 
 
 def test_the_directors_proposals_do_not_show_unreleased_casting(slap_plan, client_as):
-    """Ines recasts role A with Jonas's partner role swapped, unreleased; the director's own
-    list of proposals must keep speaking of the released plan, not the working one."""
+    """Ines opens role A and casts Mara as a new role C, unreleased; the director's own list
+    of proposals must keep speaking of the released plan, not the working one."""
     world = slap_plan
     services.release(world.ines, *ids(world))
     services.cast_role(world.ines, *ids(world), "A", "")
