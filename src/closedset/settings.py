@@ -18,6 +18,7 @@ from pathlib import Path
 import dj_database_url
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
+from whitenoise.compress import Compressor
 
 from closedset.lib.env import (
     EnvError,
@@ -167,7 +168,12 @@ MIDDLEWARE = [
     # First: an oversized body is refused before anything reads it.
     "closedset.lib.middleware.BodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, already compressed and hashed (STORAGES below).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Pages are compressed after everything below has written them. Django's GZip pads each
+    # response with up to 100 random bytes (its BREACH mitigation); CSRF tokens are masked per
+    # response and cookies are SameSite, so an attacker cannot measure a secret by size.
+    "django.middleware.gzip.GZipMiddleware",
     "closedset.lib.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -203,6 +209,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "closedset.lib.context.site",
+                "closedset.lib.context.navigation",
             ],
         },
     },
@@ -394,6 +401,12 @@ STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 if DEV or TESTING:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEV or TESTING
+# Outside development `closedset serve` collects the files with hashed names, gzip and brotli
+# copies (CompressedManifestStaticFilesStorage); WhiteNoise serves a hashed file with a
+# ten-year immutable max-age and the smallest copy the browser accepts. Development serves
+# the source files as they are, so an edit shows at once. Source maps are only ever fetched
+# by a developer's tools: not worth compressing at every start.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "map")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
