@@ -279,7 +279,8 @@ def cast_role(request: HttpRequest, production_id: int, scene_id: int, role: str
     notice = f"Role {role}: {handle}." if handle else f"Role {role} is open."
     if proposed is not None:
         notice = PROPOSED
-    return _after_change(request, production_id, scene_id, notice=notice, focus=f"role-{role}")
+    # No mark: the page script keeps the keyboard on this role's own Cast button.
+    return _after_change(request, production_id, scene_id, notice=notice, focus="")
 
 
 @login_required

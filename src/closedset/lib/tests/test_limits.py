@@ -70,7 +70,7 @@ def test_oversized_pasted_text_is_a_field_error_and_nothing_is_saved(mara, clien
     assert response.context["errors"]["text"] == (
         "the pasted text is larger than 256 KB; a profile is much smaller"
     )
-    assert "the pasted text is larger than 256 KB" in response.content.decode()
+    assert "The pasted text is larger than 256 KB" in response.content.decode()
     assert boundaries.my_profile(mara)[1] is None
 
 
