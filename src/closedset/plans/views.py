@@ -155,6 +155,29 @@ def _after_change(
     return render(request, "plans/plan.html", context, status=status)
 
 
+def _beat_page(
+    request: HttpRequest,
+    production_id: int,
+    scene_id: int,
+    beat: services.BeatInput,
+    errors: dict[str, str],
+    message: str,
+    **more: Any,
+) -> dict[str, Any]:
+    """The context of a page with one beat form (edit, propose, amend)."""
+    context = _context(request, production_id, scene_id)
+    context.update(
+        {
+            "beat": beat,
+            "errors": errors,
+            "message": message,
+            "zones": services.zones_for(beat.act),
+            **more,
+        }
+    )
+    return context
+
+
 @login_required
 @require_GET
 def index(request: HttpRequest, production_id: int) -> HttpResponse:
@@ -209,16 +232,7 @@ def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
             return _after_change(request, production_id, scene_id, notice=notice, focus=focus)
     else:
         beat = services.beat_input(request.user, production_id, scene_id, pk)
-    context = _context(request, production_id, scene_id)
-    context.update(
-        {
-            "beat": beat,
-            "pk": pk,
-            "errors": errors,
-            "message": message,
-            "zones": services.zones_for(beat.act),
-        }
-    )
+    context = _beat_page(request, production_id, scene_id, beat, errors, message, pk=pk)
     template = "plans/_edit.html" if _htmx(request) else "plans/edit.html"
     return render(request, template, context, status=422 if errors and not _htmx(request) else 200)
 
@@ -435,16 +449,7 @@ def propose(request: HttpRequest, production_id: int, scene_id: int) -> HttpResp
             # No beat chosen: new beats are proposed on the plan page.
             return redirect(_plan_url(production_id, scene_id) + "#add-h")
         beat = services.released_beat(request.user, production_id, scene_id, target)
-    context = _context(request, production_id, scene_id)
-    context.update(
-        {
-            "beat": beat,
-            "target": target,
-            "errors": errors,
-            "message": message,
-            "zones": services.zones_for(beat.act),
-        }
-    )
+    context = _beat_page(request, production_id, scene_id, beat, errors, message, target=target)
     return render(request, "plans/propose.html", context, status=422 if errors else 200)
 
 
@@ -478,16 +483,7 @@ def amend(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> H
             return redirect(_plan_url(production_id, scene_id))
     else:
         beat = services.proposal_beat(request.user, production_id, scene_id, pk)
-    context = _context(request, production_id, scene_id)
-    context.update(
-        {
-            "beat": beat,
-            "pk": pk,
-            "errors": errors,
-            "message": message,
-            "zones": services.zones_for(beat.act),
-        }
-    )
+    context = _beat_page(request, production_id, scene_id, beat, errors, message, pk=pk)
     return render(request, "plans/amend.html", context, status=422 if errors else 200)
 
 
