@@ -374,7 +374,8 @@ def version(request: HttpRequest, number: int) -> HttpResponse:
 
 
 def _version_number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 10 else None
+    # isdigit() alone also takes "²" and "①", which int() refuses.
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 10 else None
 
 
 @login_required

@@ -86,7 +86,9 @@ def _too_long(length: object) -> bool:
         return False
     text = str(length).strip()
     # A length that is not a number is refused too: nothing can say how much will follow.
-    return not text.isdigit() or int(text) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    return (
+        not (text.isascii() and text.isdigit()) or int(text) > settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    )
 
 
 Scope = MutableMapping[str, Any]

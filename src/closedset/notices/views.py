@@ -30,7 +30,7 @@ def notices(request: HttpRequest) -> HttpResponse:
 def mark_read(request: HttpRequest) -> HttpResponse:
     """Mark one notice read (and go where it points, if it points anywhere), or all of them."""
     raw = request.POST.get("notice", "")
-    if raw.isdigit() and len(raw) <= 18:
+    if raw.isascii() and raw.isdigit() and len(raw) <= 18:
         notice = services.open_notice(request.user, int(raw))
         if notice is not None and notice.url and _is_local(request, notice.url):
             return redirect(notice.url)

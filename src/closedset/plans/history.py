@@ -351,7 +351,7 @@ def _number(text: str | None, which: str, numbers: list[int]) -> int:
     if not value:
         message = f"Choose which version to compare {which}: {listed}."
         raise InvalidInput(message, {which: "choose a version"})
-    if not value.isdigit() or int(value) not in numbers:
+    if not (value.isascii() and value.isdigit()) or int(value) not in numbers:
         message = f"There is no version “{value[:20]}” of this plan; choose from {listed}."
         raise InvalidInput(message, {which: "no such version"})
     return int(value)

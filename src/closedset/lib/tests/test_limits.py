@@ -241,3 +241,9 @@ def test_other_database_errors_are_not_hidden_as_busy():
     error = OperationalError("connection refused")
     error.__cause__ = _PgError("08006")
     assert not database_busy(error)
+
+
+def test_a_length_header_of_other_digits_is_refused_not_an_error(client):
+    # "²" passes str.isdigit() but not int(): the limit must not fall over on it.
+    response = client.post("/login/", data=b"x", content_type="text/plain", CONTENT_LENGTH="²")
+    assert response.status_code == 413

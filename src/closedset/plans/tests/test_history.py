@@ -551,3 +551,12 @@ def test_the_versions_page_fragments_render_from_the_summaries(two_versions):
         {"production_id": world.production.pk, "scene_id": world.scene.pk, "number": 1},
     )
     assert f'href="{restore_url(world, 1)}"' in link
+
+
+@pytest.mark.parametrize("number", ["²", "①", "¹¹"])
+def test_a_digit_int_refuses_is_a_clear_message_not_an_error_page(slap_plan, client_as, number):
+    world = slap_plan
+    services.save_version(world.ines, world.production.pk, world.scene.pk)
+    url = reverse("plan_history:compare", args=[world.production.pk, world.scene.pk])
+    response = client_as("ines").get(url, {"a": number, "b": "1"})
+    assert response.status_code in (200, 422)
