@@ -618,6 +618,7 @@ def shared_profile(
     if coordinator is not None:
         if not covers(performer, production, coordinator):
             return None
+        return _read_and_mark(performer)
     elif not is_shared(performer, production):
         return None
     row = _profile_row(performer)
@@ -625,6 +626,25 @@ def shared_profile(
     if version is None:
         return empty_profile(performer)
     return _unseal(performer, version)
+
+
+def _read_and_mark(performer: User) -> CoreProfile:
+    """A coordinator reads the current version: locked, marked read and read in one step, so
+    an edit of the same sitting either lands first (and is what she reads) or waits, finds the
+    version read, and makes a new one. What she read stays in the history as it was."""
+    with transaction.atomic():
+        version = (
+            ProfileVersion.objects.select_for_update()
+            .filter(profile__owner=performer)
+            .order_by("-number")
+            .first()
+        )
+        if version is None:
+            return empty_profile(performer)
+        if version.seen_at is None:
+            version.seen_at = timezone.now()
+            version.save(update_fields=["seen_at"])
+        return _unseal(performer, version)
 
 
 # ---------------------------------------------------------------- telling performers
