@@ -62,6 +62,8 @@ def navigation_for(request: HttpRequest) -> Navigation | None:
     # Someone with no role yet may be a performer-to-be: their profile is where they start.
     if performer or not roles:
         wanted.append(("My boundaries", "boundaries:mine"))
+    # What happened that concerns them (cast, a plan changed, a proposal, a release).
+    wanted.append(("Notices", "notices:list"))
     wanted.append(("Account", "accounts:account"))
     if not performer_only:
         # API tokens serve the crew's own tools; a performer has no use for them.

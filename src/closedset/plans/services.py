@@ -802,6 +802,7 @@ def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> 
     scene, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
     core, by_handle = _whole_plan(scene, data)
+    cast_before = set(plan.roles.exclude(performer=None).values_list("performer_id", flat=True))
     plan.beats.all().delete()
     plan.roles.all().delete()
     for position, (role, handle) in enumerate(core.cast.items()):
@@ -822,6 +823,11 @@ def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> 
             barrier=beat.barrier,
         )
     record_plan_import(user, plan)
+    for performer in {
+        p.pk: p for p in by_handle.values() if p.handle in core.cast.values()
+    }.values():
+        if performer.pk not in cast_before:
+            _tell_cast(performer, scene)
     if core.title and core.title != scene.title:
         # The title lives on the scene; a plan file may carry a newer one.
         Scene.objects.filter(pk=scene.pk).update(title=core.title)
@@ -1203,6 +1209,12 @@ def _released_cast(plan: ScenePlan) -> dict[str, Any]:
     return dict(release.version.data.get("cast", {}))
 
 
+def released_cast(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
+    """Role -> performer handle as released to the director (his casting form starts there)."""
+    scene = _proposing(user, production_id, scene_id)
+    return _released_cast(_plan(scene)) if scene is not None else {}
+
+
 def _released_cast_names(plan: ScenePlan) -> dict[str, str]:
     people = {p.handle: p for p in performers(plan.scene.production)}
     return {
@@ -1356,7 +1368,8 @@ def _proposal_info(row: Proposal, names: dict[str, str]) -> ProposalInfo:
     elif row.kind == Proposal.Kind.CAST:
         what = f"role {data.get('role')}: {data.get('performer') or 'open'}"
     else:
-        what = f"replace the whole plan ({len(data.get('beats', []))} beats)"
+        count = len(data.get("beats", []))
+        what = f"replace the whole plan ({count} beat{'' if count == 1 else 's'})"
     return ProposalInfo(
         pk=row.pk,
         kind=row.kind,

@@ -18,7 +18,9 @@ from closedset.plans import history, services
 from closedset.plans.models import Proposal
 
 # What the director reads after proposing: nothing about whether it would be cleared.
-PROPOSED = "Sent to the coordinator as a proposal. She will accept, amend or decline it."
+PROPOSED = (
+    "Sent to the coordinator as a proposal. The coordinator will accept, amend or decline it."
+)
 
 
 def _htmx(request: HttpRequest) -> bool:
@@ -82,6 +84,7 @@ def _context(
                 "intensities": Intensity.names(),
                 "barriers": BARRIERS,
                 "role_names": services.role_names(request.user, production_id, scene_id),
+                "released_cast": services.released_cast(request.user, production_id, scene_id),
             }
         )
         context["add_zones"] = services.zones_for(context["add"].act) if context["add"].act else []

@@ -34,7 +34,11 @@ class InvitationForm(forms.Form):
     def __init__(self, *args: Any, roles: Iterable[str] = Role.values, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         labels = dict(Role.choices)
-        self.fields["role"].choices = [(role, labels[role]) for role in roles]  # type: ignore[attr-defined]
+        choices = [(role, labels[role]) for role in roles]
+        if len(choices) > 1:
+            # No role chosen for the person: inviting someone as producer by a slip is too easy.
+            choices.insert(0, ("", "Choose a role"))
+        self.fields["role"].choices = choices  # type: ignore[attr-defined]
 
 
 class AcceptForm(forms.Form):

@@ -35,7 +35,7 @@ def _scenes_link() -> list[str]:
 def test_a_performer_sees_only_what_a_performer_uses(client_as: Any) -> None:
     mara = client_as("mara")
     home = mara.get("/").content.decode()
-    assert _links(home) == ["closedset", *_scenes_link(), "My boundaries", "Account", "Log out"]
+    assert _links(home) == ["closedset", *_scenes_link(), "My boundaries", "Notices", "Account", "Log out"]
     account = mara.get("/account/").content.decode()
     assert "API tokens" not in account
     assert 'href="/account/" aria-current="page"' in account
@@ -47,7 +47,7 @@ def test_a_performer_sees_only_what_a_performer_uses(client_as: Any) -> None:
 @pytest.mark.parametrize("who", ["ines", "dario", "petra", "cora"])
 def test_crew_keep_their_tokens_and_have_no_performer_links(client_as: Any, who: str) -> None:
     links = _links(client_as(who).get("/").content.decode())
-    assert links == ["closedset", "Account", "Sessions & tokens", "Log out"]
+    assert links == ["closedset", "Notices", "Account", "Sessions & tokens", "Log out"]
     sessions = client_as(who).get("/account/sessions/").content.decode()
     assert "Make or revoke API tokens" in sessions
     assert 'href="/account/sessions/" aria-current="page"' in sessions
@@ -62,6 +62,7 @@ def test_a_performer_who_also_coordinates_elsewhere_has_both(client_as: Any, wor
         "closedset",
         *_scenes_link(),
         "My boundaries",
+        "Notices",
         "Account",
         "Sessions & tokens",
         "Log out",
@@ -71,7 +72,7 @@ def test_a_performer_who_also_coordinates_elsewhere_has_both(client_as: Any, wor
 def test_a_newcomer_without_a_role_starts_from_their_boundaries(client_as: Any, world: Any) -> None:
     Membership.objects.filter(user=world.oscar).delete()
     links = _links(client_as("oscar").get("/").content.decode())
-    assert links == ["closedset", "My boundaries", "Account", "Sessions & tokens", "Log out"]
+    assert links == ["closedset", "My boundaries", "Notices", "Account", "Sessions & tokens", "Log out"]
 
 
 def test_signed_out_the_navigation_is_the_name_alone(client_as: Any) -> None:

@@ -16,6 +16,7 @@ def edit_for(edits: Any, pk: Any) -> Any:
 
 
 @register.filter
-def notes_for(notes: Any, beat_id: Any) -> Any:
-    """The performers' notes on this beat's act, from plans.services.desk."""
-    return notes.get(beat_id, []) if isinstance(notes, dict) else []
+def notes_for(notes: Any, key: Any) -> Any:
+    """notes[key] from a dict (each beat's notes from plans.services.desk; a role's released
+    performer), else an empty list."""
+    return notes.get(key, []) if isinstance(notes, dict) else []

@@ -393,3 +393,21 @@ def test_an_empty_plan_reads_no_beats_yet_not_cleared(world):
     for who in (world.ines, world.petra):
         view = services.plan_view(who, *ids(world))
         assert (view.status, view.status_label) == ("empty", "no beats yet")
+
+
+def test_the_directors_casting_form_starts_from_the_released_cast(slap_plan, client_as):
+    world = slap_plan
+    services.release(world.ines, *ids(world))
+    html = client_as("dario").get(url(world)).content.decode()
+    assert '<option value="mara" selected>' in html
+    assert '<option value="jonas" selected>' in html
+
+
+def test_casting_by_a_whole_plan_tells_the_newly_cast(world, told):
+    from closedset.plans.tests.scenario import PLAN
+
+    services.replace_plan(world.ines, *ids(world), PLAN)
+    assert sorted(told) == [("jonas", "cast"), ("mara", "cast")]
+    told.clear()
+    services.replace_plan(world.ines, *ids(world), PLAN)
+    assert told == []  # cast already: nobody is told twice
