@@ -35,7 +35,14 @@ def _scenes_link() -> list[str]:
 def test_a_performer_sees_only_what_a_performer_uses(client_as: Any) -> None:
     mara = client_as("mara")
     home = mara.get("/").content.decode()
-    assert _links(home) == ["closedset", *_scenes_link(), "My boundaries", "Notices", "Account", "Log out"]
+    assert _links(home) == [
+        "closedset",
+        *_scenes_link(),
+        "My boundaries",
+        "Notices",
+        "Account",
+        "Log out",
+    ]
     account = mara.get("/account/").content.decode()
     assert "API tokens" not in account
     assert 'href="/account/" aria-current="page"' in account
@@ -72,7 +79,14 @@ def test_a_performer_who_also_coordinates_elsewhere_has_both(client_as: Any, wor
 def test_a_newcomer_without_a_role_starts_from_their_boundaries(client_as: Any, world: Any) -> None:
     Membership.objects.filter(user=world.oscar).delete()
     links = _links(client_as("oscar").get("/").content.decode())
-    assert links == ["closedset", "My boundaries", "Notices", "Account", "Sessions & tokens", "Log out"]
+    assert links == [
+        "closedset",
+        "My boundaries",
+        "Notices",
+        "Account",
+        "Sessions & tokens",
+        "Log out",
+    ]
 
 
 def test_signed_out_the_navigation_is_the_name_alone(client_as: Any) -> None:
