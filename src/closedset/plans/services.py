@@ -199,7 +199,13 @@ def run_check(plan: ScenePlan, coordinator: User | None = None) -> tuple[CorePla
     For a coordinator, a profile whose share does not cover them (they joined later and the
     performer has not confirmed them) counts as unshared: no answers, no reasons.
     """
-    core = core_plan(plan)
+    return _check_core(core_plan(plan), plan, coordinator)
+
+
+def _check_core(
+    core: CorePlan, plan: ScenePlan, coordinator: User | None
+) -> tuple[CorePlan, CheckResult]:
+    """The check of `core` (the plan's rows, or a proposal over them) against the plan's cast."""
     production = plan.scene.production
     profiles: dict[str, CoreProfile] = {}
     unshared: set[str] = set()
@@ -1302,6 +1308,8 @@ class ProposalInfo:
     decided_at: datetime | None
     # A whole-plan proposal, for the coordinator: what accepting it would change.
     changes: tuple[str, ...] = ()
+    # An open proposed beat, for the coordinator: what the check would say if she accepted it.
+    preview: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def open(self) -> bool:
@@ -1400,14 +1408,43 @@ def proposals(user: Any, production_id: int, scene_id: int) -> list[ProposalInfo
     found += list(rows.exclude(waiting).order_by("-created_at", "-pk")[: 200 - len(found)])
     infos = [_proposal_info(row, names) for row in found]
     if who == COORDINATOR:
-        # A whole plan is read before it is accepted: what it would change, in words.
+        # A whole plan is read before it is accepted: what it would change, in words; a beat,
+        # what the check would say of it.
         infos = [
             replace(info, changes=tuple(_whole_plan_changes(plan, row)))
             if row.kind == Proposal.Kind.REPLACE and row.state == Proposal.State.OPEN
+            else replace(info, preview=_preview(user, plan, row))
+            if row.kind in (Proposal.Kind.ADD, Proposal.Kind.EDIT)
+            and row.state == Proposal.State.OPEN
             else info
             for info, row in zip(infos, found, strict=True)
         ]
     return infos
+
+
+def _preview(user: Any, plan: ScenePlan, row: Proposal) -> tuple[str, tuple[str, ...]] | None:
+    """The check of the working plan with this proposed beat in it: (status label, reasons)."""
+    beats = [beat_data(b) for b in _beats(plan)]
+    proposed = dict(row.data)
+    if row.kind == Proposal.Kind.EDIT:
+        if not any(b["id"] == row.beat_label for b in beats):
+            return None
+        target = row.beat_label
+        beats = [proposed | {"id": target} if b["id"] == target else b for b in beats]
+    else:
+        used = {b["id"] for b in beats}
+        target = str(proposed.get("id")) if proposed.get("id") not in used else _next_beat_id(plan)
+        beats.append(proposed | {"id": target})
+    try:
+        core = parse_plan(plan_data(plan, beats))
+    except BadInput:
+        return ("does not fit the plan as it is now", ())
+    _, result = _check_core(core, plan, user)
+    status = result.beat_status(target)
+    reasons = tuple(
+        f.reason for f in result.findings if f.beat == target and f.status != Status.clear
+    )
+    return (STATUS_LABELS[status], reasons)
 
 
 def _whole_plan_changes(plan: ScenePlan, row: Proposal) -> list[str]:

@@ -411,3 +411,20 @@ def test_casting_by_a_whole_plan_tells_the_newly_cast(world, told):
     told.clear()
     services.replace_plan(world.ines, *ids(world), PLAN)
     assert told == []  # cast already: nobody is told twice
+
+
+def test_the_coordinator_sees_what_the_check_would_say_before_accepting(slap_plan, client_as):
+    world = slap_plan
+    services.add_beat(world.dario, *ids(world), FACE_SLAP)
+    services.add_beat(
+        world.dario, *ids(world), services.BeatInput("k1", "slap", "B", ["A"], "buttocks")
+    )
+    face, buttocks = sorted(services.proposals(world.ines, *ids(world)), key=lambda p: p.pk)
+    assert face.preview == ("blocked", ("mara: slap to face is a hard limit",))
+    assert buttocks.preview == ("cleared", ())
+    assert Beat.objects.count() == 2  # a preview changes nothing
+    html = client_as("ines").get(url(world)).content.decode()
+    assert "If accepted: <strong>blocked</strong>" in html
+    # Never for the director.
+    assert all(p.preview is None for p in services.proposals(world.dario, *ids(world)))
+    assert "If accepted" not in client_as("dario").get(url(world)).content.decode()
