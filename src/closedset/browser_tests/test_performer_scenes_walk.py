@@ -73,7 +73,9 @@ def test_mara_reads_her_scene_in_plain_words(boathouse, navigator, persona_passw
     page.get_by_role("link", name="Open Scene 12B: The boathouse").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Scene 12B: The boathouse")
-    expect(main).to_contain_text("Talk to your coordinator about:")
+    expect(main).to_contain_text(
+        "Not as planned yet: your coordinator will go through these with you:"
+    )
     expect(main).to_contain_text("You said no to a partner slapping your face: a hard limit.")
     expect(main).to_contain_text("You have not said yes, no or maybe to topless nudity yet.")
     expect(main).to_contain_text("Your partners in this scene: Jonas.")

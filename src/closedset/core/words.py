@@ -31,7 +31,7 @@ BARRIER_WORDS = {"none": "no barrier", "condom": "a condom", "barrier": "a barri
 BARRIER_ASKED = {"condom": "a condom", "barrier": "a barrier or a condom"}
 NOT_SHARED_WORDS = "You have not shared your profile with this production's coordinator."
 MAINSTREAM_WORDS = "Real sex is not permitted on a mainstream production."
-TALK_WORDS = "Talk to your coordinator about this beat."
+TALK_WORDS = "Your coordinator will go through this beat with you."
 
 _VERB = re.compile(r"\[([^|\]]+)\|([^|\]]+)\|([^|\]]+)\]")
 
@@ -205,7 +205,8 @@ def status_words(statuses: Sequence[Status]) -> str:
         return "You are in no beat of this scene yet."
     if all(status == Status.clear for status in statuses):
         return "You said yes to everything here."
-    return "Talk to your coordinator about:"
+    # Never the performer's job to raise it: the coordinator takes it up with them.
+    return "Not as planned yet: your coordinator will go through these with you:"
 
 
 __all__ = [

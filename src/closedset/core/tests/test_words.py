@@ -246,7 +246,7 @@ def test_not_shared_and_mainstream_and_yes():
 
 def test_status_in_one_line():
     assert status_words([Status.clear, Status.clear]) == "You said yes to everything here."
-    assert status_words([Status.clear, Status.blocked]).startswith("Talk to your coordinator")
+    assert status_words([Status.clear, Status.blocked]).startswith("Not as planned yet")
 
 
 @st.composite

@@ -59,7 +59,7 @@ def test_mara_reads_her_beats_in_her_words(slap_plan, client_as):
     text = " ".join(visible_text(page).split())
     assert "Jonas slaps your buttocks, lightly" in text
     assert "Jonas slaps your face, lightly" in text
-    assert "Talk to your coordinator about:" in text
+    assert "Not as planned yet: your coordinator will go through these with you:" in text
     assert "You said no to a partner slapping your face: a hard limit." in text
     assert "Your partners in this scene: Jonas." in text
     assert "Your intimacy coordinator: Ines." in text
@@ -75,7 +75,7 @@ def test_jonas_reads_his_side_and_nothing_of_maras_answers(slap_plan, client_as)
     assert "You slap Mara's face, lightly" in text
     assert "You said yes to everything here." in text
     # Mara's no is Mara's: her partner reads neither her answer nor her note.
-    for secret in ("hard limit", "left ear", "said no", "Talk to your coordinator"):
+    for secret in ("hard limit", "left ear", "said no", "go through"):
         assert secret not in text
     assert_no_internals(page)
 
