@@ -306,7 +306,10 @@ def _review_context(user: object) -> dict[str, object]:
             ("Your maybes", by_answer["maybe"]),
             ("Your yeses", by_answer["yes"]),
         ],
-        "barrier": words.BARRIER_SENTENCES[profile.barrier],
+        # Nothing answered yet: no barrier setting to read back either.
+        "barrier": words.BARRIER_SENTENCES[profile.barrier]
+        if profile.boundaries or profile.barrier != "none"
+        else "",
         "notes": [
             (words.act_phrase(e.act, e.direction), e.note) for e in profile.boundaries if e.note
         ],

@@ -1656,7 +1656,15 @@ def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
 
 
 def _tell_directors_of_release(scene: Scene) -> None:
+    from closedset.notices.models import Notice
+
     for director in _members(scene, Role.DIRECTOR):
+        unread = Notice.objects.filter(
+            recipient=director, kind="released", url=_plan_url(scene), read_at__isnull=True
+        )
+        if unread.exists():
+            # He has not read the last one yet: it already sends him to the latest release.
+            continue
         _notify(
             director,
             "released",
