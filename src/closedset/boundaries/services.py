@@ -841,6 +841,11 @@ def profile_summary(viewer: User, performer: User, production: Production) -> Pr
     if profile is None:
         return None
     record_profile_view(viewer, performer, production, ProfileView.Via.PLAN)
+    return summarise(performer, production, profile)
+
+
+def summarise(performer: User, production: Production, profile: CoreProfile) -> ProfileSummary:
+    """A profile already read (and its look recorded) summed up: what matters first."""
     who = _name(performer)
     names = {p.handle: _name(p) for p in performers(production)}
     hard: list[str] = []

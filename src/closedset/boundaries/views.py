@@ -541,6 +541,8 @@ def production_profile(request: HttpRequest, production_id: int, handle: str) ->
             "profile": profile,
             "entries": entries,
             "barrier": BARRIER_LABELS[profile.barrier],
+            # What matters first, before the full list of answers.
+            "summary": services.summarise(performer, production, profile),
         },
     )
 

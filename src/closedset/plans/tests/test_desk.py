@@ -33,3 +33,13 @@ def test_nobody_else_gets_the_desk(slap_plan, client_as):
         html = client_as(who).get(url(slap_plan)).content.decode()
         assert "desk-cast" not in html
         assert "left ear" not in html
+
+
+def test_the_coordinators_profile_page_opens_with_the_summary(slap_plan, client_as):
+    from django.urls import reverse
+
+    path = reverse("boundaries:production_profile", args=[slap_plan.production.pk, "mara"])
+    html = client_as("ines").get(path).content.decode()
+    first, _, rest = html.partition("Every answer")
+    assert "Hard limits" in first and "no on the face" in first
+    assert rest  # the full list of answers follows
