@@ -1633,16 +1633,20 @@ def _plan_url(scene: Scene) -> str:
     return reverse("plans:plan", args=[scene.production_id, scene.pk])
 
 
-def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
+def _still_unread(recipient: User, kind: str, scene: Scene) -> bool:
+    """An unread notice of this kind for this scene already sends them to the plan: a run of
+    proposals or releases is one notice (and one e-mail), not a run of them."""
     from closedset.notices.models import Notice
 
+    return Notice.objects.filter(
+        recipient=recipient, kind=kind, url=_plan_url(scene), read_at__isnull=True
+    ).exists()
+
+
+def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
     author = _person(proposal.author)
     for coordinator in _members(scene, Role.COORDINATOR):
-        unread = Notice.objects.filter(
-            recipient=coordinator, kind="proposal", url=_plan_url(scene), read_at__isnull=True
-        )
-        if unread.exists():
-            # One unread notice per scene says it: a run of proposals is not a run of e-mails.
+        if _still_unread(coordinator, "proposal", scene):
             continue
         _notify(
             coordinator,
@@ -1656,14 +1660,8 @@ def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
 
 
 def _tell_directors_of_release(scene: Scene) -> None:
-    from closedset.notices.models import Notice
-
     for director in _members(scene, Role.DIRECTOR):
-        unread = Notice.objects.filter(
-            recipient=director, kind="released", url=_plan_url(scene), read_at__isnull=True
-        )
-        if unread.exists():
-            # He has not read the last one yet: it already sends him to the latest release.
+        if _still_unread(director, "released", scene):
             continue
         _notify(
             director,
