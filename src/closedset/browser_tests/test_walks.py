@@ -135,7 +135,7 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
     expect(page.locator("#plan-notice")).to_have_text("Beat b2 added.")
     b1, b2 = page.locator("#beat-b1"), page.locator("#beat-b2")
     expect(b2.locator(".badge")).to_have_text("blocked")
-    expect(b2.locator(".findings")).to_contain_text("mara: slap to face is a hard limit")
+    expect(b2.locator(".findings")).to_contain_text("Mara: slap to face is a hard limit")
     expect(b1.locator(".badge")).to_have_text("cleared")
     ines.assert_accessible()
     ines.screenshot("b1-ines-plan-phone")
@@ -170,7 +170,7 @@ def test_ines_builds_the_unplanned_slap_plan_and_sees_why_the_face_beat_is_block
     # Mara's profile says nothing about spanking: silence is never consent.
     expect(page.locator("#beat-b2 .badge")).to_have_text("needs discussion")
     expect(page.locator("#beat-b2 .findings")).to_contain_text(
-        "mara: spank to buttocks was not discussed"
+        "Mara: spank to buttocks was not discussed"
     )
     wired(page, "#beat-b2 .beat-actions form")
     page.locator("#beat-b2").get_by_role("button", name="Move b2 up").click()

@@ -67,6 +67,7 @@ def _context(
     }
     if view.audience == services.COORDINATOR:
         context["desk"], context["beat_notes"] = services.desk(request.user, view)
+        context["handle_names"] = {r.handle: r.display_name for r in view.roles if r.handle}
         context["unsaved"] = history.unsaved_for(request.user, production_id, scene_id)
         context["versions_url"] = reverse("plans:versions", args=[production_id, scene_id])
     if view.audience in (services.COORDINATOR, services.DIRECTOR):

@@ -43,3 +43,26 @@ def test_the_coordinators_profile_page_opens_with_the_summary(slap_plan, client_
     first, _, rest = html.partition("Every answer")
     assert "Hard limits" in first and "no on the face" in first
     assert rest  # the full list of answers follows
+
+
+def test_the_coordinators_reasons_name_people_and_acts_in_words(world, client_as):
+    from closedset.plans import services
+
+    boundaries.replace_profile(
+        world.mara,
+        {
+            "performer": "mara",
+            "name": "Mara K.",
+            "boundaries": [{"act": "nudity-topless", "direction": "self", "answer": "no"}],
+        },
+    )
+    boundaries.share(world.mara, world.production.pk)
+    ids = (world.production.pk, world.scene.pk)
+    services.cast_role(world.ines, *ids, "A", "mara")
+    services.add_beat(world.ines, *ids, services.BeatInput("t1", "nudity-topless", "A", []))
+    html = client_as("ines").get(url(world)).content.decode()
+    assert "Mara: topless nudity is a hard limit" in beat_html(html, "t1")
+    assert "nudity-topless is" not in html
+    # The API keeps the formats.md reason.
+    check = services.check_json(world.ines, *ids)
+    assert check["beats"][0]["findings"][0]["reason"] == "mara: nudity-topless is a hard limit"

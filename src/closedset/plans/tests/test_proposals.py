@@ -424,7 +424,7 @@ def test_the_coordinator_sees_what_the_check_would_say_before_accepting(slap_pla
     assert buttocks.preview == ("cleared", ())
     assert Beat.objects.count() == 2  # a preview changes nothing
     html = client_as("ines").get(url(world)).content.decode()
-    assert "If accepted: <strong>blocked</strong>" in html
+    assert "If accepted: <strong>blocked</strong> — Mara: slap to face is a hard limit" in html
     # Never for the director.
     assert all(p.preview is None for p in services.proposals(world.dario, *ids(world)))
     assert "If accepted" not in client_as("dario").get(url(world)).content.decode()

@@ -34,7 +34,7 @@ def beat_html(html, beat_id):
 
 def test_the_coordinator_page_shows_the_reason(slap_plan, client_as):
     html = client_as("ines").get(url(slap_plan)).content.decode()
-    assert "mara: slap to face is a hard limit" in beat_html(html, "b2")
+    assert "Mara: slap to face is a hard limit" in beat_html(html, "b2")
     assert 'data-status="blocked"' in beat_html(html, "b2")
     assert 'data-status="clear"' in beat_html(html, "b1")
 
@@ -63,7 +63,7 @@ def test_htmx_add_returns_the_body_with_the_new_beat_checked(slap_plan, client_a
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<div id="plan-body"')
-    assert "mara: slap to thighs at medium is above their limit of light" in beat_html(html, "b3")
+    assert "Mara: slap to thighs at medium is above their limit of light" in beat_html(html, "b3")
 
 
 def test_a_bad_beat_keeps_what_was_typed_and_says_why(slap_plan, client_as):
