@@ -428,3 +428,13 @@ def test_the_coordinator_sees_what_the_check_would_say_before_accepting(slap_pla
     # Never for the director.
     assert all(p.preview is None for p in services.proposals(world.dario, *ids(world)))
     assert "If accepted" not in client_as("dario").get(url(world)).content.decode()
+
+
+def test_a_refused_proposal_says_so_once_at_the_field(slap_plan, client_as):
+    world = slap_plan
+    bad = {"beat_id": "s1", "act": "slap", "by": "B", "to": ["A"], "zone": "feet"}
+    html = client_as("dario").post(url(world, "plans:add_beat"), bad).content.decode()
+    assert "Not sent: please correct the marked field below." in html
+    field = html[html.index('id="add-zone"') :]
+    assert "field-error" in field
+    assert html.count("feet") <= 2  # the message is at the field, not repeated above the form
