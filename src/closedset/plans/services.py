@@ -442,7 +442,6 @@ def _director_view(scene: Scene, plan: ScenePlan) -> PlanView:
     for index, beat in enumerate(rows):
         state = CLEARED if release.beats.get(beat["id"]) else NOT_CLEARED
         act = taxonomy.acts.get(beat["act"])
-        to = beat.get("to") or []
         beats.append(
             BeatView(
                 pk=None,
@@ -450,7 +449,7 @@ def _director_view(scene: Scene, plan: ScenePlan) -> PlanView:
                 act=beat["act"],
                 act_label=act.label if act else beat["act"],
                 by=beat["by"],
-                to=[to] if isinstance(to, str) else list(to),
+                to=_to_roles(beat.get("to")),
                 zone=beat.get("zone"),
                 intensity=str(beat.get("intensity", "light")),
                 barrier=str(beat.get("barrier", "none")),
@@ -603,6 +602,19 @@ class BeatInput:
     intensity: str = "light"
     barrier: str = "none"
 
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> BeatInput:
+        """A formats.md beat (a proposal's, a released version's) as the beat forms take it."""
+        return cls(
+            beat_id=str(data.get("id", "")),
+            act=str(data.get("act", "")),
+            by=str(data.get("by", "")),
+            to=_to_roles(data.get("to")),
+            zone=str(data.get("zone") or ""),
+            intensity=str(data.get("intensity", "light")),
+            barrier=str(data.get("barrier", "none")),
+        )
+
     def data(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.beat_id.strip(), "act": self.act.strip(), "by": self.by}
         to = [r for r in self.to if r]
@@ -613,6 +625,13 @@ class BeatInput:
         data["intensity"] = self.intensity or "light"
         data["barrier"] = self.barrier or "none"
         return data
+
+
+def _to_roles(value: Any) -> list[str]:
+    """A beat's `to` as formats.md allows it (one role, a list, or none) as a list."""
+    if not value:
+        return []
+    return [value] if isinstance(value, str) else list(value)
 
 
 def _check_input(beat: BeatInput) -> None:
@@ -1330,8 +1349,7 @@ def _beat_words(data: dict[str, Any], names: dict[str, str]) -> str:
     taxonomy = load_taxonomy()
     act = taxonomy.acts.get(str(data.get("act", "")))
     label = act.label if act else str(data.get("act", ""))
-    to = data.get("to") or []
-    to = [to] if isinstance(to, str) else list(to)
+    to = _to_roles(data.get("to"))
 
     def role(name: str) -> str:
         return f"{name} ({names[name]})" if names.get(name) else name
@@ -1359,16 +1377,7 @@ def _proposal_info(row: Proposal, names: dict[str, str]) -> ProposalInfo:
         what = _beat_words(data, names)
         if row.kind == Proposal.Kind.EDIT:
             what = f"beat {row.beat_label} becomes: {what}"
-        to = data.get("to") or []
-        beat = BeatInput(
-            beat_id=str(data.get("id", "")),
-            act=str(data.get("act", "")),
-            by=str(data.get("by", "")),
-            to=[to] if isinstance(to, str) else list(to),
-            zone=str(data.get("zone") or ""),
-            intensity=str(data.get("intensity", "light")),
-            barrier=str(data.get("barrier", "none")),
-        )
+        beat = BeatInput.from_data(data)
     elif row.kind == Proposal.Kind.REMOVE:
         what = f"remove beat {row.beat_label}"
     elif row.kind == Proposal.Kind.MOVE:
@@ -1562,16 +1571,7 @@ def released_beat(user: Any, production_id: int, scene_id: int, beat_id: str) ->
     )
     if found is None:
         raise NotFound("No such beat in the version released to you.")
-    to = found.get("to") or []
-    return BeatInput(
-        beat_id=str(found["id"]),
-        act=str(found["act"]),
-        by=str(found["by"]),
-        to=[to] if isinstance(to, str) else list(to),
-        zone=str(found.get("zone") or ""),
-        intensity=str(found.get("intensity", "light")),
-        barrier=str(found.get("barrier", "none")),
-    )
+    return BeatInput.from_data(found)
 
 
 @transaction.atomic
