@@ -92,7 +92,7 @@ def test_mara_fills_her_profile_on_her_phone_and_shares_it(
 def wired(page: Any, selector: str) -> None:
     """Wait until htmx has wired up a swapped-in element (a person is never this quick)."""
     page.wait_for_function(
-        "selector => document.querySelector(selector)?.['htmx-internal-data']", arg=selector
+        "selector => document.querySelector(selector)?.['htmx-internal-data']?.initHash", arg=selector
     )
 
 
