@@ -159,3 +159,15 @@ def staff_devices(world: Any) -> Any:
         if accounts.needs_second_factor(user):
             TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
     return world
+
+
+def wired(page: Any, selector: str) -> None:
+    """Wait until htmx has wired up a swapped-in element.
+
+    htmx binds new content after its settle delay (20 ms): a person is never that quick, a
+    test is.
+    """
+    page.wait_for_function(
+        "s => 'initHash' in (document.querySelector(s)?.['htmx-internal-data'] ?? {})",
+        arg=selector,
+    )

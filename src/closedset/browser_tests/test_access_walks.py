@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
-from closedset.browser_tests.conftest import LAPTOP, PHONE
+from closedset.browser_tests.conftest import LAPTOP, PHONE, wired
 from closedset.plans.tests.scenario import JONAS, MARA
 from closedset.productions import services as productions
 
@@ -319,9 +319,7 @@ def test_mara_answers_with_the_keyboard_and_keeps_her_place(
     expect(row).to_be_visible()
     expect(summary).to_be_focused()
     # The group arrives by htmx; its forms answer keys only once htmx has bound them.
-    page.wait_for_function(
-        "() => document.querySelector('#row-slap-receive')?.['htmx-internal-data']?.initHash"
-    )
+    wired(page, "#row-slap-receive")
     # Tab on into the slap's answers, as a keyboard user does.
     for _ in range(60):
         page.keyboard.press("Tab")

@@ -13,8 +13,8 @@ import pytest
 from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
-from closedset.browser_tests.conftest import LAPTOP, PHONE
-from closedset.browser_tests.test_walks import plan_path, wired
+from closedset.browser_tests.conftest import LAPTOP, PHONE, wired
+from closedset.browser_tests.test_walks import plan_path
 from closedset.plans import services as plans
 
 pytestmark = pytest.mark.django_db(transaction=True)

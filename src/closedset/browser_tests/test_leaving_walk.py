@@ -14,8 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
-from closedset.browser_tests.conftest import PHONE
-from closedset.browser_tests.test_walks import wired
+from closedset.browser_tests.conftest import PHONE, wired
 from closedset.plans import services as plans
 from closedset.plans.models import Beat
 from closedset.plans.tests.scenario import JONAS, MARA, PLAN

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from closedset.browser_tests.conftest import LAPTOP
-from closedset.browser_tests.test_walks import plan_path, shared_profiles, wired
+from closedset.browser_tests.conftest import LAPTOP, wired
+from closedset.browser_tests.test_walks import plan_path, shared_profiles
 from closedset.plans import services as plans
 from closedset.plans.tests.scenario import PLAN
 

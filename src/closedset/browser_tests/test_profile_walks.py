@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
 from closedset.boundaries.tests.test_services import end_sitting
-from closedset.browser_tests.conftest import PHONE
+from closedset.browser_tests.conftest import PHONE, wired
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,6 +42,7 @@ def answer(page: Any, group: str, row: str, label: str) -> None:
     details = page.locator(f"#cat-{group}")
     if details.get_attribute("open") is None:
         details.locator("summary").click()
+    wired(page, f"#row-{row}")
     target = page.locator(f"#row-{row}")
     target.get_by_role("radio", name=label, exact=True).check()
     expect(target.locator(".row-status")).to_have_text(f"Saved: {label}.")

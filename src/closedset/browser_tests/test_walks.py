@@ -11,7 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
-from closedset.browser_tests.conftest import LAPTOP, PHONE
+from closedset.browser_tests.conftest import LAPTOP, PHONE, wired
 from closedset.plans import services as plans
 from closedset.plans.tests.scenario import JONAS, MARA
 
@@ -38,18 +38,21 @@ def test_mara_fills_her_profile_on_her_phone_and_shares_it(
 
     # Slap, done to me: yes (saved by htmx, no reload).
     page.locator("#cat-impact > summary").click()
+    wired(page, "#row-slap-receive")
     row = page.locator("#row-slap-receive")
     row.get_by_role("radio", name="Yes", exact=True).check()
     expect(row.locator(".row-status")).to_have_text("Saved: Yes.")
     expect(page.locator("#answer-slap-receive-yes")).to_be_focused()
     # A few more: kisses both ways yes, hair pulling done to me maybe.
     page.locator("#cat-kissing > summary").click()
+    wired(page, "#row-kiss-give")
     for key, label in (("kiss-receive", "Yes"), ("kiss-give", "Yes")):
         target = page.locator(f"#row-{key}")
         target.get_by_role("radio", name=label, exact=True).check()
         expect(target.locator(".row-status")).to_have_text(f"Saved: {label}.")
     expect(page.locator("#count-kissing")).to_have_text("2 of 12 answered")
     page.locator("#cat-rough > summary").click()
+    wired(page, "#row-hair-pull-receive")
     hair = page.locator("#row-hair-pull-receive")
     hair.get_by_role("radio", name="Maybe", exact=True).check()
     expect(hair.locator(".row-status")).to_have_text("Saved: Maybe.")
@@ -87,13 +90,6 @@ def test_mara_fills_her_profile_on_her_phone_and_shares_it(
     )
     assert profile.boundary("kiss", "give").answer == "yes"
     assert profile.boundary("hair-pull", "receive").answer == "maybe"
-
-
-def wired(page: Any, selector: str) -> None:
-    """Wait until htmx has wired up a swapped-in element (a person is never this quick)."""
-    page.wait_for_function(
-        "selector => document.querySelector(selector)?.['htmx-internal-data']?.initHash", arg=selector
-    )
 
 
 def add_beat(page: Any, act: str, zone: str, by: str = "B", to: str = "A") -> None:
