@@ -161,6 +161,9 @@ INSTALLED_APPS = [
     "closedset.boundaries",
     "closedset.plans",
     "closedset.notices",
+    "closedset.record",
+    "closedset.consent",
+    "closedset.compliance",
     "closedset.api",
 ]
 

@@ -13,6 +13,9 @@ urlpatterns = [
     path("plans/", include("closedset.plans.history_urls")),
     path("scenes/", include("closedset.plans.performer_urls")),
     path("notices/", include("closedset.notices.urls")),
+    path("consent/", include("closedset.consent.urls")),
+    path("compliance/", include("closedset.compliance.urls")),
+    path("", include("closedset.record.urls")),
     # Passkeys as a second factor (closedset.accounts.passkeys).
     path("account/passkeys/webauthn/", include("closedset.accounts.passkeys")),
     path("api/v1/", api.urls),

@@ -16,10 +16,13 @@ from ninja.parser import Parser
 from closedset.accounts.api import router as accounts_router
 from closedset.api.auth import AUTH, ApiRateLimited
 from closedset.boundaries.api import router as boundaries_router
+from closedset.compliance.api import router as compliance_router
+from closedset.consent.api import router as consent_router
 from closedset.lib.errors import DomainError, database_busy
 from closedset.lib.middleware import busy_response, is_api, too_large_response
 from closedset.plans.api import router as plans_router
 from closedset.productions.api import router as productions_router
+from closedset.record.api import router as record_router
 
 
 class ErrorOut(Schema):
@@ -134,3 +137,6 @@ api.add_router("/", accounts_router)
 api.add_router("/", productions_router)
 api.add_router("/boundaries/", boundaries_router)
 api.add_router("/plans/", plans_router)
+api.add_router("/consent/", consent_router)
+api.add_router("/log/", record_router)
+api.add_router("/compliance/", compliance_router)

@@ -1,0 +1,1 @@
+"""The record: one append-only, signed Merkle log per organisation (formats.md "The record")."""

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RecordConfig(AppConfig):
+    name = "closedset.record"
+    default_auto_field = "django.db.models.BigAutoField"
