@@ -164,6 +164,7 @@ INSTALLED_APPS = [
     "closedset.record",
     "closedset.consent",
     "closedset.compliance",
+    "closedset.rider",
     "closedset.api",
 ]
 

@@ -1,0 +1,1 @@
+"""The intimacy rider: per performer per scene, shown at consent, signed as a sealed PDF."""
