@@ -129,6 +129,67 @@ CLOSEDSET_KEKS: dict[str, bytes] = _parse_keks(_keks, _kek)
 # The first key wraps new data keys; the others are still accepted for unwrapping.
 CLOSEDSET_CURRENT_KEK_ID = next(iter(CLOSEDSET_KEKS))
 
+# The record (closedset.record): Ed25519 seeds that sign each organisation's log checkpoints.
+# CLOSEDSET_LOG_KEYS="base64,base64" (or *_FILE): the first signs new checkpoints, all still
+# verify old ones, so a key can be rotated without breaking receipts already handed out.
+CLOSEDSET_LOG_HOST = env_str("CLOSEDSET_LOG_HOST", "closedset.local").strip() or "closedset.local"
+
+
+def _dev_log_key() -> str:
+    """The development log key, kept beside the other development secrets (never in code)."""
+    data = _dev_secrets()
+    if "CLOSEDSET_LOG_KEY" not in data:
+        # Older dev-secrets files predate the record: add the key, keeping the file private.
+        data["CLOSEDSET_LOG_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+        path = DATA_DIR / "dev-secrets.json"
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, path)
+    return data["CLOSEDSET_LOG_KEY"]
+
+
+def _parse_log_keys(text: str) -> list[bytes]:
+    seeds: list[bytes] = []
+    for number, item in enumerate((part.strip() for part in text.split(",")), start=1):
+        if not item:
+            continue
+        # The message names the position only: a seed must never reach a log or a screen.
+        try:
+            seed = base64.b64decode(item, validate=True)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"CLOSEDSET_LOG_KEYS key {number}: not valid base64"
+            ) from None
+        if len(seed) != 32:
+            raise ImproperlyConfigured(
+                f"CLOSEDSET_LOG_KEYS key {number}: must be 32 bytes (base64 of 32 random bytes)"
+            )
+        if seed in seeds:
+            raise ImproperlyConfigured(f"CLOSEDSET_LOG_KEYS key {number} appears twice")
+        seeds.append(seed)
+    return seeds
+
+
+try:
+    _log_keys = env_secret("CLOSEDSET_LOG_KEYS")
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+if not _log_keys and TESTING:
+    _log_keys = base64.b64encode(secrets.token_bytes(32)).decode()  # fresh per test process
+elif not _log_keys and DEV:
+    _log_keys = _dev_log_key()
+if not _log_keys:
+    raise ImproperlyConfigured(
+        "closedset will not start without CLOSEDSET_LOG_KEYS (set it in the environment or in"
+        " CLOSEDSET_LOG_KEYS_FILE; for development set CLOSEDSET_DEV=1). See docs/deployment.md."
+    )
+CLOSEDSET_LOG_KEYS: list[bytes] = _parse_log_keys(_log_keys)
+if not CLOSEDSET_LOG_KEYS:
+    raise ImproperlyConfigured("CLOSEDSET_LOG_KEYS holds no key")
+del _log_keys
+
 ALLOWED_HOSTS = [
     host.strip()
     for host in env_str("ALLOWED_HOSTS", "localhost,127.0.0.1").split(",")
@@ -453,3 +514,18 @@ LOGGING = {
         "django.server": {"handlers": [], "level": _LOG_LEVEL, "propagate": True},
     },
 }
+
+# The rider's PDF seal (issue 9 item 4): a PAdES signing key and its certificate, PEM (or
+# *_FILE). Tests get a fresh pair per process, development one kept in the data folder.
+CLOSEDSET_PDF_SIGNING_KEY = env_secret("CLOSEDSET_PDF_SIGNING_KEY")
+CLOSEDSET_PDF_SIGNING_CERT = env_secret("CLOSEDSET_PDF_SIGNING_CERT")
+if bool(CLOSEDSET_PDF_SIGNING_KEY) != bool(CLOSEDSET_PDF_SIGNING_CERT):
+    raise ImproperlyConfigured(
+        "Set both CLOSEDSET_PDF_SIGNING_KEY and CLOSEDSET_PDF_SIGNING_CERT, or neither."
+    )
+if not CLOSEDSET_PDF_SIGNING_KEY and (TESTING or DEV):
+    from closedset.rider.signing import dev_signing_pair, self_signed_pair
+
+    CLOSEDSET_PDF_SIGNING_KEY, CLOSEDSET_PDF_SIGNING_CERT = (
+        self_signed_pair() if TESTING else dev_signing_pair(DATA_DIR / "dev-pdf-signing.json")
+    )
