@@ -91,6 +91,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
         CLOSEDSET_DATA_DIR=str(data_dir),
         SECRET_KEY=secrets.token_urlsafe(50),
         CLOSEDSET_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
+        CLOSEDSET_LOG_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="127.0.0.1",
         # Plain http on the loopback: no secure-only cookies, no redirect to https.
         CLOSEDSET_SECURE_COOKIES="0",

@@ -171,6 +171,50 @@ def cast_command(
     raise typer.Exit(code)
 
 
+EXIT_NOT_VALID = 5
+
+
+@app.command("verify")
+def verify_command(
+    receipt: Annotated[Path, typer.Argument(help="The consent receipt (a .json file).")],
+    key: Annotated[
+        str | None, typer.Option("--key", help="The log's verifier key you expect it from.")
+    ] = None,
+    previous: Annotated[
+        Path | None,
+        typer.Option("--previous", help="An older receipt from the same log (needs --log)."),
+    ] = None,
+    log: Annotated[
+        str | None,
+        typer.Option("--log", help="The log's address, e.g. https://HOST/api/v1/log/NAME."),
+    ] = None,
+) -> None:
+    """Check a consent receipt: exit 0 valid, 5 not valid, 2 unreadable."""
+    from closedset.core.record import ReceiptUnreadable, verify_receipt
+    from closedset.record.offline import (
+        LogUnreachable,
+        check_previous,
+        http_fetch,
+        read_file,
+    )
+
+    if (previous is None) != (log is None):
+        raise BadInput("--previous and --log go together: give both, or neither")
+    try:
+        data = read_file(receipt)
+        if previous is not None and log is not None:
+            verdict = check_previous(read_file(previous), data, http_fetch(log), key)
+        else:
+            verdict = verify_receipt(data, key)
+    except ReceiptUnreadable as error:
+        raise BadInput(str(error)) from None
+    except LogUnreachable as error:
+        raise BadInput(str(error)) from None
+    # Plain print: the line comes partly from the file and must not be read as rich markup.
+    print(verdict.message)
+    raise typer.Exit(EXIT_CLEAR if verdict.valid else EXIT_NOT_VALID)
+
+
 # The web application's commands (migrate, demo, serve, rotate-keys, manage); Django loads
 # only when one of them runs.
 from closedset.webcli import register as _register_web_commands  # noqa: E402

@@ -108,11 +108,27 @@ def manage(ctx: typer.Context) -> None:
     execute_from_command_line(["closedset manage", *ctx.args])
 
 
+def audit_verify() -> None:
+    """Recompute every organisation's log and check its signed checkpoints: exit 0 or 5."""
+    setup_django()
+    from closedset.record.services import audit
+
+    result = audit()
+    for problem in result.problems:
+        print(problem)
+    if result.problems:
+        raise typer.Exit(5)
+    print(f"ok: {result.logs} logs, {result.entries} entries")
+
+
 def register(app: typer.Typer) -> None:
     app.command("migrate")(migrate)
     app.command("demo")(demo)
     app.command("serve")(serve)
     app.command("rotate-keys")(rotate_keys)
+    audit = typer.Typer(help="Check the record (the signed logs).", no_args_is_help=True)
+    audit.command("verify")(audit_verify)
+    app.add_typer(audit, name="audit")
     app.command(
         "manage",
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},

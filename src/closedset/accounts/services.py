@@ -794,9 +794,11 @@ def confirm_password(user: User, password: str) -> None:
 def export_data(user: User) -> dict[str, Any]:
     """Everything about the person, for them to download: never secrets or their hashes."""
     from closedset.boundaries import services as boundaries
+    from closedset.consent import services as consent
     from closedset.notices import services as notices
     from closedset.plans import services as plans
     from closedset.productions.models import Invitation, OnePersonCrewAgreement, OrgMembership
+    from closedset.rider import services as rider
 
     labels = dict(Role.choices)
     memberships = Membership.objects.filter(user=user).select_related("production__organisation")
@@ -870,6 +872,8 @@ def export_data(user: User) -> dict[str, Any]:
     data.update(boundaries.export_profile_data(user))
     data.update(plans.export_plan_data(user))
     data.update(notices.export_notice_data(user))
+    data.update(consent.export_consent_data(user))
+    data.update(rider.export_rider_data(user))
     return data
 
 
@@ -931,9 +935,12 @@ def erase(user: User) -> Erased:
     from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
 
     from closedset.boundaries import services as boundaries
+    from closedset.consent import services as consent
     from closedset.notices import services as notices
     from closedset.plans import services as plans
     from closedset.productions.models import Invitation, OrgMembership
+    from closedset.record import services as record
+    from closedset.rider import services as rider
 
     left_alone = [production.name for production in sole_producer_of(user)]
     old_email = user.email
@@ -942,6 +949,10 @@ def erase(user: User) -> Erased:
         boundaries.erase_profile_data(row)
         plans.uncast_performer(row)
         notices.erase_notice_data(row)
+        consent.erase_consent_data(row)
+        rider.erase_rider_data(row)
+        # The salts go: no log entry can be tied to the person again, and every log verifies.
+        record.erase_person(row)
         Membership.objects.filter(user=row).delete()
         OrgMembership.objects.filter(user=row).delete()
         # Every second factor of any kind (authenticator, recovery codes, passkeys).

@@ -59,6 +59,8 @@ def navigation_for(request: HttpRequest) -> Navigation | None:
     wanted: list[tuple[str, str]] = []
     if performer:
         wanted.append(("My scenes", "scenes:mine"))
+        # Requests waiting for an answer, and every answer given, with its receipt.
+        wanted.append(("Consent", "consent:mine"))
     # Someone with no role yet may be a performer-to-be: their profile is where they start.
     if performer or not roles:
         wanted.append(("My boundaries", "boundaries:mine"))

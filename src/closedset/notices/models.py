@@ -19,6 +19,8 @@ class Kind(models.TextChoices):
     PROFILE_UNSHARED = "profile_unshared", "a profile you rely on is no longer shared"
     PROPOSAL = "proposal", "the director proposes a change"
     RELEASED = "released", "the coordinator releases a plan version"
+    CONSENT_REQUEST = "consent_request", "a consent request waits for you"
+    CONSENT_REMINDER = "consent_reminder", "a consent request is due soon"
 
 
 class Notice(models.Model):

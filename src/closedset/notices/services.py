@@ -22,7 +22,13 @@ logger = logging.getLogger(__name__)
 
 # Which kinds of notice each role can receive; the settings page offers only these.
 KINDS_BY_ROLE: Mapping[str, tuple[str, ...]] = {
-    Role.PERFORMER: (Kind.CAST, Kind.PLAN_CHANGED, Kind.PROFILE_SEEN_BY_NEW),
+    Role.PERFORMER: (
+        Kind.CAST,
+        Kind.PLAN_CHANGED,
+        Kind.PROFILE_SEEN_BY_NEW,
+        Kind.CONSENT_REQUEST,
+        Kind.CONSENT_REMINDER,
+    ),
     Role.COORDINATOR: (Kind.PROFILE_CHANGED, Kind.PROFILE_UNSHARED, Kind.PROPOSAL),
     Role.DIRECTOR: (Kind.RELEASED,),
     Role.PRODUCER: (),

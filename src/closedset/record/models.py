@@ -1,1 +1,78 @@
+"""The record's tables: one log per organisation, its entries, signed checkpoints, and the
+salts that tie an entry to a person.
+
+Nothing personal is stored here except Commitment.salt, and that row belongs to the person:
+deleting it (erasure) leaves the entry verifiable but no longer linkable to anyone.
+"""
+
 from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from closedset.productions.models import Organisation
+
+
+class Log(models.Model):
+    """An organisation's append-only Merkle log (formats.md "The record")."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.PROTECT, related_name="record_log"
+    )
+    # host/org/<slug>, fixed at creation: the key name and every checkpoint carry it, so a
+    # renamed organisation keeps its log.
+    origin = models.CharField(max_length=300, unique=True)
+    slug = models.SlugField(max_length=250, unique=True)
+    size = models.PositiveBigIntegerField(default=0)
+    # The right edge of the tree: one 32-byte hash per set bit of size, largest first.
+    compact_range = models.BinaryField(default=b"")
+    root = models.BinaryField(default=b"")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return self.origin
+
+
+class LogEntry(models.Model):
+    log = models.ForeignKey(Log, on_delete=models.PROTECT, related_name="entries")
+    index = models.PositiveBigIntegerField()
+    data = models.BinaryField()  # the exact canonical JSON bytes that were hashed
+    leaf_hash = models.BinaryField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["log", "index"], name="one_entry_per_log_index")
+        ]
+        ordering = ["log", "index"]
+
+
+class Checkpoint(models.Model):
+    log = models.ForeignKey(Log, on_delete=models.PROTECT, related_name="checkpoints")
+    size = models.PositiveBigIntegerField()
+    root = models.BinaryField()
+    note = models.TextField()  # the signed note, exactly as handed out
+    vkey = models.CharField(max_length=400)  # the verifier key that signed it
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["log", "size"], name="record_checkpoint_log_size")]
+
+
+class Commitment(models.Model):
+    """The salt that makes one entry's commitment point at one person.
+
+    CASCADE on purpose: without the salt nobody can tell whom the entry concerns.
+    """
+
+    entry = models.ForeignKey(LogEntry, on_delete=models.PROTECT, related_name="commitments")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="log_commitments"
+    )
+    salt = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "user"], name="one_commitment_per_person")
+        ]

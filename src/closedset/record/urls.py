@@ -1,6 +1,10 @@
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from closedset.record import views
 
 app_name = "record"
-urlpatterns: list = []
+urlpatterns = [
+    path("verify/", views.verify, name="verify"),
+]

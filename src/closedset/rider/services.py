@@ -345,3 +345,37 @@ def receipt_from_pdf(pdf_bytes: bytes) -> bytes | None:
     from closedset.rider import pdf
 
     return pdf.receipt_from_pdf(pdf_bytes)
+
+
+# ---------------------------------------------------------------- personal data
+
+
+def export_rider_data(user: Any) -> dict[str, Any]:
+    """The rider terms agreed for the person, for their data export."""
+    rows = RiderTerms.objects.filter(performer=user).select_related("scene__production")
+    return {
+        "rider_terms": [
+            {
+                "production": row.scene.production.name,
+                "scene": row.scene.number,
+                "footage": {
+                    "film": row.use_film,
+                    "trailer": row.use_trailer,
+                    "stills": row.use_stills,
+                    "promotion": row.use_promotion,
+                },
+                "body_double": row.body_double,
+                "modesty_garments": row.modesty_garments,
+                "barriers": row.barriers,
+                "closed_set": row.closed_set,
+                "other": row.other_terms,
+            }
+            for row in rows.order_by("pk")
+        ]
+    }
+
+
+def erase_rider_data(user: Any) -> int:
+    """On erasure the terms about the person go; the signed PDFs they downloaded stay theirs."""
+    deleted, _ = RiderTerms.objects.filter(performer=user).delete()
+    return int(deleted)

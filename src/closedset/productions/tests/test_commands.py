@@ -30,6 +30,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         CLOSEDSET_DATA_DIR=str(tmp_path),
         SECRET_KEY=secrets.token_urlsafe(50),
         CLOSEDSET_KEKS=f"old:{_key()}",
+        CLOSEDSET_LOG_KEYS=_key(),
         ALLOWED_HOSTS="closedset.example.org",
     )
     return base

@@ -1,0 +1,64 @@
+"""The public receipt check at /verify/: anyone can bring a receipt; nobody needs to sign in."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods
+
+from closedset.lib.uploads import import_text
+from closedset.record import services
+
+# A receipt is a few kilobytes; this leaves room for a long list of beats.
+RECEIPT_LIMIT_KB = 64
+
+
+def _text(value: object, limit: int = 200) -> str:
+    # The readable part is whatever the file says: show text only, and not much of it.
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int | str):
+        return str(value)[:limit]
+    return ""
+
+
+def _beats(value: object) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    lines = []
+    for beat in value[:100]:
+        if isinstance(beat, dict):
+            words = [_text(beat.get(key)) for key in ("id", "label", "summary", "what")]
+            lines.append(" - ".join(w for w in words if w))
+        else:
+            lines.append(_text(beat))
+    return [line for line in lines if line]
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest) -> HttpResponse:
+    result: services.ReceiptCheck | None = None
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        text, errors = import_text(request, RECEIPT_LIMIT_KB, "a receipt")
+        if not errors and not text.strip():
+            errors = {"file": "Choose a receipt file or paste its text, then check again."}
+        if not errors:
+            result = services.check_receipt(text)
+    readable = result.readable if result is not None and result.valid else {}
+    shown = {
+        "production": _text(readable.get("production")),
+        "scene": _text(readable.get("scene")),
+        "decision": _text(readable.get("decision")),
+        "performer": _text(readable.get("performer")),
+        "beats": _beats(readable.get("beats")),
+    }
+    status = 200
+    if errors:
+        status = 413 if "larger than" in errors.get("file", "") else 422
+    return render(
+        request,
+        "record/verify.html",
+        {"result": result, "errors": errors, "shown": shown},
+        status=status,
+    )
