@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -229,11 +228,17 @@ def _append(scene: Scene, fields: Mapping[str, object], people: Iterable[Any] = 
 
 # The log takes beat ids of this shape only (record.services); the plan allows a wider one
 # ("B1", "b1.2"). Beats outside it are left out of the entry and of its receipt alike.
-_LOG_BEAT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
+def logged_beats(final: FinalVersion, beats: Iterable[str]) -> list[str]:
+    """The beats as the log names them: their place in the final version ("1", "2" ...).
 
-
-def logged_beats(beats: Iterable[str]) -> list[str]:
-    return [b for b in beats if _LOG_BEAT_ID.fullmatch(b)]
+    A beat's id is free text the coordinator chose ("kiss-mara" would put a name in a log
+    that can never be rewritten); the plan's SHA-256 in the same entry fixes what each
+    place holds, so the place is enough to prove which beat was meant."""
+    places = {
+        str(item.get("id")): str(number)
+        for number, item in enumerate(final.plan_version.data.get("beats") or [], start=1)
+    }
+    return [places[b] for b in beats if b in places]
 
 
 def _entry_fields(
@@ -254,7 +259,7 @@ def _entry_fields(
         "plan_sha256": final.plan_sha256,
         "late": bool(final.late),
     }
-    beat_list = logged_beats(beats)
+    beat_list = logged_beats(final, beats)
     if beat_list:
         fields["beats"] = beat_list
     if rider_sha256:
@@ -1310,8 +1315,14 @@ def receipt(
         "person": record.person_id(user),
         "decision": kind,
         "beats": [
-            {"id": b, "words": words[b].sentence if b in words else ""}
-            for b in logged_beats([decision.beat_id])
+            {
+                "id": place,
+                "beat": decision.beat_id,
+                "words": words[b].sentence if b in words else "",
+            }
+            for b, place in zip(
+                [decision.beat_id], logged_beats(final, [decision.beat_id]), strict=False
+            )
         ],
         "production": scene.production.name,
         "scene": scene.number,
