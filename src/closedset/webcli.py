@@ -121,11 +121,20 @@ def audit_verify() -> None:
     print(f"ok: {result.logs} logs, {result.entries} entries")
 
 
+def remind() -> None:
+    """Remind performers whose consent request is due within a day (run it hourly, e.g. cron)."""
+    setup_django()
+    from closedset.consent.services import send_reminders
+
+    print(f"closedset: {send_reminders()} reminder(s) sent")
+
+
 def register(app: typer.Typer) -> None:
     app.command("migrate")(migrate)
     app.command("demo")(demo)
     app.command("serve")(serve)
     app.command("rotate-keys")(rotate_keys)
+    app.command("remind")(remind)
     audit = typer.Typer(help="Check the record (the signed logs).", no_args_is_help=True)
     audit.command("verify")(audit_verify)
     app.add_typer(audit, name="audit")

@@ -1,0 +1,991 @@
+"""Compliance: the custodian's 18+ records, test clearances, holds, notice rules and the gates.
+
+Every rule lives here, so pages, the API and anything else obey the same checks:
+
+- Identity records are the custodian's alone. Another role, or another organisation's
+  custodian, gets exactly the "not found" a missing record gives.
+- A scene is scheduled only when its gate passes for the shoot day, and may start only when
+  the gate still passes on the day: every cast performer consented to every beat of the final
+  version; in an adult production each also has a verified record showing 18 or older on the
+  day and a valid test clearance; and no production hold is on.
+- The gate speaks to two audiences: the coordinator and custodian learn which check failed and
+  for whom; the producer and director only "cleared" or "not cleared (talk to the coordinator)".
+- Performers learn only yes / not yet for "every co-performer is cleared for the shoot date".
+
+Nothing personal goes into the record (the log): a verification entry says that a record was
+verified, for whom (as a commitment), never what it says.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from closedset.accounts.models import User
+from closedset.lib import crypto, scope
+from closedset.lib.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    require_known_ids,
+)
+from closedset.productions.models import Membership, Organisation, Production, Role, Scene
+from closedset.productions.services import require_role, role_in
+
+from .models import Clearance, ComplianceSettings, Hold, IdentityRecord, Schedule
+
+# --- settings and words ---------------------------------------------------------------------
+
+DEFAULT_NOTICE_HOURS: dict[str, int] = {"adult": 24, "mainstream": 48}
+DEFAULT_CLEARANCE_VALID_DAYS = 14
+# Fits inside one request body (CLOSEDSET_MAX_BODY_KB, 1 MB by default) with its form.
+DOCUMENT_MAX_KB = int(getattr(settings, "CLOSEDSET_DOCUMENT_MAX_KB", 900))
+DOCUMENT_TYPES = {
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"\xff\xd8\xff": "image/jpeg",
+    b"%PDF-": "application/pdf",
+}
+MAX_NAME = 200
+MAX_OTHER_NAMES = 30
+MAX_DOCUMENT_FIELD = 100
+
+CLEARED = "cleared"
+NOT_CLEARED = "not cleared (talk to the coordinator)"
+ONLY_CUSTODIAN = "Only the custodian of records can see identity records."
+
+SCHEDULERS = (Role.PRODUCER, Role.COORDINATOR)
+# Who reads a gate, and in which words: the first two with reasons, the others without.
+DETAILED_AUDIENCE = frozenset({Role.COORDINATOR, Role.CUSTODIAN})
+GATE_READERS = (Role.COORDINATOR, Role.CUSTODIAN, Role.PRODUCER, Role.DIRECTOR)
+
+
+class GateClosed(Conflict):
+    """Scheduling or starting refused: the gate does not pass. The message fits the caller."""
+
+
+# --- who is the custodian -------------------------------------------------------------------
+
+
+def is_custodian(user: Any, organisation: Organisation) -> bool:
+    """True when `user` keeps the records of `organisation`: the custodian in one of its
+    productions that this request may reach (a token for one production reaches only it)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    memberships = Membership.objects.filter(
+        user=user, role=Role.CUSTODIAN, production__organisation=organisation
+    )
+    return scope.only_allowed(memberships).exists()
+
+
+def _require_custodian(user: Any, organisation: Organisation) -> None:
+    # The same "not found" as a missing record: nobody else may learn that one exists.
+    if not is_custodian(user, organisation):
+        raise NotFound("No such record.")
+
+
+def custodian_production(user: Any, production_id: int) -> Production:
+    """The production, for its custodian: pages and the API reach records through it (404
+    for outsiders, 403 for the production's other roles)."""
+    require_role(user, production_id, Role.CUSTODIAN)
+    return Production.objects.select_related("organisation").get(pk=production_id)
+
+
+# --- identity records -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordInput:
+    """What the custodian writes down from the document she checked."""
+
+    legal_name: str
+    date_of_birth: date | None
+    other_names: Sequence[str] = ()
+    document_type: str = ""
+    document_number: str = ""
+    document_issuer: str = ""
+    document_expiry: date | None = None
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """One record as its custodian reads it (opened)."""
+
+    pk: int
+    performer: User
+    legal_name: str
+    date_of_birth: date
+    other_names: tuple[str, ...]
+    document_type: str
+    document_number: str
+    document_issuer: str
+    document_expiry: date | None
+    has_document: bool
+    document_content_type: str
+    checked_by: User | None
+    checked_at: datetime | None
+
+    @property
+    def verified(self) -> bool:
+        return self.checked_at is not None
+
+
+def _context(performer: User, organisation_id: int, what: str) -> str:
+    # Binds the ciphertext to its performer and organisation: a blob copied elsewhere won't open.
+    return f"compliance.{what}:{organisation_id}:{performer.pk}"
+
+
+def _clean_input(data: RecordInput) -> dict[str, Any]:
+    errors: dict[str, str] = {}
+    legal_name = " ".join((data.legal_name or "").split())
+    if not legal_name:
+        errors["legal_name"] = "Write the legal name exactly as the document shows it."
+    elif len(legal_name) > MAX_NAME:
+        errors["legal_name"] = f"Shorten the name to {MAX_NAME} characters or fewer."
+    today = timezone.localdate()
+    born = data.date_of_birth
+    if born is None:
+        errors["date_of_birth"] = "Write the date of birth from the document."
+    elif born > today:
+        errors["date_of_birth"] = "This date of birth is in the future; check the document."
+    elif born.year < 1900:
+        errors["date_of_birth"] = "Check the year of birth: it is before 1900."
+    others: list[str] = []
+    for name in data.other_names or ():
+        clean = " ".join(str(name).split())
+        if not clean:
+            continue
+        if len(clean) > MAX_NAME:
+            errors["other_names"] = f"Shorten each name to {MAX_NAME} characters or fewer."
+        if clean.casefold() not in {o.casefold() for o in others}:
+            others.append(clean)
+    if len(others) > MAX_OTHER_NAMES:
+        errors["other_names"] = f"Write at most {MAX_OTHER_NAMES} other names."
+    fields = {}
+    for name, label in (
+        ("document_type", "the kind of document (for example passport)"),
+        ("document_number", "the document number"),
+        ("document_issuer", "who issued the document (for example the country)"),
+    ):
+        value = " ".join(str(getattr(data, name) or "").split())
+        if not value:
+            errors[name] = f"Write {label}."
+        elif len(value) > MAX_DOCUMENT_FIELD:
+            errors[name] = f"Shorten this to {MAX_DOCUMENT_FIELD} characters or fewer."
+        fields[name] = value
+    if data.document_expiry is None:
+        errors["document_expiry"] = "Write the date the document expires."
+    if errors:
+        raise InvalidInput("Please correct the marked fields.", errors)
+    assert born is not None and data.document_expiry is not None
+    return {
+        "legal_name": legal_name,
+        "date_of_birth": born.isoformat(),
+        "other_names": others,
+        **fields,
+        "document_expiry": data.document_expiry.isoformat(),
+    }
+
+
+def _performer_in(organisation: Organisation, handle_or_user: Any) -> User:
+    """A performer of one of the organisation's productions, or a not-found in words."""
+    query: dict[str, object]
+    if isinstance(handle_or_user, User):
+        query = {"pk": handle_or_user.pk}
+    else:
+        query = {"handle": str(handle_or_user or "").strip()}
+    performer = (
+        User.objects.filter(
+            memberships__production__organisation=organisation,
+            memberships__role=Role.PERFORMER,
+            is_active=True,
+            **query,
+        )
+        .distinct()
+        .first()
+    )
+    if performer is None:
+        raise InvalidInput(
+            "Choose one of the performers of this company's productions.",
+            {"performer": "Choose a performer from the list."},
+        )
+    return performer
+
+
+def organisation_performers(custodian: Any, organisation: Organisation) -> list[User]:
+    """Everyone who performs in one of the organisation's productions, for the custodian."""
+    _require_custodian(custodian, organisation)
+    return list(
+        User.objects.filter(
+            memberships__production__organisation=organisation,
+            memberships__role=Role.PERFORMER,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("display_name")
+    )
+
+
+def _open(record: IdentityRecord) -> dict[str, Any] | None:
+    """The sealed payload, or None if it no longer opens (the performer erased their data)."""
+    try:
+        data = crypto.unseal_json(
+            record.performer,
+            bytes(record.sealed),
+            _context(record.performer, record.organisation_id, "identity"),
+        )
+    except crypto.CryptoError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _view(record: IdentityRecord) -> RecordView:
+    data = _open(record)
+    if data is None:
+        raise Conflict(
+            "This record can no longer be opened (the performer's data was erased). "
+            "Add a new record if they perform again."
+        )
+    expiry = data.get("document_expiry")
+    return RecordView(
+        pk=record.pk,
+        performer=record.performer,
+        legal_name=data["legal_name"],
+        date_of_birth=date.fromisoformat(data["date_of_birth"]),
+        other_names=tuple(data.get("other_names", ())),
+        document_type=data.get("document_type", ""),
+        document_number=data.get("document_number", ""),
+        document_issuer=data.get("document_issuer", ""),
+        document_expiry=date.fromisoformat(expiry) if expiry else None,
+        has_document=record.document is not None,
+        document_content_type=record.document_content_type,
+        checked_by=record.checked_by,
+        checked_at=record.checked_at,
+    )
+
+
+def _record(organisation: Organisation, record_id: int, *, lock: bool = False) -> IdentityRecord:
+    require_known_ids(record_id)
+    rows = IdentityRecord.objects.select_related("performer", "checked_by")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    record = rows.filter(pk=record_id, organisation=organisation).first()
+    if record is None:
+        raise NotFound("No such record.")
+    return record
+
+
+def add_record(
+    custodian: Any, organisation: Organisation, performer: Any, data: RecordInput
+) -> IdentityRecord:
+    """A new record for a performer (a handle or a User), not yet verified."""
+    _require_custodian(custodian, organisation)
+    person = _performer_in(organisation, performer)
+    payload = _clean_input(data)
+    exists = Conflict(
+        f"There is a record for {person.display_name} already: open it to change it.",
+        {"performer": "This performer has a record already."},
+    )
+    if IdentityRecord.objects.filter(performer=person, organisation=organisation).exists():
+        raise exists
+    sealed = crypto.seal_json(person, payload, _context(person, organisation.pk, "identity"))
+    try:
+        with transaction.atomic():
+            return IdentityRecord.objects.create(
+                performer=person, organisation=organisation, sealed=sealed
+            )
+    except IntegrityError:
+        # Two tabs added the same performer at once: the first one won.
+        raise exists from None
+
+
+def update_record(
+    custodian: Any, organisation: Organisation, record_id: int, data: RecordInput
+) -> IdentityRecord:
+    """Change what the record says; a changed record must be checked (verified) again."""
+    _require_custodian(custodian, organisation)
+    payload = _clean_input(data)
+    with transaction.atomic():
+        record = _record(organisation, record_id, lock=True)
+        before = _open(record)
+        if before == payload:
+            return record
+        record.sealed = crypto.seal_json(
+            record.performer,
+            payload,
+            _context(record.performer, organisation.pk, "identity"),
+        )
+        record.checked_by = None
+        record.checked_at = None
+        record.updated_at = timezone.now()
+        record.save(update_fields=["sealed", "checked_by", "checked_at", "updated_at"])
+    return record
+
+
+def sniff_document(content: bytes) -> str:
+    """The content type from the first bytes (never from the name or what the browser says);
+    InvalidInput in words for anything else, empty or too large."""
+    if not content:
+        raise InvalidInput(
+            "The file is empty. Take the photo or scan again.", {"document": "The file is empty."}
+        )
+    if len(content) > DOCUMENT_MAX_KB * 1024:
+        message = (
+            f"The copy is larger than {DOCUMENT_MAX_KB} KB. Take the photo again at a lower "
+            "resolution, or save the scan as a smaller PDF."
+        )
+        raise InvalidInput(message, {"document": message})
+    for magic, content_type in DOCUMENT_TYPES.items():
+        if content.startswith(magic):
+            return content_type
+    message = "Upload a photo (PNG or JPEG) or a PDF of the document; this file is neither."
+    raise InvalidInput(message, {"document": message})
+
+
+def attach_document(
+    custodian: Any, organisation: Organisation, record_id: int, content: bytes
+) -> IdentityRecord:
+    """Keep a copy of the document (replacing any earlier one); the record must be verified
+    again, since what was checked has changed."""
+    _require_custodian(custodian, organisation)
+    content_type = sniff_document(content)
+    with transaction.atomic():
+        record = _record(organisation, record_id, lock=True)
+        record.document = crypto.seal(
+            record.performer,
+            content,
+            _context(record.performer, organisation.pk, "document"),
+        )
+        record.document_content_type = content_type
+        record.checked_by = None
+        record.checked_at = None
+        record.updated_at = timezone.now()
+        record.save(
+            update_fields=[
+                "document",
+                "document_content_type",
+                "checked_by",
+                "checked_at",
+                "updated_at",
+            ]
+        )
+    return record
+
+
+def document_copy(custodian: Any, organisation: Organisation, record_id: int) -> tuple[bytes, str]:
+    """The copy and its content type, for the custodian only."""
+    _require_custodian(custodian, organisation)
+    record = _record(organisation, record_id)
+    if record.document is None:
+        raise NotFound("No copy of the document has been uploaded for this record yet.")
+    try:
+        content = crypto.unseal(
+            record.performer,
+            bytes(record.document),
+            _context(record.performer, organisation.pk, "document"),
+        )
+    except crypto.CryptoError:
+        raise Conflict(
+            "This copy can no longer be opened (the performer's data was erased)."
+        ) from None
+    return content, record.document_content_type
+
+
+def verify_record(custodian: Any, organisation: Organisation, record_id: int) -> IdentityRecord:
+    """The custodian confirms she checked the document against the person. Logged as a
+    verification (who, as a commitment; never what the record says)."""
+    _require_custodian(custodian, organisation)
+    from closedset.record.services import append
+
+    with transaction.atomic():
+        record = _record(organisation, record_id, lock=True)
+        view = _view(record)
+        if record.document is None:
+            raise Conflict(
+                "Upload a copy of the document first: a record is verified against its copy.",
+                {"document": "Upload a copy of the document."},
+            )
+        today = timezone.localdate()
+        if view.document_expiry is not None and view.document_expiry < today:
+            raise Conflict(
+                "This document has expired. Check a current document, correct the record and "
+                "upload its copy, then verify.",
+                {"document_expiry": "The document has expired."},
+            )
+        record.checked_by = custodian
+        record.checked_at = timezone.now()
+        record.save(update_fields=["checked_by", "checked_at"])
+        append(
+            organisation,
+            {"type": "verification", "outcome": "passed"},
+            people=[record.performer],
+        )
+    return record
+
+
+def read_record(custodian: Any, organisation: Organisation, record_id: int) -> RecordView:
+    _require_custodian(custodian, organisation)
+    return _view(_record(organisation, record_id))
+
+
+def records(custodian: Any, organisation: Organisation) -> list[RecordView]:
+    """Every record of the organisation that still opens, by legal name."""
+    _require_custodian(custodian, organisation)
+    found = []
+    rows = IdentityRecord.objects.filter(organisation=organisation).select_related(
+        "performer", "checked_by"
+    )
+    for record in rows:
+        try:
+            found.append(_view(record))
+        except DomainError:
+            continue
+    return sorted(found, key=lambda view: _fold(view.legal_name))
+
+
+def _fold(text: str) -> str:
+    """Case- and accent-insensitive form: "Zoë" and "ZOE" match."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.casefold().split())
+
+
+def search_records(custodian: Any, organisation: Organisation, query: str) -> list[RecordView]:
+    """Records any of whose names (legal, every other name used, the performer's name and
+    handle on closedset) contain `query`, ignoring case and accents. The records are opened
+    here, in the service: no name is kept in a form anyone could search without the keys."""
+    everything = records(custodian, organisation)
+    needle = _fold(query or "")
+    if not needle:
+        return everything
+    return [
+        view
+        for view in everything
+        if any(
+            needle in _fold(name)
+            for name in (
+                view.legal_name,
+                *view.other_names,
+                view.performer.display_name,
+                view.performer.handle or "",
+            )
+        )
+    ]
+
+
+# --- age ------------------------------------------------------------------------------------
+
+
+def eighteenth_birthday(born: date) -> date:
+    """The day a person born on `born` turns 18.
+
+    Someone born on 29 February turns 18 on 1 March, since 18 years after a leap year is never
+    a leap year (the common-law and most statutory readings: the day after 28 February).
+    """
+    try:
+        return born.replace(year=born.year + 18)
+    except ValueError:
+        return date(born.year + 18, 3, 1)
+
+
+def adult_on(born: date, day: date) -> bool:
+    """18 or older on `day`: the 18th birthday itself counts."""
+    return day >= eighteenth_birthday(born)
+
+
+def is_adult_on(record: IdentityRecord, day: date) -> bool:
+    """True if the record opens and shows its performer 18 or older on `day` (it does not say
+    whether the record is verified: the gate asks that separately)."""
+    data = _open(record)
+    if data is None:
+        return False
+    return adult_on(date.fromisoformat(data["date_of_birth"]), day)
+
+
+# --- clearances -----------------------------------------------------------------------------
+
+
+def record_clearance(
+    custodian: Any,
+    organisation: Organisation,
+    performer: Any,
+    *,
+    cleared: bool,
+    tested_on: date,
+) -> Clearance:
+    """Write down a test result as the clearance service reported it: cleared or not, dated."""
+    _require_custodian(custodian, organisation)
+    person = _performer_in(organisation, performer)
+    if tested_on > timezone.localdate():
+        raise InvalidInput(
+            "The test date is in the future; write the day the test was taken.",
+            {"tested_on": "Write the day the test was taken."},
+        )
+    from closedset.record.services import append
+
+    with transaction.atomic():
+        clearance = Clearance.objects.create(
+            performer=person,
+            organisation=organisation,
+            cleared=bool(cleared),
+            tested_on=tested_on,
+            recorded_by=custodian,
+        )
+        # That a clearance was recorded, for whom; never the result (health data).
+        append(organisation, {"type": "clearance"}, people=[person])
+    return clearance
+
+
+def clearance_valid_on(
+    performer: Any, organisation: Organisation, day: date, *, valid_days: int | None = None
+) -> bool:
+    """True if the latest test taken on or before `day` cleared the performer, and was taken at
+    most `valid_days` days before it (14 by default: tested on the 1st, valid up to and
+    including the 15th). A test taken after `day` never vouches for it; two results of the same
+    day count as cleared only if both are."""
+    days = DEFAULT_CLEARANCE_VALID_DAYS if valid_days is None else valid_days
+    rows = Clearance.objects.filter(
+        performer=performer, organisation=organisation, tested_on__lte=day
+    )
+    latest = rows.order_by("-tested_on").values_list("tested_on", flat=True).first()
+    if latest is None or (day - latest).days > days:
+        return False
+    return not rows.filter(tested_on=latest, cleared=False).exists()
+
+
+@dataclass(frozen=True)
+class ClearanceRow:
+    performer: User
+    cleared: bool
+    tested_on: date
+    valid_today: bool
+
+
+def clearances(custodian: Any, organisation: Organisation) -> list[ClearanceRow]:
+    """The latest result of each performer, for the custodian."""
+    _require_custodian(custodian, organisation)
+    today = timezone.localdate()
+    latest: dict[int, Clearance] = {}
+    for row in Clearance.objects.filter(organisation=organisation).select_related("performer"):
+        latest.setdefault(row.performer_id, row)
+    return sorted(
+        (
+            ClearanceRow(
+                row.performer,
+                row.cleared,
+                row.tested_on,
+                clearance_valid_on(row.performer, organisation, today),
+            )
+            for row in latest.values()
+        ),
+        key=lambda row: row.performer.display_name.lower(),
+    )
+
+
+# --- settings, notice and holds -------------------------------------------------------------
+
+
+def settings_for(production: Production) -> ComplianceSettings:
+    """The production's settings (the defaults for its kind until someone changes them)."""
+    found = ComplianceSettings.objects.filter(production=production).first()
+    if found is not None:
+        return found
+    return ComplianceSettings(
+        production=production,
+        notice_hours=DEFAULT_NOTICE_HOURS.get(production.kind, 48),
+        clearance_valid_days=DEFAULT_CLEARANCE_VALID_DAYS,
+    )
+
+
+def update_settings(
+    user: Any, production: Production, *, notice_hours: int, clearance_valid_days: int
+) -> ComplianceSettings:
+    """The producer sets the notice period and how long a clearance stays valid."""
+    require_role(user, production, Role.PRODUCER)
+    errors = {}
+    if not 1 <= notice_hours <= 24 * 30:
+        errors["notice_hours"] = "Choose between 1 hour and 720 hours (30 days)."
+    if not 1 <= clearance_valid_days <= 90:
+        errors["clearance_valid_days"] = "Choose between 1 and 90 days."
+    if errors:
+        raise InvalidInput("Please correct the marked fields.", errors)
+    row, _ = ComplianceSettings.objects.update_or_create(
+        production=production,
+        defaults={"notice_hours": notice_hours, "clearance_valid_days": clearance_valid_days},
+    )
+    return row
+
+
+def notice_period(production: Production) -> timedelta:
+    """How long before call the plan must be final (24 h adult, 48 h mainstream by default)."""
+    return timedelta(hours=settings_for(production).notice_hours)
+
+
+def call_time(scene: Scene) -> datetime | None:
+    return Schedule.objects.filter(scene=scene).values_list("call_at", flat=True).first()
+
+
+def inside_notice_window(scene: Scene, when: datetime | None = None) -> bool:
+    """True if a change made at `when` (now by default) comes too late for the notice period:
+    it needs fresh consent and is marked late."""
+    call_at = call_time(scene)
+    if call_at is None:
+        return False
+    moment = when or timezone.now()
+    return moment > call_at - notice_period(scene.production)
+
+
+def hold_on(production: Production) -> bool:
+    return Hold.objects.filter(production=production, lifted_at__isnull=True).exists()
+
+
+def set_hold(user: Any, production: Production, *, on: bool) -> bool:
+    """The producer places or lifts a production hold; returns whether it is on now."""
+    require_role(user, production, Role.PRODUCER)
+    from closedset.record.services import append
+
+    with transaction.atomic():
+        # One decision at a time per production: a schedule waits for a hold, and vice versa.
+        Production.objects.select_for_update().filter(pk=production.pk).first()
+        active = Hold.objects.filter(production=production, lifted_at__isnull=True).first()
+        if on and active is None:
+            Hold.objects.create(production=production, placed_by=user)
+            append(production.organisation, {"type": "hold", "production": production.pk})
+        elif not on and active is not None:
+            active.lifted_at = timezone.now()
+            active.lifted_by = user
+            active.save(update_fields=["lifted_at", "lifted_by"])
+            append(
+                production.organisation,
+                {"type": "hold", "production": production.pk, "outcome": "lifted"},
+            )
+    return on
+
+
+# --- the gate -------------------------------------------------------------------------------
+
+
+def cast_performers(scene: Scene) -> list[User]:
+    """Everyone cast in the scene: in its working plan and in its latest saved version (a
+    performer dropped from the plan but still in the version to be shot is still checked)."""
+    from closedset.plans.models import PlanVersion, RoleSlot
+
+    people = {
+        user.pk: user
+        for user in User.objects.filter(
+            pk__in=RoleSlot.objects.filter(plan__scene=scene, performer__isnull=False).values(
+                "performer_id"
+            )
+        )
+    }
+    version = PlanVersion.objects.filter(plan__scene=scene).order_by("-number").first()
+    if version is not None and isinstance(version.data, dict):
+        cast = version.data.get("cast") or {}
+        handles = [h for h in cast.values() if isinstance(h, str)] if isinstance(cast, dict) else []
+        for user in User.objects.filter(
+            handle__in=handles,
+            memberships__production=scene.production,
+            memberships__role=Role.PERFORMER,
+        ).distinct():
+            people.setdefault(user.pk, user)
+    return sorted(people.values(), key=lambda user: (user.display_name.lower(), user.pk))
+
+
+def _all_consented(scene: Scene) -> bool:
+    try:
+        from closedset.consent.services import all_consented
+    except ImportError:
+        # Without the consent service nobody can have consented: the gate stays closed.
+        return False
+    return bool(all_consented(scene))
+
+
+def _not_in_final(scene: Scene, cast: list[User]) -> list[User]:
+    try:
+        from closedset.consent.services import current_final
+    except ImportError:
+        return []
+    final = current_final(scene)
+    if final is None:
+        return []  # "not consented" says it already
+    data = final.plan_version.data or {}
+    named = data.get("cast") if isinstance(data, dict) else None
+    handles = set(named.values()) if isinstance(named, dict) else set()
+    return [person for person in cast if person.handle not in handles]
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A gate's answer for one scene and day. `reasons` name performers and checks: only for
+    the coordinator and custodian (see `words_for`)."""
+
+    passed: bool
+    day: date
+    reasons: tuple[str, ...] = field(default=())
+
+    def __bool__(self) -> bool:
+        return self.passed
+
+    @property
+    def summary(self) -> str:
+        return CLEARED if self.passed else NOT_CLEARED
+
+
+def gate(scene: Scene, day: date) -> Gate:
+    """Could the scene be shot on `day`? Every check runs, so the coordinator sees all that is
+    missing at once."""
+    production = scene.production
+    reasons: list[str] = []
+    if hold_on(production):
+        reasons.append(
+            "A production hold is on: nothing can be scheduled or start until the producer "
+            "lifts it."
+        )
+    cast = cast_performers(scene)
+    if not cast:
+        reasons.append("No performer is cast in this scene yet.")
+    if not _all_consented(scene):
+        reasons.append(
+            "Not every cast performer has consented to every beat of the final plan version."
+        )
+    for person in _not_in_final(scene, cast):
+        # Cast after the version was made final: they never had the chance to consent.
+        reasons.append(
+            f"{person.display_name} is cast but not in the final plan version: mark a new "
+            "version final so they are asked."
+        )
+    if production.kind == Production.Kind.ADULT:
+        organisation = production.organisation
+        valid_days = settings_for(production).clearance_valid_days
+        records = {
+            record.performer_id: record
+            for record in IdentityRecord.objects.filter(
+                organisation=organisation, performer__in=cast
+            ).select_related("performer")
+        }
+        when = f"{day.day} {day:%B %Y}"
+        for person in cast:
+            name = person.display_name
+            record = records.get(person.pk)
+            if record is None:
+                reasons.append(f"{name}: no identity record yet; the custodian adds it.")
+            elif not record.verified:
+                reasons.append(f"{name}: the identity record is not verified yet.")
+            elif _open(record) is None:
+                reasons.append(f"{name}: the identity record can no longer be opened.")
+            elif not is_adult_on(record, day):
+                reasons.append(f"{name}: the identity record does not show 18 or older on {when}.")
+            if not clearance_valid_on(person, organisation, day, valid_days=valid_days):
+                reasons.append(f"{name}: no valid test clearance for {when}.")
+    return Gate(passed=not reasons, day=day, reasons=tuple(reasons))
+
+
+def _detailed(user: Any, production: Production) -> bool:
+    return bool(role_in(user, production) & DETAILED_AUDIENCE)
+
+
+def words_for(user: Any, production: Production, result: Gate) -> list[str]:
+    """What `user` may read of a gate: the reasons for the coordinator and custodian; for
+    everyone else only cleared / not cleared (never who or why)."""
+    if result.passed:
+        return [CLEARED]
+    if _detailed(user, production):
+        return list(result.reasons)
+    return [NOT_CLEARED]
+
+
+@dataclass(frozen=True)
+class GateView:
+    passed: bool
+    day: date
+    words: list[str]
+    detailed: bool
+    call_at: datetime | None
+
+
+def gate_view(user: Any, production_id: int, scene_id: int, day: date | None = None) -> GateView:
+    """The gate for the coordinator, custodian, producer and director, in their own words: for
+    the scheduled day, or `day` when given, or today when the scene is not scheduled."""
+    from closedset.productions.services import get_scene
+
+    scene = get_scene(user, production_id, scene_id, *GATE_READERS)
+    call_at = call_time(scene)
+    when = day or (timezone.localdate(call_at) if call_at else timezone.localdate())
+    result = gate(scene, when)
+    return GateView(
+        passed=result.passed,
+        day=when,
+        words=words_for(user, scene.production, result),
+        detailed=_detailed(user, scene.production),
+        call_at=call_at,
+    )
+
+
+def _log_gate(scene: Scene, result: Gate, *, people: Iterable[User] = ()) -> None:
+    from closedset.record.services import append
+
+    append(
+        scene.production.organisation,
+        {
+            "type": "gate",
+            "production": scene.production_id,
+            "scene": scene.pk,
+            "outcome": "passed" if result.passed else "failed",
+        },
+        people=list(people),
+    )
+
+
+def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
+    """Set the scene's call time (producer or coordinator), only if the gate passes for that
+    day. The decision is logged either way; a refusal says why in the caller's words."""
+    production = scene.production
+    require_role(user, production, *SCHEDULERS)
+    if timezone.is_naive(call_at):
+        call_at = timezone.make_aware(call_at)
+    if call_at <= timezone.now():
+        raise InvalidInput(
+            "Choose a call time in the future.", {"call_at": "Choose a time in the future."}
+        )
+    day = timezone.localdate(call_at)
+    with transaction.atomic():
+        # Serialise with holds and other schedules of this production.
+        Production.objects.select_for_update().filter(pk=production.pk).first()
+        result = gate(scene, day)
+        _log_gate(scene, result)
+        if result.passed:
+            row, _ = Schedule.objects.update_or_create(
+                scene=scene,
+                defaults={
+                    "call_at": call_at,
+                    "scheduled_by": user,
+                    "scheduled_at": timezone.now(),
+                },
+            )
+    if not result.passed:
+        # The refusal is in the log (committed above); the caller learns it in their words.
+        words = words_for(user, production, result)
+        if _detailed(user, production):
+            message = "The scene cannot be scheduled for this day: " + " ".join(words)
+        else:
+            message = (
+                "The scene cannot be scheduled for this day: not cleared. Talk to the coordinator."
+            )
+        raise GateClosed(message, {"call_at": message})
+    return row
+
+
+def schedule_scene(user: Any, production_id: int, scene_id: int, call_at: datetime) -> Schedule:
+    """`schedule` for pages and the API: 404/403 before anything else."""
+    from closedset.productions.services import get_scene
+
+    scene = get_scene(user, production_id, scene_id, *SCHEDULERS)
+    return schedule(user, scene, call_at)
+
+
+def may_start(scene: Scene, now: datetime | None = None) -> Gate:
+    """Re-check the gate when the scene is about to start (the shoot day calls this); the
+    decision is logged. Not scheduled means it may not start."""
+    moment = now or timezone.now()
+    day = timezone.localdate(moment)
+    with transaction.atomic():
+        result = gate(scene, day)
+        if call_time(scene) is None:
+            result = Gate(
+                passed=False,
+                day=day,
+                reasons=(*result.reasons, "The scene has not been scheduled."),
+            )
+        _log_gate(scene, result)
+    return result
+
+
+# --- what a performer sees ------------------------------------------------------------------
+
+
+def co_performers_cleared(performer: Any, scene: Scene) -> bool:
+    """Yes or no: is every co-performer's clearance valid on the scene's shoot date? Not yet
+    when no date is set or a hold is on. Never a date, a result or a document."""
+    call_at = call_time(scene)
+    if call_at is None or hold_on(scene.production):
+        return False
+    day = timezone.localdate(call_at)
+    production = scene.production
+    valid_days = settings_for(production).clearance_valid_days
+    return all(
+        clearance_valid_on(other, production.organisation, day, valid_days=valid_days)
+        for other in cast_performers(scene)
+        if other.pk != performer.pk
+    )
+
+
+@dataclass(frozen=True)
+class PerformerView:
+    scene: Scene
+    testing: bool  # the production gates on test clearances (adult)
+    scheduled: bool
+    cleared: bool
+
+
+def performer_view(user: Any, production_id: int, scene_id: int) -> PerformerView:
+    """A cast performer's view of their scene's clearances; others in the scene only."""
+    from closedset.productions.services import get_scene
+
+    scene = get_scene(user, production_id, scene_id, Role.PERFORMER)
+    if user.pk not in {person.pk for person in cast_performers(scene)}:
+        raise NotFound("You are not cast in this scene.")
+    return PerformerView(
+        scene=scene,
+        testing=scene.production.kind == Production.Kind.ADULT,
+        scheduled=call_time(scene) is not None,
+        cleared=co_performers_cleared(user, scene),
+    )
+
+
+__all__ = [
+    "CLEARED",
+    "NOT_CLEARED",
+    "Gate",
+    "GateClosed",
+    "GateView",
+    "RecordInput",
+    "RecordView",
+    "add_record",
+    "adult_on",
+    "attach_document",
+    "call_time",
+    "clearance_valid_on",
+    "clearances",
+    "co_performers_cleared",
+    "custodian_production",
+    "document_copy",
+    "eighteenth_birthday",
+    "gate",
+    "gate_view",
+    "hold_on",
+    "inside_notice_window",
+    "is_adult_on",
+    "is_custodian",
+    "may_start",
+    "notice_period",
+    "organisation_performers",
+    "performer_view",
+    "read_record",
+    "record_clearance",
+    "records",
+    "schedule",
+    "schedule_scene",
+    "search_records",
+    "set_hold",
+    "settings_for",
+    "update_record",
+    "update_settings",
+    "verify_record",
+]
