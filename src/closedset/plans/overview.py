@@ -48,6 +48,8 @@ class SceneGate:
     not_shared: int = 0
     not_cast: int = 0
     proposals: int = 0
+    # Two states only, for both audiences: never who has not agreed.
+    consent: str = "not agreed"
 
     @property
     def gate_label(self) -> str:
@@ -100,8 +102,16 @@ def production_overview(user: Any, production_id: int) -> Overview:
     return Overview(
         production=production,
         audience=who,
-        scenes=[_scene_gate(user, scene, who) for scene in scenes],
+        scenes=[_with_consent(_scene_gate(user, scene, who)) for scene in scenes],
     )
+
+
+def _with_consent(row: SceneGate) -> SceneGate:
+    from dataclasses import replace
+
+    from closedset.consent.services import scene_consent_state
+
+    return replace(row, consent=scene_consent_state(row.scene))
 
 
 def _scene_gate(user: Any, scene: Scene, who: str) -> SceneGate:

@@ -122,6 +122,59 @@ def _seed_scene(production: Production, people: dict[str, User]) -> None:
     )
     plans.release(ines, *ids)
     plans.add_beat(dario, *ids, plans.BeatInput(act="slap", by="B", to=["A"], zone="face"))
+    _seed_consent_and_records(production, scene, people)
+
+
+# A 1×1 PNG: the demo's stand-in for a scanned identity document (fictional people).
+DEMO_DOCUMENT = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c6360f8ffff3f0005fe02fea7d6a4b6"
+    "0000000049454e44ae426082"
+)
+
+
+def _seed_consent_and_records(
+    production: Production, scene: Scene, people: dict[str, User]
+) -> None:
+    """The released version is marked final, so both performers have a request waiting; Cora
+    has checked both performers' (fictional) documents and recorded a recent clear test."""
+    from datetime import date, timedelta
+
+    from django.utils import timezone
+
+    from closedset.compliance import services as compliance
+    from closedset.consent import services as consent
+    from closedset.plans.models import PlanVersion
+
+    version = PlanVersion.objects.filter(plan__scene=scene).order_by("-number").first()
+    if version is not None:
+        consent.mark_final(people["ines"], version)
+    cora, organisation = people["cora"], production.organisation
+    born = {"mara": date(1994, 5, 12), "jonas": date(1991, 11, 3)}
+    for handle, legal in (("mara", "Mara Kovacs"), ("jonas", "Jonas Richter")):
+        record = compliance.add_record(
+            cora,
+            organisation,
+            people[handle],
+            compliance.RecordInput(
+                legal_name=legal,
+                date_of_birth=born[handle],
+                other_names=[people[handle].display_name],
+                document_type="passport",
+                document_number="DEMO-0000",
+                document_issuer="Demo issuer",
+                document_expiry=timezone.localdate() + timedelta(days=3 * 365),
+            ),
+        )
+        compliance.attach_document(cora, organisation, record.pk, DEMO_DOCUMENT)
+        compliance.verify_record(cora, organisation, record.pk)
+        compliance.record_clearance(
+            cora,
+            organisation,
+            people[handle],
+            cleared=True,
+            tested_on=timezone.localdate() - timedelta(days=2),
+        )
 
 
 # Demo answers: Mara's face is a hard limit, with a note; Jonas gives slaps lightly.
