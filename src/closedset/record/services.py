@@ -7,6 +7,7 @@ change commit (or roll back) together. An entry holds ids, hashes and salted com
 
 from __future__ import annotations
 
+import base64
 import functools
 import re
 import secrets
@@ -373,7 +374,12 @@ def check_receipt(text: str | bytes) -> ReceiptCheck:
     # Signed and proved; it must also agree with the log as this site holds it now.
     assert verdict.checkpoint is not None
     size = verdict.checkpoint.size
-    if size > log.size or _tree(log, size).root(size) != verdict.checkpoint.root:
+    index = verdict.index
+    stored = LogEntry.objects.filter(log=log, index=index).values_list("data", flat=True).first()
+    entry = base64.b64decode(str(receipt.get("entry")))
+    changed = stored is None or bytes(stored) != entry
+    if changed or size > log.size or _tree(log, size).root(size) != verdict.checkpoint.root:
+        # Its own entry rewritten (the stored hash may be left alone) or the history behind it.
         return ReceiptCheck(
             False,
             "not valid: this closedset's log no longer matches the receipt; "

@@ -28,8 +28,9 @@ def _beats(value: object) -> list[str]:
     lines = []
     for beat in value[:100]:
         if isinstance(beat, dict):
-            words = [_text(beat.get(key)) for key in ("id", "label", "summary", "what")]
-            lines.append(" - ".join(w for w in words if w))
+            # The beat in words as the receipt gives them; its place only when it has none.
+            words = _text(beat.get("words")) or _text(beat.get("label"))
+            lines.append(words or f"beat {_text(beat.get('id'))}")
         else:
             lines.append(_text(beat))
     return [line for line in lines if line]
