@@ -328,7 +328,13 @@ def test_odd_notice_ids_change_nothing_and_break_nothing(world, client_as, raw):
 def test_settings_for_kinds_not_ones_own_change_nothing(world, client_as):
     client_as("mara").post(reverse("notices:settings"), {"mail": ["proposal", "released", "x"]})
     kinds = set(MailPreference.objects.filter(user=world.mara).values_list("kind", flat=True))
-    assert kinds == {"cast", "plan_changed", "profile_seen_by_new"}
+    assert kinds == {
+        "cast",
+        "plan_changed",
+        "profile_seen_by_new",
+        "consent_request",
+        "consent_reminder",
+    }
     assert (
         not MailPreference.objects.filter(user=world.mara, send_mail=True)
         .exclude(kind__in=["proposal", "released"])

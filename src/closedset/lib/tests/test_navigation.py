@@ -29,7 +29,7 @@ def _scenes_link() -> list[str]:
         reverse("scenes:mine")
     except NoReverseMatch:
         return []
-    return ["My scenes"]
+    return ["My scenes", "Consent"]
 
 
 def test_a_performer_sees_only_what_a_performer_uses(client_as: Any) -> None:

@@ -49,6 +49,8 @@ def test_preferences_offer_only_the_kinds_of_ones_roles(world: Any, mara: Any, i
         "cast",
         "plan_changed",
         "profile_seen_by_new",
+        "consent_request",
+        "consent_reminder",
     ]
     assert [kind for kind, _label, _on in services.mail_preferences(ines)] == [
         "profile_changed",
@@ -110,6 +112,8 @@ def test_the_export_holds_ones_notices_and_settings(world: Any, mara: Any, jonas
         "you are cast in a scene": True,
         "a plan you are in changes": False,
         "someone new can see your boundary profile": False,
+        "a consent request waits for you": False,
+        "a consent request is due soon": False,
     }
 
 

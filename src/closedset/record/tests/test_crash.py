@@ -71,4 +71,6 @@ def test_every_acknowledged_consent_survives_a_sigkill(crash):
     assert final["duplicates"] == 0
     assert final["orphan_entries"] == 0
     assert outcome.final_audit_code == 0, outcome.final_audit_line
+    assert outcome.still_failing == 0
+    assert not outcome.server_errors, outcome.server_errors
     assert outcome.problems() == []
