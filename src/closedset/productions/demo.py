@@ -146,6 +146,22 @@ def _seed_consent_and_records(
     from closedset.consent import services as consent
     from closedset.plans.models import PlanVersion
 
+    from closedset.rider import services as rider
+
+    for handle in ("mara", "jonas"):
+        rider.save_terms(
+            people["ines"],
+            production.pk,
+            scene.pk,
+            people[handle].handle,
+            {
+                "use_film": "on",
+                "closed_set": "on",
+                "modesty_garments": "A flesh-toned thong between takes.",
+                "expected_length": "About 3 hours, with a break every 45 minutes.",
+                "pay": "As in your contract (demo).",
+            },
+        )
     version = PlanVersion.objects.filter(plan__scene=scene).order_by("-number").first()
     if version is not None:
         consent.mark_final(people["ines"], version)

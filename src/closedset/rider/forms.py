@@ -37,4 +37,8 @@ class RiderTermsForm(forms.Form):
     body_double = _text(
         "Body-double terms", "Who doubles which shots, and what the performer approves."
     )
+    expected_length = _text(
+        "Expected length", "How long the performer is needed for this scene, e.g. about 3 hours."
+    )
+    pay = _text("Pay", "What this scene pays the performer, as agreed.")
     other_terms = _text("Other terms", "Anything else agreed for this scene.")

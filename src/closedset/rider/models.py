@@ -27,6 +27,10 @@ class RiderTerms(models.Model):
     barriers = models.TextField(blank=True)
     closed_set = models.BooleanField(default=True)
     other_terms = models.TextField(blank=True)
+    # Adult productions tell each performer how long the scene takes and what it pays before
+    # the plan is final (domain.md §2.6).
+    expected_length = models.TextField(blank=True)
+    pay = models.TextField(blank=True)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )

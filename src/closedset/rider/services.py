@@ -146,6 +146,8 @@ TEXT_TERMS = {
     "modesty_garments": "Modesty garments",
     "barriers": "Barriers",
     "other_terms": "Other terms",
+    "expected_length": "Expected length",
+    "pay": "Pay",
 }
 FLAG_TERMS = {
     "use_film": "Use in the film",
@@ -369,6 +371,8 @@ def export_rider_data(user: Any) -> dict[str, Any]:
                 "barriers": row.barriers,
                 "closed_set": row.closed_set,
                 "other": row.other_terms,
+                "expected_length": row.expected_length,
+                "pay": row.pay,
             }
             for row in rows.order_by("pk")
         ]
