@@ -145,7 +145,6 @@ def _seed_consent_and_records(
     from closedset.compliance import services as compliance
     from closedset.consent import services as consent
     from closedset.plans.models import PlanVersion
-
     from closedset.rider import services as rider
 
     for handle in ("mara", "jonas"):
