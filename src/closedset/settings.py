@@ -281,7 +281,9 @@ TEMPLATES = [
 ]
 
 if env_str("DATABASE_URL"):
-    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=60)}
+    # No persistent connections: under ASGI each request runs on a thread of its own, so kept
+    # connections pile up until PostgreSQL refuses new clients (Django's docs say the same).
+    DATABASES = {"default": dj_database_url.parse(env_str("DATABASE_URL"), conn_max_age=0)}
 else:
     DATA_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
