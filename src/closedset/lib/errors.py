@@ -57,7 +57,9 @@ def require_known_ids(*values: int | None) -> None:
 BUSY_MESSAGE = "The server is busy; please try again in a moment. Nothing was saved."
 TOO_LARGE_MESSAGE = "This is more than closedset accepts in one request. Nothing was saved."
 # PostgreSQL: serialization failure, deadlock, lock not available (lock_timeout).
-_BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03"})
+# Serialization failure, deadlock, lock not available; and a server with no connection to
+# spare (too many clients, starting up): nothing was done, so trying again is safe.
+_BUSY_SQLSTATES = frozenset({"40001", "40P01", "55P03", "53300", "57P03"})
 
 
 def database_busy(error: BaseException) -> bool:
