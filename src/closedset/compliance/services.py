@@ -685,8 +685,16 @@ def cast_performers(scene: Scene) -> list[User]:
             )
         )
     }
-    version = PlanVersion.objects.filter(plan__scene=scene).order_by("-number").first()
-    if version is not None and isinstance(version.data, dict):
+    from closedset.consent.services import current_final
+
+    latest = PlanVersion.objects.filter(plan__scene=scene).order_by("-number").first()
+    final = current_final(scene)
+    # The final version is the one consented to and shot: its cast is checked even when a
+    # newer, unfinished version leaves someone out.
+    versions = [latest, final.plan_version if final is not None else None]
+    for version in versions:
+        if version is None or not isinstance(version.data, dict):
+            continue
         cast = version.data.get("cast") or {}
         handles = [h for h in cast.values() if isinstance(h, str)] if isinstance(cast, dict) else []
         for user in User.objects.filter(
@@ -828,19 +836,35 @@ def gate_view(user: Any, production_id: int, scene_id: int, day: date | None = N
     )
 
 
-def _log_gate(scene: Scene, result: Gate, *, people: Iterable[User] = ()) -> None:
+def _log_gate(
+    scene: Scene, result: Gate, *, people: Iterable[User] = (), late: bool = False
+) -> None:
     from closedset.record.services import append
 
-    append(
-        scene.production.organisation,
-        {
-            "type": "gate",
-            "production": scene.production_id,
-            "scene": scene.pk,
-            "outcome": "passed" if result.passed else "failed",
-        },
-        people=list(people),
-    )
+    fields: dict[str, object] = {
+        "type": "gate",
+        "production": scene.production_id,
+        "scene": scene.pk,
+        "outcome": "passed" if result.passed else "failed",
+    }
+    if late:
+        fields["late"] = True
+    append(scene.production.organisation, fields, people=list(people))
+
+
+def _late_for(scene: Scene, call_at: datetime) -> bool:
+    """Whether the scene's final version was marked inside the notice period before this call:
+    then it is late wherever it shows (domain.md §2.6)."""
+    from closedset.consent.services import current_final
+
+    final = current_final(scene)
+    if final is None or final.late:
+        return False
+    if final.marked_at <= call_at - notice_period(scene.production):
+        return False
+    final.late = True
+    final.save(update_fields=["late"])
+    return True
 
 
 def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
@@ -848,18 +872,26 @@ def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
     day. The decision is logged either way; a refusal says why in the caller's words."""
     production = scene.production
     require_role(user, production, *SCHEDULERS)
-    if timezone.is_naive(call_at):
-        call_at = timezone.make_aware(call_at)
+    try:
+        if timezone.is_naive(call_at):
+            call_at = timezone.make_aware(call_at)
+        day = timezone.localdate(call_at)
+        too_far = call_at > timezone.now() + timedelta(days=3660)
+    except (OverflowError, ValueError):
+        too_far = True
+    if too_far:
+        message = "Choose a call time within the next ten years."
+        raise InvalidInput(message, {"call_at": message})
     if call_at <= timezone.now():
         raise InvalidInput(
             "Choose a call time in the future.", {"call_at": "Choose a time in the future."}
         )
-    day = timezone.localdate(call_at)
     with transaction.atomic():
         # Serialise with holds and other schedules of this production.
         Production.objects.select_for_update().filter(pk=production.pk).first()
         result = gate(scene, day)
-        _log_gate(scene, result)
+        late = _late_for(scene, call_at) if result.passed else False
+        _log_gate(scene, result, late=late)
         if result.passed:
             row, _ = Schedule.objects.update_or_create(
                 scene=scene,

@@ -443,6 +443,16 @@ def mark_final(
     production = scene.production
     coordinator_of(user, production)
     now = timezone.now()
+    if deadline is not None:
+        try:
+            if timezone.is_naive(deadline):
+                deadline = timezone.make_aware(deadline)
+            too_far = deadline > now + timedelta(days=3660)
+        except (OverflowError, ValueError):
+            too_far = True
+        if too_far:
+            message = "Choose a deadline within the next ten years."
+            raise InvalidInput(message, {"deadline": message})
     if deadline is not None and deadline <= now:
         message = "The deadline has passed already. Choose a later date, or none."
         raise InvalidInput(message, {"deadline": message})
@@ -1426,3 +1436,34 @@ def erase_consent_data(user: Any) -> int:
     events = ConsentEvent.objects.filter(request__performer=user)
     changed += int(events.update(ip=None, user_agent=""))
     return changed
+
+
+# ---------------------------------------------------------------- the rider changed
+
+
+def rider_changed(scene: Scene, performer: Any) -> int:
+    """The coordinator changed the performer's rider terms after they answered: every current
+    answer of theirs in the scene's final version was given against other terms, so it is
+    voided and they are asked again. Call inside the change's transaction. Returns how many."""
+    final = current_final(scene)
+    if final is None:
+        return 0
+    request = (
+        ConsentRequest.objects.select_for_update()
+        .filter(final=final, performer=performer)
+        .select_related("final")
+        .first()
+    )
+    if request is None:
+        return 0
+    now = timezone.now()
+    current = request.decisions.filter(withdrawn_at__isnull=True, voided_at__isnull=True)
+    beats = list(current.values_list("beat_id", flat=True))
+    for beat in beats:
+        _event(request, ConsentEvent.Kind.VOIDED, beat_id=beat, method=SYSTEM, at=now)
+    count = int(current.update(voided_at=now))
+    if count:
+        request.reminded_at = None
+        request.save(update_fields=["reminded_at"])
+        transaction.on_commit(lambda: _tell_request(performer, scene, final, True))
+    return count

@@ -29,8 +29,9 @@ def _beats(value: object) -> list[str]:
     for beat in value[:100]:
         if isinstance(beat, dict):
             # The beat in words as the receipt gives them; its place only when it has none.
-            words = _text(beat.get("words")) or _text(beat.get("label"))
-            lines.append(words or f"beat {_text(beat.get('id'))}")
+            # Only what the signature proves: the beat's place in the signed plan. Its wording
+            # in the file is not covered by any check, so an edited file must not show it.
+            lines.append(f"Beat {_text(beat.get('id'))} of the signed plan version")
         else:
             lines.append(_text(beat))
     return [line for line in lines if line]

@@ -290,12 +290,18 @@ def save_terms(user: Any, production_id: int, scene_id: int, handle: str, data: 
         terms, _ = RiderTerms.objects.select_for_update().get_or_create(
             scene=page.scene, performer=page.performer
         )
+        before = {name: getattr(terms, name) for name in (*flags, *texts)}
         for name, flag in flags.items():
             setattr(terms, name, flag)
         for name, text in texts.items():
             setattr(terms, name, text)
         terms.updated_by = user
         terms.save()
+        if before != {name: getattr(terms, name) for name in (*flags, *texts)}:
+            # Consent was given against the old terms: the performer is asked again.
+            from closedset.consent.services import rider_changed
+
+            rider_changed(page.scene, page.performer)
     return terms
 
 

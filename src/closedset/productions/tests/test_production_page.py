@@ -41,13 +41,19 @@ def test_the_coordinator_sees_each_scenes_gate_and_next_action(world, client_as)
     text = _text(_page(client_as, "ines", world))
     assert "Overview" in text
     assert "0 of 1 scene cleared" in text
-    assert "12B The boathouse Gate: not cleared Consent: not agreed Beats: 2 Open: 1 beat blocked" in text
+    assert (
+        "12B The boathouse Gate: not cleared Consent: not agreed Beats: 2 Open: 1 beat blocked"
+        in text
+    )
 
 
 def test_the_producer_sees_cleared_or_not_and_no_boundary_detail(world, client_as):
     _slap_plan(world)
     text = _text(_page(client_as, "petra", world))
-    assert "12B The boathouse Gate: not cleared Consent: not agreed Open: with the intimacy coordinator" in text
+    assert (
+        "12B The boathouse Gate: not cleared Consent: not agreed Open: with the intimacy coordinator"
+        in text
+    )
     lowered = text.lower()
     assert not [word for word in BOUNDARY_WORDS if word in lowered]
 
