@@ -51,8 +51,8 @@ def test_the_producer_sees_cleared_or_not_and_no_boundary_detail(world, client_a
     _slap_plan(world)
     text = _text(_page(client_as, "petra", world))
     assert (
-        "12B The boathouse Gate: not cleared Consent: not agreed Open: with the intimacy coordinator"
-        in text
+        "12B The boathouse Gate: not cleared Consent: not agreed "
+        "Open: with the intimacy coordinator" in text
     )
     lowered = text.lower()
     assert not [word for word in BOUNDARY_WORDS if word in lowered]
