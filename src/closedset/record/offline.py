@@ -120,7 +120,7 @@ def http_fetch(url: str, timeout: float = FETCH_TIMEOUT) -> Fetch:
             address, headers={"Accept": "application/json"}
         )
         try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+            with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310  # nosec B310 - scheme checked above
                 body = response.read(_MAX_ANSWER + 1)
         except urllib.error.HTTPError as error:
             if 400 <= error.code < 500:

@@ -372,7 +372,7 @@ def check_receipt(text: str | bytes) -> ReceiptCheck:
     if not verdict.valid:
         return ReceiptCheck(False, verdict.message)
     # Signed and proved; it must also agree with the log as this site holds it now.
-    assert verdict.checkpoint is not None
+    assert verdict.checkpoint is not None and verdict.index is not None
     size = verdict.checkpoint.size
     index = verdict.index
     stored = LogEntry.objects.filter(log=log, index=index).values_list("data", flat=True).first()
