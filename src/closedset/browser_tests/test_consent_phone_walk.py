@@ -9,14 +9,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from closedset.browser_tests.conftest import (  # noqa: F401, F811 - fixtures for this walk
-    PHONE,
-    chromium,
-    navigator,
-    open_page,
-)
+from closedset.browser_tests.conftest import PHONE
 from closedset.consent import services
-from closedset.consent.tests.conftest import CONSENT_PLAN, request_of, save_version
+from closedset.consent.tests.conftest import (  # noqa: F401 - the consent fixtures
+    CONSENT_PLAN,
+    final,
+    request_of,
+    save_version,
+    version,
+)
 from closedset.core.taxonomy import load_taxonomy
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
