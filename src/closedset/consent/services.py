@@ -44,6 +44,7 @@ from closedset.core.words import BARRIER_WORDS, INTENSITY_WORDS, Persons, beat_s
 from closedset.lib import crypto, scope
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound, require_known_ids
 from closedset.plans.models import PlanVersion
+from closedset.plans.services import scene_words
 from closedset.productions.models import Production, Role, Scene
 
 PAGE = ConsentEvent.Method.PAGE
@@ -313,11 +314,6 @@ def _notice_kind(wanted: str) -> str:
     return wanted if wanted in Kind.values else str(Kind.PLAN_CHANGED)
 
 
-def _scene_words(scene: Scene) -> str:
-    title = f" ({scene.title})" if scene.title else ""
-    return f"scene {scene.number}{title} of {scene.production.name}"
-
-
 def _tell(performer: User, scene: Scene, *, kind: str, subject: str, body: str) -> None:
     from closedset.notices.services import notify
 
@@ -343,7 +339,7 @@ def _tell_request(performer: User, scene: Scene, final: FinalVersion, asked_agai
         performer,
         scene,
         kind="consent_request",
-        subject=f"A consent request waits for you: {_scene_words(scene)}",
+        subject=f"A consent request waits for you: {scene_words(scene)}",
         body=(
             f"{again}Sign in and open Consent to read your beats and answer each one: consent "
             "or decline. You need not give a reason." + late
@@ -1382,7 +1378,7 @@ def send_reminders(now: datetime | None = None) -> int:
                 request.performer,
                 scene,
                 kind="consent_reminder",
-                subject=f"A consent request waits for your answer: {_scene_words(scene)}",
+                subject=f"A consent request waits for your answer: {scene_words(scene)}",
                 body=(
                     f"Answers are due by {deadline:%d %B %Y, %H:%M}. Sign in and open Consent "
                     "to answer each beat: consent or decline. Declining needs no reason."

@@ -82,7 +82,8 @@ def _counterparts(beat: CoreBeat, role: str, handles: dict[str, str | None]) -> 
     return [h for r in roles if (h := handles.get(r))]
 
 
-def _coordinators(production: Production) -> tuple[str, ...]:
+def coordinator_names(production: Production) -> tuple[str, ...]:
+    """The production's coordinators by name, the first invited first."""
     rows = Membership.objects.filter(production=production, role=Role.COORDINATOR)
     return tuple(
         row.user.display_name or row.user.handle
@@ -177,7 +178,7 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
         scene=view.scene,
         beats=tuple(beats),
         partners=tuple(partners),
-        coordinators=_coordinators(view.production),
+        coordinators=coordinator_names(view.production),
         shared=shared,
         updated=_updated(view.scene),
         to_talk_about=tuple(talk) if beats else (),

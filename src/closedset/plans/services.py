@@ -1612,7 +1612,8 @@ def _notify(recipient: User, kind: str, scene: Scene, subject: str, body: str, u
     notify(recipient, kind, production=scene.production, subject=subject, body=body, url=url)
 
 
-def _scene_words(scene: Scene) -> str:
+def scene_words(scene: Scene) -> str:
+    """A scene as notices name it: 'scene 12B (The boathouse) of Harbour Lights'."""
     title = f" ({scene.title})" if scene.title else ""
     return f"scene {scene.number}{title} of {scene.production.name}"
 
@@ -1652,7 +1653,7 @@ def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
             coordinator,
             "proposal",
             scene,
-            f"{author} proposed a change to {_scene_words(scene)}",
+            f"{author} proposed a change to {scene_words(scene)}",
             f"{author} proposed: {proposal.get_kind_display()}. Open the plan to accept, "
             "amend or decline it.",
             _plan_url(scene),
@@ -1667,7 +1668,7 @@ def _tell_directors_of_release(scene: Scene) -> None:
             director,
             "released",
             scene,
-            f"The coordinator released a version of {_scene_words(scene)}",
+            f"The coordinator released a version of {scene_words(scene)}",
             "The coordinator released a new version of the plan. Open it to see which beats "
             "are cleared.",
             _plan_url(scene),
@@ -1679,7 +1680,7 @@ def _tell_cast(performer: User, scene: Scene) -> None:
         performer,
         "cast",
         scene,
-        f"You are cast in {_scene_words(scene)}",
+        f"You are cast in {scene_words(scene)}",
         "You are cast in a scene. Open it to read what is planned, and talk to your "
         "coordinator about anything you are unsure of.",
         _plan_url(scene),
@@ -1711,7 +1712,7 @@ def _tell_plan_changed(
                 slot.performer,
                 "plan_changed",
                 scene,
-                f"The plan of {_scene_words(scene)} changed",
+                f"The plan of {scene_words(scene)} changed",
                 "Something you are in has changed in a scene plan. Open it to read it again, "
                 "and tell your coordinator if anything is not right for you.",
                 _plan_url(scene),

@@ -19,7 +19,8 @@ from closedset.core.taxonomy import Intensity, load_taxonomy
 from closedset.core.words import Persons, beat_sentence
 from closedset.lib.errors import Conflict, Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.plans.models import PlanVersion, RoleSlot
-from closedset.productions.models import Membership, Production, Role, Scene
+from closedset.plans.performer import coordinator_names
+from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import get_scene, role_in
 from closedset.rider.models import RiderTerms
 
@@ -49,11 +50,6 @@ class RiderBeat:
 
 def _name(user: Any) -> str:
     return str(user.display_name or user.handle)
-
-
-def _coordinators(production: Production) -> list[str]:
-    rows = Membership.objects.filter(production=production, role=Role.COORDINATOR)
-    return [_name(row.user) for row in rows.select_related("user").order_by("created_at", "pk")]
 
 
 def _roles_of(data: dict[str, Any], performer: Any) -> list[str]:
@@ -131,7 +127,7 @@ def rider_for(plan_version: PlanVersion, performer: Any) -> Rider:
             "nudity": [b for b in beats if b.nudity],
             "terms": terms,
             "uses": [(label, bool(getattr(terms, field))) for field, label in FOOTAGE_USES],
-            "coordinators": _coordinators(production),
+            "coordinators": coordinator_names(production),
         },
     )
     return Rider(title=title, html=html, sha256=hashlib.sha256(html.encode("utf-8")).hexdigest())
