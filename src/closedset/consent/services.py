@@ -368,7 +368,8 @@ def _event(
         at=at or timezone.now(),
         method=method,
         ip=_valid_ip(ip),
-        user_agent=(user_agent or "")[:USER_AGENT_LIMIT],
+        # PostgreSQL cannot store a NUL byte in text; a browser never sends one.
+        user_agent=(user_agent or "").replace("\x00", "")[:USER_AGENT_LIMIT],
         plan_sha256=request.final.plan_sha256,
         rider_sha256=rider_sha256,
     )

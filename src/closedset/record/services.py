@@ -262,8 +262,14 @@ def latest_checkpoint(log: Log) -> Checkpoint | None:
     return log.checkpoints.order_by("-size", "-pk").first()
 
 
+_SLUG = re.compile(r"[a-z0-9_-]{1,255}")
+
+
 def log_by_slug(slug: str) -> Log:
-    log = Log.objects.filter(slug=slug).first() if isinstance(slug, str) else None
+    # A slug is a slugify() result: anything else (a NUL byte, say, which PostgreSQL cannot
+    # even compare) names no log, and is answered without asking the database.
+    known = isinstance(slug, str) and _SLUG.fullmatch(slug) is not None
+    log = Log.objects.filter(slug=slug).first() if known else None
     if log is None:
         raise NotFound("There is no log by that name here. Check the address.")
     return log

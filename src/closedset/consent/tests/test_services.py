@@ -433,3 +433,10 @@ def test_the_person_exports_and_erases_their_consent_data(world, final, persona_
     services.erase_consent_data(world.mara)
     assert BeatDecision.objects.get().reason is None
     assert not ConsentEvent.objects.filter(request__performer=world.mara, ip__isnull=False).exists()
+
+
+def test_a_nul_byte_in_the_browser_name_is_dropped_not_a_failure(world, final, persona_password):
+    # PostgreSQL cannot store NUL in text; the evidence keeps the rest of the browser's name.
+    sign(world.mara, {"b1": "consent"}, persona_password, user_agent="Phone\x00Browser")
+    event = ConsentEvent.objects.get(kind="consented", beat_id="b1")
+    assert event.user_agent == "PhoneBrowser"
