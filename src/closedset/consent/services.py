@@ -1325,11 +1325,9 @@ def receipt(
             {
                 "id": place,
                 "beat": decision.beat_id,
-                "words": words[b].sentence if b in words else "",
+                "words": words[decision.beat_id].sentence if decision.beat_id in words else "",
             }
-            for b, place in zip(
-                [decision.beat_id], logged_beats(final, [decision.beat_id]), strict=False
-            )
+            for place in logged_beats(final, [decision.beat_id])
         ],
         "production": scene.production.name,
         "scene": scene.number,
