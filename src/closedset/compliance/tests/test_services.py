@@ -371,7 +371,9 @@ def test_decisions_enter_the_record_without_content(world):
     assert any('"type":"gate"' in e and '"outcome":"passed"' in e for e in entries)
     assert sum('"type":"hold"' in e for e in entries) == 2
     text = "\n".join(entries)
-    for secret in ("Marianne", "Kowalczyk", "1995", "X9Q4471208", "passport", "Poland"):
+    # The birth date is looked for as a date: a bare "1995" can turn up inside a hex digest.
+    secrets = ("Marianne", "Kowalczyk", "1995-05-17", "X9Q4471208", "passport", "Poland")
+    for secret in secrets:
         assert secret not in text
 
 
