@@ -23,15 +23,16 @@ run: install
 	CLOSEDSET_DEV=1 $(BIN)/closedset demo
 	CLOSEDSET_DEV=1 $(BIN)/closedset serve --host 127.0.0.1 --port 8000
 
+# One test process per CPU (pytest-xdist); each has its own test database.
 test: install browser
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto
 
 # The suite on PostgreSQL; DATABASE_URL must point at a database server. The browser walks
 # drive the pages, which read the same services on either database: `make test` runs them, and
 # leaving them out here keeps CI well inside its time.
 test-postgres: install
 	test -n "$$DATABASE_URL"
-	$(BIN)/pytest -m "not browser"
+	$(BIN)/pytest -n auto -m "not browser"
 
 # bandit: a medium or high severity finding in application code fails the lint.
 lint: install
