@@ -19,6 +19,7 @@ anything else: ProofError, NoteError, ReceiptUnreadable (verify_receipt turns th
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import json
 import os
@@ -494,22 +495,28 @@ class Signer:
             raise NoteError("the signer key's key id does not match its key: it was changed")
         return signer
 
+    @functools.cached_property
     def _private(self) -> Ed25519PrivateKey:
+        # Loading the key costs about as much as a signature: once per signer, not per note.
         return Ed25519PrivateKey.from_private_bytes(self.seed)
 
     def skey(self) -> str:
         """The signer key text, as Go's note.NewSigner reads it. A secret: store it sealed."""
         return f"PRIVATE+KEY+{self.name}+{self.key_id.hex()}+{_b64encode(_ALG_ED25519 + self.seed)}"
 
+    @functools.cached_property
+    def _verifier(self) -> Verifier:
+        return Verifier(self.name, self._private.public_key().public_bytes_raw())
+
     def verifier(self) -> Verifier:
-        return Verifier(self.name, self._private().public_key().public_bytes_raw())
+        return self._verifier
 
     @property
     def key_id(self) -> bytes:
         return self.verifier().key_id
 
     def sign(self, message: bytes) -> bytes:
-        return self._private().sign(message)
+        return self._private.sign(message)
 
 
 def _check_note_characters(text: str) -> None:

@@ -345,3 +345,9 @@ def test_the_commitment_salt_is_the_only_link(world):
     data = receipt(world, entry)
     salt = base64.b64decode(data["salt"])
     assert salt == bytes(Commitment.objects.get(entry=entry).salt) and len(salt) == 16
+
+
+def test_the_one_statement_append_names_the_record_tables():
+    # PostgreSQL appends with one written-out statement; it must name the models' own tables.
+    for model in (LogEntry, Commitment, Checkpoint, Log):
+        assert f" {model._meta.db_table} " in services._ONE_STATEMENT
