@@ -3,7 +3,7 @@
 Run (SQLite, in a scratch folder):
     CLOSEDSET_DEV=1 CLOSEDSET_DATA_DIR=/tmp/benchrec .venv/bin/python bench/consent.py
 Run (PostgreSQL): set DATABASE_URL (and CLOSEDSET_DEV=1 or the production secrets) instead.
-Options: [--count 500] [--people 2] [--migrate]
+Options: [--count 500] [--people 1] [--migrate]
 
 Both sides run on the database DATABASE_URL points at (SQLite in CLOSEDSET_DATA_DIR without it),
 in a fresh test database that is dropped afterwards; with --migrate its tables come from the
@@ -34,7 +34,9 @@ os.environ["DEBUG"] = "0"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=500, help="requests of each kind")
-    parser.add_argument("--people", type=int, default=2, help="performers per entry")
+    parser.add_argument(
+        "--people", type=int, default=1, help="people per entry (a consent concerns its performer)"
+    )
     parser.add_argument("--migrate", action="store_true", help="build tables by migrating")
     args = parser.parse_args()
 

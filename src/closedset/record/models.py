@@ -34,8 +34,12 @@ class Log(models.Model):
         return self.origin
 
 
+# A foreign key's own index is left out where a unique constraint or index already starts with
+# that column: every append writes these rows, and each index is one more write.
+
+
 class LogEntry(models.Model):
-    log = models.ForeignKey(Log, on_delete=models.PROTECT, related_name="entries")
+    log = models.ForeignKey(Log, on_delete=models.PROTECT, related_name="entries", db_index=False)
     index = models.PositiveBigIntegerField()
     data = models.BinaryField()  # the exact canonical JSON bytes that were hashed
     leaf_hash = models.BinaryField()
@@ -49,7 +53,9 @@ class LogEntry(models.Model):
 
 
 class Checkpoint(models.Model):
-    log = models.ForeignKey(Log, on_delete=models.PROTECT, related_name="checkpoints")
+    log = models.ForeignKey(
+        Log, on_delete=models.PROTECT, related_name="checkpoints", db_index=False
+    )
     size = models.PositiveBigIntegerField()
     root = models.BinaryField()
     note = models.TextField()  # the signed note, exactly as handed out
@@ -66,7 +72,9 @@ class Commitment(models.Model):
     CASCADE on purpose: without the salt nobody can tell whom the entry concerns.
     """
 
-    entry = models.ForeignKey(LogEntry, on_delete=models.PROTECT, related_name="commitments")
+    entry = models.ForeignKey(
+        LogEntry, on_delete=models.PROTECT, related_name="commitments", db_index=False
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="log_commitments"
     )

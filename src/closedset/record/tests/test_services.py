@@ -351,3 +351,29 @@ def test_the_one_statement_append_names_the_record_tables():
     # PostgreSQL appends with one written-out statement; it must name the models' own tables.
     for model in (LogEntry, Commitment, Checkpoint, Log):
         assert f" {model._meta.db_table} " in services._ONE_STATEMENT
+
+
+def test_an_append_after_a_rolled_back_one_extends_the_real_log(world):
+    # The rolled-back append left this process's guess of the head ahead of the database.
+    consent(world)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.append(world.organisation, {"type": "decline"}, people=[world.mara])
+        raise RuntimeError("the change it records failed")
+    second = consent(world)
+    assert second.index == 1
+    assert list(LogEntry.objects.values_list("index", flat=True)) == [0, 1]
+    assert services.audit_verify() == []
+
+
+def test_an_append_by_another_process_is_not_overwritten(world):
+    # Another app process appends in between: this process's guess is then one entry behind.
+    consent(world)
+    behind = dict(services._heads)
+    consent(world)
+    services._heads.clear()
+    services._heads.update(behind)
+    third = consent(world)
+    assert third.index == 2
+    assert Log.objects.get().size == 3
+    assert Checkpoint.objects.filter(size=2).count() == 1  # the stale guess signed nothing
+    assert services.audit_verify() == []

@@ -31,6 +31,7 @@ from closedset.plans.models import PlanVersion
 from closedset.record import services
 from closedset.record.models import Log, LogEntry
 from closedset.record.offline import ProofRefused, check_previous
+from closedset.rider.tests.terms import seed_rider_terms
 
 pytestmark = pytest.mark.django_db
 
@@ -52,6 +53,7 @@ REWRITTEN = (
 def consented(world: Any, settings: Any) -> Any:
     """Version 1 final; Mara, then Jonas, consent to both beats (entries 1 to 4)."""
     fast_passwords(world, settings)
+    seed_rider_terms(world)
     ids = (world.production.pk, world.scene.pk)
     plans.replace_plan(world.ines, *ids, PLAN)
     number = plans.save_version(world.ines, *ids)
