@@ -90,6 +90,7 @@ from closedset.consent.models import ConsentRequest
 from closedset.plans import services as plans
 from closedset.plans.models import PlanVersion
 from closedset.productions.models import Membership, Organisation, OrgMembership, Production, Scene
+from closedset.rider.models import RiderTerms
 
 scenes, beats = int(os.environ["CRASH_SCENES"]), int(os.environ["CRASH_BEATS"])
 # One hash for every performer: hashing it once keeps seeding fast.
@@ -125,6 +126,10 @@ for n in range(scenes):
     }
     plans.replace_plan(ines, production.pk, scene.pk, data)
     number = plans.save_version(ines, production.pk, scene.pk)
+    for user in (a, b):  # an adult plan is final only once each performer knows length and pay
+        RiderTerms.objects.create(
+            scene=scene, performer=user, expected_length="2 hours", pay="as agreed"
+        )
     final = consent.mark_final(ines, PlanVersion.objects.get(plan__scene=scene, number=number))
     for user in (a, b):
         request = ConsentRequest.objects.get(final=final, performer=user)
