@@ -111,6 +111,21 @@ class Tree:
             levels.append(_next_level(levels[-1]))
         self._levels = levels
 
+    def extended(self, leaf_hashes: Sequence[bytes]) -> Tree:
+        """This tree with more leaves appended: O(new leaves + log n), not a rebuild."""
+        _check_hashes(leaf_hashes, "leaf hash")
+        grown = Tree([])
+        levels = [self._levels[0] + b"".join(leaf_hashes)]
+        k = 0
+        while len(levels[k]) >= 2 * HASH_SIZE:
+            # Level k+1 already holds the parents of its first 2 * len(old) bytes of level k.
+            old = self._levels[k + 1] if k + 1 < len(self._levels) else b""
+            levels.append(old + _next_level(levels[k][2 * len(old) :]))
+            k += 1
+        grown.size = self.size + len(leaf_hashes)
+        grown._levels = levels
+        return grown
+
     def _node(self, level: int, index: int) -> bytes:
         start = index * HASH_SIZE
         return self._levels[level][start : start + HASH_SIZE]

@@ -44,10 +44,21 @@ class LogEntry(models.Model):
     data = models.BinaryField()  # the exact canonical JSON bytes that were hashed
     leaf_hash = models.BinaryField()
     created_at = models.DateTimeField(default=timezone.now)
+    # The entry's own "refers_to" (a withdrawal names the consent it ends), copied out of the
+    # data so that whoever checks a receipt learns at once that a later entry undid it.
+    refers_to = models.PositiveBigIntegerField(null=True, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["log", "index"], name="one_entry_per_log_index")
+        ]
+        indexes = [
+            # Only the few entries that answer an earlier one are indexed.
+            models.Index(
+                fields=["log", "refers_to"],
+                name="record_entry_refers_to",
+                condition=models.Q(refers_to__isnull=False),
+            )
         ]
         ordering = ["log", "index"]
 

@@ -43,7 +43,39 @@ def read_file(path: Path) -> bytes:
         raise core.ReceiptUnreadable(f"{path}: {error.strerror or 'cannot be read'}") from None
     if len(data) > 1 << 20:
         raise core.ReceiptUnreadable(f"{path}: far too large to be a receipt")
-    return data
+    return receipt_in_pdf(data) if data.startswith(b"%PDF-") else data
+
+
+def receipt_in_pdf(data: bytes) -> bytes:
+    """The receipt JSON a receipt PDF carries as its attached file; ReceiptUnreadable if none.
+
+    A PDF is someone else's file: anything odd in it is "no receipt inside", never a crash.
+    """
+    import io
+
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    missing = core.ReceiptUnreadable(
+        "this PDF carries no consent receipt; choose the receipt PDF closedset gave you, "
+        "or its .json file"
+    )
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+        for i in range(0, len(names) - 1, 2):
+            spec = names[i + 1].get_object()
+            if not str(spec.get("/UF", spec.get("/F", ""))).endswith(".json"):
+                continue
+            stream = spec["/EF"]["/F"].get_object()
+            if int(stream.get("/Length", 0)) > 1 << 20:
+                break
+            inner: bytes = stream.data
+            if len(inner) > 1 << 20:
+                break
+            return inner
+    except Exception:  # noqa: BLE001 - a malformed PDF is an unreadable receipt, whatever broke
+        raise missing from None
+    raise missing
 
 
 def check_previous(

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import base64
 import functools
+import json
 import re
 import secrets
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -235,12 +237,16 @@ def append(
     data = core.canonical_json(content)
     leaf = core.leaf_hash(data)
 
+    refers_to = content.get("refers_to")
+    assert refers_to is None or isinstance(refers_to, int)  # checked by FIELD_RULES
     if connection.vendor == "postgresql":
-        return _append_in_one_statement(organisation, data, leaf, salts)
+        return _append_in_one_statement(organisation, data, leaf, salts, refers_to)
     log = _locked_log(organisation)
     head = _Head(log.pk, log.origin, log.size, _stack(log), bytes(log.root))
     grown, note, vkey = _grow(head, leaf)
-    entry = LogEntry.objects.create(log=log, index=head.size, data=data, leaf_hash=leaf)
+    entry = LogEntry.objects.create(
+        log=log, index=head.size, data=data, leaf_hash=leaf, refers_to=refers_to
+    )
     Commitment.objects.bulk_create(
         [Commitment(entry=entry, user=user, salt=salt) for user, salt in salts]
     )
@@ -286,8 +292,8 @@ WITH head AS (
     WHERE id = %s AND organisation_id = %s AND origin = %s AND size = %s AND root = %s
     RETURNING id
 ), entry AS (
-    INSERT INTO record_logentry (log_id, "index", data, leaf_hash, created_at)
-    SELECT id, %s, %s, %s, %s FROM head RETURNING id
+    INSERT INTO record_logentry (log_id, "index", data, leaf_hash, created_at, refers_to)
+    SELECT id, %s, %s, %s, %s, %s FROM head RETURNING id
 ), salts AS (
     INSERT INTO record_commitment (entry_id, user_id, salt)
     SELECT entry.id, person.user_id, person.salt
@@ -301,7 +307,11 @@ SELECT id FROM entry
 
 
 def _append_in_one_statement(
-    organisation: Organisation, data: bytes, leaf: bytes, salts: Sequence[tuple[User, bytes]]
+    organisation: Organisation,
+    data: bytes,
+    leaf: bytes,
+    salts: Sequence[tuple[User, bytes]],
+    refers_to: int | None,
 ) -> LogEntry:
     key = (str(connection.settings_dict["NAME"]), organisation.pk)
     users = [user.pk for user, _ in salts]
@@ -316,7 +326,7 @@ def _append_in_one_statement(
         params: list[Any] = [
             grown.size, b"".join(grown.stack), grown.root,
             head.log_id, organisation.pk, head.origin, head.size, head.root,
-            head.size, data, leaf, now,
+            head.size, data, leaf, now, refers_to,
             users, keys,
             grown.size, grown.root, note, vkey, now,
         ]  # fmt: skip
@@ -327,7 +337,9 @@ def _append_in_one_statement(
             _heads.pop(key, None)
             continue
         _heads[key] = grown
-        entry = LogEntry(log_id=head.log_id, index=head.size, data=data, leaf_hash=leaf)
+        entry = LogEntry(
+            log_id=head.log_id, index=head.size, data=data, leaf_hash=leaf, refers_to=refers_to
+        )
         entry.pk, entry.created_at = row[0], now
         entry._state.adding, entry._state.db = False, connection.alias
         return entry
@@ -354,9 +366,40 @@ def log_by_slug(slug: str) -> Log:
 # --- proofs ------------------------------------------------------------------------------------
 
 
+def _leaves(log: Log, start: int, end: int) -> list[bytes]:
+    rows = LogEntry.objects.filter(log=log, index__gte=start, index__lt=end).order_by("index")
+    return [bytes(h) for h in rows.values_list("leaf_hash", flat=True).iterator(chunk_size=5000)]
+
+
 def _tree(log: Log, size: int) -> core.Tree:
-    hashes = LogEntry.objects.filter(log=log, index__lt=size).order_by("index")
-    return core.Tree([bytes(h) for h in hashes.values_list("leaf_hash", flat=True)])
+    """The tree of the first `size` entries, read afresh from the stored entries."""
+    return core.Tree(_leaves(log, 0, size))
+
+
+# Proofs are public, and a tree of a million entries is 32 MB to read: each process keeps the
+# trees it built (a few logs' worth) and reads only the entries appended since.
+_TREES_KEPT = 4
+_trees: OrderedDict[tuple[str, int], core.Tree] = OrderedDict()
+
+
+def _proof_tree(log: Log, size: int) -> core.Tree:
+    """The tree of the log's `log.size` entries (at least `size`), for proofs."""
+    key = (str(connection.settings_dict["NAME"]), log.pk)
+    tree = _trees.pop(key, None)
+    if tree is not None and tree.size <= log.size:
+        # Kept from earlier: brought up to date, it must give the log's own recorded root, or
+        # the stored entries changed under it (or it is another database's) and it is rebuilt.
+        tree = tree.extended(_leaves(log, tree.size, log.size))
+        if tree.root() != bytes(log.root):
+            tree = None
+    else:
+        tree = None
+    if tree is None:
+        tree = _tree(log, max(size, log.size))
+    _trees[key] = tree
+    while len(_trees) > _TREES_KEPT:
+        _trees.popitem(last=False)
+    return tree
 
 
 def inclusion_proof(log: Log, index: int, size: int) -> list[bytes]:
@@ -371,7 +414,7 @@ def inclusion_proof(log: Log, index: int, size: int) -> list[bytes]:
             f"A tree of {size} entries holds entries 0 to {size - 1}.",
             {"index": f"from 0 to {size - 1}"},
         )
-    return _tree(log, size).inclusion_proof(index, size)
+    return _proof_tree(log, size).inclusion_proof(index, size)
 
 
 def consistency_proof(log: Log, size1: int, size2: int) -> list[bytes]:
@@ -386,7 +429,7 @@ def consistency_proof(log: Log, size1: int, size2: int) -> list[bytes]:
             f"The older size must be from 1 to the newer size ({size2}).",
             {"from": f"from 1 to {size2}"},
         )
-    return _tree(log, size2).consistency_proof(size1, size2)
+    return _proof_tree(log, size2).consistency_proof(size1, size2)
 
 
 # --- receipts ----------------------------------------------------------------------------------
@@ -426,6 +469,18 @@ class ReceiptCheck:
     valid: bool | None
     message: str
     readable: dict[str, object] = field(default_factory=dict)
+    decision: str = ""  # the entry's type, as the log holds it
+    decided_at: datetime | None = None
+    # A later entry that undid this one (a withdrawal), and when; None while it stands.
+    undone_by: str | None = None
+    undone_at: datetime | None = None
+
+
+def _entry_time(content: Mapping[str, object]) -> datetime | None:
+    try:
+        return datetime.strptime(str(content.get("at")), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
 
 
 NOT_OURS = "not valid: this receipt was not issued by this closedset"
@@ -468,7 +523,24 @@ def check_receipt(text: str | bytes) -> ReceiptCheck:
             "the log was changed after the receipt was issued",
         )
     readable = receipt.get("readable")
-    return ReceiptCheck(True, verdict.message, dict(readable) if isinstance(readable, dict) else {})
+    content = json.loads(entry)
+    # A receipt proves a decision was made; the log also knows whether it still stands.
+    later = (
+        LogEntry.objects.filter(log=log, refers_to=index, index__gt=index)
+        .order_by("index")
+        .values_list("data", flat=True)
+        .first()
+    )
+    undo = json.loads(bytes(later)) if later is not None else {}
+    return ReceiptCheck(
+        True,
+        verdict.message,
+        dict(readable) if isinstance(readable, dict) else {},
+        decision=str(content.get("type", "")),
+        decided_at=_entry_time(content),
+        undone_by=str(undo["type"]) if undo.get("type") else None,
+        undone_at=_entry_time(undo) if undo else None,
+    )
 
 
 # --- the audit ---------------------------------------------------------------------------------

@@ -6,11 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
+from closedset.core.record import ReceiptUnreadable
 from closedset.lib.uploads import import_text
 from closedset.record import services
+from closedset.record.offline import receipt_in_pdf
 
 # A receipt is a few kilobytes; this leaves room for a long list of beats.
 RECEIPT_LIMIT_KB = 64
+# The receipt PDF: one page, fonts and a QR code around the same receipt.
+PDF_LIMIT_KB = 1024
 
 
 def _text(value: object, limit: int = 200) -> str:
@@ -37,12 +41,26 @@ def _beats(value: object) -> list[str]:
     return [line for line in lines if line]
 
 
+def _receipt_text(request: HttpRequest) -> tuple[str, dict[str, str]]:
+    # The receipt PDF carries the receipt as its attached file: check that, as for the .json.
+    upload = request.FILES.get("upload")
+    if upload is not None and upload.size is not None and upload.size <= PDF_LIMIT_KB * 1024:
+        head = upload.read(5)
+        upload.seek(0)
+        if head == b"%PDF-":
+            try:
+                return receipt_in_pdf(upload.read()).decode("utf-8", errors="replace"), {}
+            except ReceiptUnreadable as error:
+                return "", {"file": f"{str(error)[:1].upper()}{str(error)[1:]}."}
+    return import_text(request, RECEIPT_LIMIT_KB, "a receipt")
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     result: services.ReceiptCheck | None = None
     errors: dict[str, str] = {}
     if request.method == "POST":
-        text, errors = import_text(request, RECEIPT_LIMIT_KB, "a receipt")
+        text, errors = _receipt_text(request)
         if not errors and not text.strip():
             errors = {"file": "Choose a receipt file or paste its text, then check again."}
         if not errors:

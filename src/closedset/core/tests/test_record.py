@@ -731,3 +731,19 @@ def test_huge_and_nested_junk_in_a_receipt_is_not_a_crash():
     ]:
         verdict = verify_receipt(receipt(**changes))
         assert not verdict.valid, changes
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 140), st.lists(st.integers(0, 60), max_size=4))
+def test_an_extended_tree_is_the_tree_of_all_its_leaves(first, more):
+    leaves = [hashlib.sha256(b"leaf %d" % i).digest() for i in range(first + sum(more))]
+    tree = Tree(leaves[:first])
+    size = first
+    for count in more:
+        tree = tree.extended(leaves[size : size + count])
+        size += count
+        whole = Tree(leaves[:size])
+        assert tree.size == size and tree._levels == whole._levels
+        assert tree.root() == whole.root()
+        if size:
+            assert tree.inclusion_proof(size - 1) == whole.inclusion_proof(size - 1)

@@ -37,8 +37,10 @@ def test_a_valid_receipt_shows_its_readable_part(world):
     response = upload(Client(), json.dumps(data).encode())
     assert response.status_code == 200
     text = response.content.decode()
-    assert "valid: consent by the holder of this receipt, entry 0 of 1" in text
-    assert "As written in the receipt" in text
+    assert "valid: consent by the holder of this receipt, entry 0 of 1" in text  # details
+    assert "closedset's signed record holds exactly this consent, made on" in text
+    assert "What the receipt says about itself" in text
+    assert "withdrawn" not in text
     assert "Harbour Lights" in text and "12B" in text
     # Only what is proved of a beat: its place in the signed plan, never the file's wording.
     assert "Beat b2 of the signed plan version" in text
@@ -180,3 +182,47 @@ def test_a_foreign_organisation_receipt_from_this_site_is_valid_here(world):
     )
     text = upload(Client(), json.dumps(data).encode()).content.decode()
     assert "valid: decline by the holder of this receipt, entry 0 of 1" in text
+
+
+def test_a_withdrawn_consent_says_it_no_longer_stands(world):
+    entry = consent(world)
+    data = receipt(world, entry)
+    with transaction.atomic():
+        services.append(
+            world.organisation,
+            {"type": "withdrawal", "refers_to": entry.index, "beats": ["b1", "b2"]},
+            people=[world.mara],
+        )
+    text = upload(Client(), json.dumps(data).encode()).content.decode()
+    assert "Valid" in text  # it was given, and the record still proves that
+    assert "This consent was withdrawn on" in text
+    assert "not that it still stands" in text
+
+
+def test_a_receipt_pdf_is_checked_by_the_receipt_it_carries(world):
+    from closedset.rider.pdf import receipt_pdf
+
+    data = receipt(world, consent(world))
+    pdf = receipt_pdf(data)
+    text = upload(Client(), pdf, name="receipt.pdf").content.decode()
+    assert "holds exactly this consent" in text
+
+
+def test_a_pdf_without_a_receipt_gets_a_plain_message(world):
+    response = upload(Client(), b"%PDF-1.7\n%broken\n", name="rider.pdf")
+    text = response.content.decode()
+    assert response.status_code == 422
+    assert "This PDF carries no consent receipt" in text
+    assert "Traceback" not in text
+
+
+def test_the_command_checks_a_receipt_pdf_too(world, tmp_path, capsys):
+    from closedset.cli import main
+    from closedset.rider.pdf import receipt_pdf
+
+    path = tmp_path / "receipt.pdf"
+    path.write_bytes(receipt_pdf(receipt(world, consent(world))))
+    assert main(["verify", str(path)]) == 0
+    assert capsys.readouterr().out.startswith("valid: consent by the holder of this receipt")
+    path.write_bytes(b"%PDF-1.7\n%not a receipt\n")
+    assert main(["verify", str(path)]) == 2
