@@ -74,7 +74,8 @@ def test_mara_reads_her_scene_in_plain_words(boathouse, navigator, persona_passw
     page.wait_for_load_state()
     expect(page.get_by_role("heading", level=1)).to_have_text("Scene 12B: The boathouse")
     expect(main).to_contain_text(
-        "Not as planned yet: your coordinator will go through these with you:"
+        "Not everything here fits the boundaries you set: your coordinator will go through "
+        "these with you:"
     )
     expect(main).to_contain_text("You said no to a partner slapping your face: a hard limit.")
     expect(main).to_contain_text("You have not said yes, no or maybe to topless nudity yet.")
@@ -99,7 +100,7 @@ def test_jonas_reads_his_side_without_maras_answers(boathouse, navigator, person
     page.wait_for_load_state()
     main = page.locator("main")
     expect(main).to_contain_text("You slap Mara's face, lightly")
-    expect(main).to_contain_text("You said yes to everything here.")
+    expect(main).to_contain_text("Everything here fits the boundaries you set.")
     text = main.inner_text()
     for secret in ("hard limit", "left ear", "said no", "nudity"):
         assert secret not in text

@@ -32,6 +32,8 @@ BARRIER_ASKED = {"condom": "a condom", "barrier": "a barrier or a condom"}
 NOT_SHARED_WORDS = "You have not shared your profile with this production's coordinator."
 MAINSTREAM_WORDS = "Real sex is not permitted on a mainstream production."
 TALK_WORDS = "Your coordinator will go through this beat with you."
+# How a beat matches the reader's boundary profile: a match, never a yes (consent is theirs).
+FITS_WORDS = "Everything here fits the boundaries you set."
 
 _VERB = re.compile(r"\[([^|\]]+)\|([^|\]]+)\|([^|\]]+)\]")
 
@@ -117,7 +119,8 @@ def beat_sentence(beat: Beat, persons: Persons, taxonomy: Taxonomy | None = None
 def act_words(
     act_id: str, direction: str, zone: str | None = None, taxonomy: Taxonomy | None = None
 ) -> str:
-    """The act as the reader answered it on their profile, for "You said no to …":
+    """The act as the reader answered it on their profile, for "You said no to …" or "Your
+    boundaries allow …":
     "slapping a partner's face", "a partner slapping your face", "topless nudity"."""
     taxonomy = taxonomy or load_taxonomy()
     act = taxonomy.acts[act_id]
@@ -164,7 +167,7 @@ def finding_words(
     if not shared:
         return [NOT_SHARED_WORDS]
     if finding.status == Status.clear:
-        return [f"You said yes to {what}."]
+        return [f"Your boundaries allow {what}."]
     if profile is None:
         return [TALK_WORDS]
     said: list[str] = []
@@ -181,14 +184,15 @@ def finding_words(
             said.append(f"You said maybe to {what}.")
         if entry.max_intensity is not None and intensity > entry.max_intensity:
             said.append(
-                f"You said yes to {what} up to {entry.max_intensity.name} only; "
+                f"Your boundaries allow {what} up to {entry.max_intensity.name} only; "
                 f"this beat is {intensity.name}."
             )
         if entry.partners is not None:
             others = [p for p in counterparts if p not in entry.partners]
             if others:
+                allowed = _partner_names(entry.partners, names)
                 said.append(
-                    f"You said yes to {what} only with {_partner_names(entry.partners, names)}; "
+                    f"Your boundaries allow {what} only with {allowed}; "
                     f"this beat is with {_partner_names(others, names)}."
                 )
     if act.barrier and profile.barrier != "none":
@@ -200,18 +204,69 @@ def finding_words(
 
 
 def status_words(statuses: Sequence[Status]) -> str:
-    """The reader's own state over a scene's beats, in one line."""
+    """How the reader's beats of a scene match the boundaries they set, in one line. This is
+    their profile, never their consent: what they answered is `answers_words`."""
     if not statuses:
         return "You are in no beat of this scene yet."
     if all(status == Status.clear for status in statuses):
-        return "You said yes to everything here."
+        return FITS_WORDS
     # Never the performer's job to raise it: the coordinator takes it up with them.
-    return "Not as planned yet: your coordinator will go through these with you:"
+    return (
+        "Not everything here fits the boundaries you set: your coordinator will go through "
+        "these with you:"
+    )
+
+
+# A performer's own consent answer to one beat (closedset.consent.answers states).
+ANSWER_WORDS = {
+    "consented": "You consented.",
+    "declined": "You declined.",
+    "withdrawn": "You withdrew your consent.",
+    "waiting": "Waiting for your answer.",
+    "not asked": "Not asked yet: this beat is not in the version you were asked to agree to.",
+}
+
+
+def _beats(n: int) -> str:
+    return f"{n} beat" if n == 1 else f"{n} beats"
+
+
+def answers_words(states: Sequence[str]) -> str:
+    """The reader's consent answers over a scene's beats, in a sentence or a few."""
+    if not states:
+        return ""
+    total = len(states)
+    count = {state: sum(1 for s in states if s == state) for state in ANSWER_WORDS}
+    if count["consented"] == total:
+        return (
+            "You consented to your beat here."
+            if total == 1
+            else ("You consented to every beat here.")
+        )
+    said = []
+    if count["consented"]:
+        said.append(f"You consented to {count['consented']} of your {_beats(total)}.")
+    if count["declined"]:
+        said.append(f"You declined {_beats(count['declined'])}.")
+    if count["withdrawn"]:
+        said.append(f"You withdrew your consent to {_beats(count['withdrawn'])}.")
+    if count["waiting"]:
+        n = count["waiting"]
+        said.append(f"{_beats(n)} {'waits' if n == 1 else 'wait'} for your answer.")
+    if count["not asked"]:
+        n = count["not asked"]
+        said.append(
+            f"{_beats(n)} {'is' if n == 1 else 'are'} not in the version you were asked to "
+            "agree to yet."
+        )
+    return " ".join(said)
 
 
 __all__ = [
+    "ANSWER_WORDS",
     "Persons",
     "act_words",
+    "answers_words",
     "beat_sentence",
     "finding_words",
     "status_words",

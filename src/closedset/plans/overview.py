@@ -1,11 +1,19 @@
 """The production overview: each scene's gate and the next open action, cut to the viewer.
 
+Two different questions, two different words (one word means one thing):
+  * the plan check: does the plan fit everyone's boundaries? ("fits everyone's boundaries" /
+    "needs the coordinator"), from the boundary check of the working plan;
+  * the schedule gate: could the scene be shot? ("cleared" / "not cleared"), from
+    closedset.compliance.services.gate (consent, identity records, test clearances, holds),
+    its yes or no only, never its reasons.
+
 The coordinator sees counts (beats blocked, beats needing discussion, profiles not shared with
 her, proposals waiting) because she sees every consent state anyway (domain.md §1). The
-producer sees only *cleared* / *not cleared* and actions that say nothing about anyone's
-boundaries ("no beats yet", "roles not cast"): counts of blocked against needs-discussion beats
-would tell a hard no from a maybe, and "profiles not shared" would invite pressure on a
-performer. The director gets no overview: he proposes, and sees released versions only.
+producer sees only *fits* / *needs the coordinator*, the gate's yes or no, and actions that
+say nothing about anyone's boundaries ("no beats yet", "roles not cast"): counts of blocked
+against needs-discussion beats would tell a hard no from a maybe, and "profiles not shared"
+would invite pressure on a performer. The director gets no overview: he proposes, and sees
+released versions only.
 """
 
 from __future__ import annotations
@@ -24,10 +32,22 @@ from closedset.productions.services import get_production
 COORDINATOR_VIEW = "coordinator"
 PRODUCER_VIEW = "producer"
 
-CLEARED = "cleared"
-NOT_CLEARED = "not_cleared"
+# The plan check (boundaries), never called "cleared": that word is the schedule gate's.
+FITS = "fits"
+NEEDS_COORDINATOR = "needs_coordinator"
 NO_BEATS = "no_beats"
-GATE_LABELS = {CLEARED: "cleared", NOT_CLEARED: "not cleared", NO_BEATS: "no beats yet"}
+# Older names of the plan check's states, kept for callers; they mean FITS / NEEDS_COORDINATOR.
+CLEARED = FITS
+NOT_CLEARED = NEEDS_COORDINATOR
+GATE_LABELS = {
+    FITS: "fits everyone's boundaries",
+    NEEDS_COORDINATOR: "needs the coordinator",
+    NO_BEATS: "no beats yet",
+}
+# The coordinator reads her own overview: the open items are hers.
+COORDINATOR_GATE_LABELS = {**GATE_LABELS, NEEDS_COORDINATOR: "needs you"}
+# The schedule gate's yes or no (compliance), for the producer and the coordinator.
+SHOOT_LABELS = {True: "cleared", False: "not cleared"}
 
 
 def _count(n: int, one: str, many: str) -> str:
@@ -39,7 +59,7 @@ class SceneGate:
     """One scene as the overview shows it. `actions` are plain words, the next one first."""
 
     scene: Scene
-    gate: str  # CLEARED, NOT_CLEARED or NO_BEATS
+    gate: str  # the plan check: FITS, NEEDS_COORDINATOR or NO_BEATS
     actions: list[str] = field(default_factory=list)
     # The coordinator's counts; zero (and not shown) for the producer.
     beats: int = 0
@@ -50,14 +70,29 @@ class SceneGate:
     proposals: int = 0
     # Two states only, for both audiences: never who has not agreed.
     consent: str = "not agreed"
+    # The schedule gate: could the scene be shot (on its call day, or today)? None: not asked.
+    shootable: bool | None = None
+    audience: str = PRODUCER_VIEW
 
     @property
     def gate_label(self) -> str:
-        return GATE_LABELS[self.gate]
+        """The plan check in words ("fits everyone's boundaries"), never "cleared"."""
+        labels = COORDINATOR_GATE_LABELS if self.audience == COORDINATOR_VIEW else GATE_LABELS
+        return labels[self.gate]
+
+    @property
+    def fits(self) -> bool:
+        """The plan fits everyone's boundaries (the check), with every role cast."""
+        return self.gate == FITS
 
     @property
     def cleared(self) -> bool:
-        return self.gate == CLEARED
+        """The schedule gate passed: the scene could be shot. Not the plan check."""
+        return self.shootable is True
+
+    @property
+    def shoot_label(self) -> str:
+        return SHOOT_LABELS[self.cleared]
 
     @property
     def next_action(self) -> str:
@@ -71,7 +106,13 @@ class Overview:
     scenes: list[SceneGate]
 
     @property
+    def fitting(self) -> int:
+        """Scenes whose plan fits everyone's boundaries."""
+        return sum(1 for scene in self.scenes if scene.fits)
+
+    @property
     def cleared(self) -> int:
+        """Scenes the schedule gate clears for shooting."""
         return sum(1 for scene in self.scenes if scene.cleared)
 
 
@@ -102,16 +143,33 @@ def production_overview(user: Any, production_id: int) -> Overview:
     return Overview(
         production=production,
         audience=who,
-        scenes=[_with_consent(_scene_gate(user, scene, who)) for scene in scenes],
+        scenes=[_with_consent(_scene_gate(user, scene, who), who) for scene in scenes],
     )
 
 
-def _with_consent(row: SceneGate) -> SceneGate:
+def _shootable(scene: Scene) -> bool:
+    """The schedule gate's yes or no for the scene's call day, or today when not scheduled
+    (as its shoot-dates page asks it); the reasons stay on that page."""
+    from django.utils import timezone
+
+    from closedset.compliance.services import call_time, gate
+
+    call_at = call_time(scene)
+    day = timezone.localdate(call_at) if call_at else timezone.localdate()
+    return gate(scene, day).passed
+
+
+def _with_consent(row: SceneGate, who: str) -> SceneGate:
     from dataclasses import replace
 
     from closedset.consent.services import scene_consent_state
 
-    return replace(row, consent=scene_consent_state(row.scene))
+    return replace(
+        row,
+        consent=scene_consent_state(row.scene),
+        shootable=_shootable(row.scene),
+        audience=who,
+    )
 
 
 def _scene_gate(user: Any, scene: Scene, who: str) -> SceneGate:
@@ -129,12 +187,12 @@ def _scene_gate(user: Any, scene: Scene, who: str) -> SceneGate:
     # The coordinator's check honours whether each share reaches her; the producer's is the
     # same status-only check the plan page gives him.
     _core, result = run_check(plan, coordinator=user if who == COORDINATOR_VIEW else None)
-    gate = CLEARED if result.status == Status.clear and not not_cast else NOT_CLEARED
+    gate = FITS if result.status == Status.clear and not not_cast else NEEDS_COORDINATOR
     if who == PRODUCER_VIEW:
         actions = []
         if not_cast:
             actions.append(_count(not_cast, "role not cast", "roles not cast"))
-        if gate == NOT_CLEARED and not actions:
+        if gate == NEEDS_COORDINATOR and not actions:
             actions.append("with the intimacy coordinator")
         return SceneGate(scene, gate, actions)
     cast = {slot.performer for slot in slots if slot.name in used and slot.performer}

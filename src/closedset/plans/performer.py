@@ -5,6 +5,10 @@ their own findings, nothing of a partner's answers. Here they become sentences t
 reads on a phone: "Jonas slaps your buttocks, lightly", "You said no to a partner slapping your
 face: a hard limit.". Partners and the coordinator appear by name; no id, role letter or
 reason string from the check reaches the page.
+
+Two things are said of each beat and never mixed up: how it fits the boundaries she set (her
+profile, through the check) and, once a final version exists, what she answered to it (her own
+consent, closedset.consent.answers). A profile match is never "you said yes".
 """
 
 from __future__ import annotations
@@ -14,13 +18,16 @@ from datetime import datetime
 from typing import Any
 
 from closedset.boundaries import services as boundaries
+from closedset.consent.answers import CONSENTED, NOT_ASKED, answers_to_plan
 from closedset.core.check import Finding, Status
 from closedset.core.plan import Beat as CoreBeat
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import Intensity, load_taxonomy
 from closedset.core.words import (
+    ANSWER_WORDS,
     NOT_SHARED_WORDS,
     Persons,
+    answers_words,
     beat_sentence,
     finding_words,
     status_words,
@@ -34,12 +41,20 @@ from closedset.productions.services import performers
 
 @dataclass(frozen=True)
 class SceneBeat:
-    """One beat the performer is in: the sentence, and whether they said yes to it."""
+    """One beat the performer is in: the sentence, whether it fits the boundaries they set,
+    and (once a final version exists) their own consent answer to it."""
 
     sentence: str
+    # Fits the boundaries they set (the check of their profile): not a consent.
     clear: bool
-    # Why not (their own answers), in their words; empty when clear.
+    # Why not (their own profile answers), in their words; empty when clear.
     said: tuple[str, ...] = ()
+    # Their consent answer (closedset.consent.answers state); None before any final version.
+    answer: str | None = None
+
+    @property
+    def answer_words(self) -> str:
+        return ANSWER_WORDS.get(self.answer, "") if self.answer else ""
 
 
 @dataclass(frozen=True)
@@ -54,6 +69,8 @@ class PerformerScene:
     updated: datetime | None
     # Everything to raise with the coordinator, once each, in the order of the beats.
     to_talk_about: tuple[str, ...] = field(default=())
+    # A final version exists: each beat carries their answer (or "not asked").
+    asked: bool = False
 
     @property
     def title(self) -> str:
@@ -66,8 +83,27 @@ class PerformerScene:
 
     @property
     def status_line(self) -> str:
+        """How the beats fit the boundaries they set (never their consent)."""
         return status_words(
             [Status.clear if beat.clear else Status.needs_discussion for beat in self.beats]
+        )
+
+    @property
+    def coordinator(self) -> str:
+        """Who goes through a beat with them: the coordinator by name when there is one."""
+        return self.coordinators[0] if self.coordinators else "your coordinator"
+
+    @property
+    def answers_line(self) -> str:
+        """What they answered, over the scene's beats; empty before any final version."""
+        if not self.asked:
+            return ""
+        return answers_words([beat.answer or "" for beat in self.beats])
+
+    @property
+    def all_consented(self) -> bool:
+        return (
+            self.asked and bool(self.beats) and all(beat.answer == CONSENTED for beat in self.beats)
         )
 
 
@@ -124,6 +160,8 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
     # Names for a partners-only answer: the production's performers by handle.
     by_handle = {p.handle: p.display_name or p.handle for p in performers(view.production)}
     persons = Persons(names, me=mine.name)
+    # Her own answers only (never a partner's), matched to the plan the page shows.
+    answers = answers_to_plan(user, view.scene, services.plan_data(services._plan(view.scene)))
     taxonomy = load_taxonomy()
     beats: list[SceneBeat] = []
     partners: dict[str, None] = {}
@@ -170,7 +208,8 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
             # Not shared is said once for the whole scene, not under every beat.
             said.extend(w for w in words if w != NOT_SHARED_WORDS)
         clear = Status[item.status] is Status.clear
-        beats.append(SceneBeat(beat_sentence(beat, persons, taxonomy), clear, tuple(said)))
+        answer = answers.get(beat.id, NOT_ASKED) if answers is not None else None
+        beats.append(SceneBeat(beat_sentence(beat, persons, taxonomy), clear, tuple(said), answer))
         for sentence in said:
             talk.setdefault(sentence, None)
     return PerformerScene(
@@ -182,6 +221,7 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
         shared=shared,
         updated=_updated(view.scene),
         to_talk_about=tuple(talk) if beats else (),
+        asked=answers is not None,
     )
 
 

@@ -15,6 +15,7 @@ from closedset.core.words import (
     TALK_WORDS,
     Persons,
     act_words,
+    answers_words,
     beat_sentence,
     finding_words,
     status_words,
@@ -208,7 +209,7 @@ def test_above_your_intensity():
     beat = Beat("b4", "spank", "B", ("A",), "buttocks", Intensity.hard)
     (finding,) = findings_for_mara(beat, profile)
     assert finding_words(finding, profile) == [
-        "You said yes to a partner spanking you on the buttocks up to light only; "
+        "Your boundaries allow a partner spanking you on the buttocks up to light only; "
         "this beat is hard."
     ]
 
@@ -220,7 +221,8 @@ def test_only_with_named_partners_by_their_names():
         finding, profile, counterparts=["jonas"], names={"eva": "Eva", "jonas": "Jonas"}
     )
     assert words == [
-        "You said yes to a partner kissing you on the mouth only with Eva; this beat is with Jonas."
+        "Your boundaries allow a partner kissing you on the mouth only with Eva; "
+        "this beat is with Jonas."
     ]
 
 
@@ -237,7 +239,9 @@ def test_not_shared_and_mainstream_and_yes():
     profile = mara(Boundary("slap", "receive", "yes"))
     beat = Beat("b1", "slap", "B", ("A",), "buttocks")
     (finding,) = findings_for_mara(beat, profile)
-    assert finding_words(finding, profile) == ["You said yes to a partner slapping your buttocks."]
+    assert finding_words(finding, profile) == [
+        "Your boundaries allow a partner slapping your buttocks."
+    ]
     assert finding_words(finding, None, shared=False) == [NOT_SHARED_WORDS]
     (real,) = findings_for_mara(Beat("b7", "oral", "B", ("A",), "genitals"), profile, "mainstream")
     assert real.reason == MAINSTREAM_REASON
@@ -245,8 +249,26 @@ def test_not_shared_and_mainstream_and_yes():
 
 
 def test_status_in_one_line():
-    assert status_words([Status.clear, Status.clear]) == "You said yes to everything here."
-    assert status_words([Status.clear, Status.blocked]).startswith("Not as planned yet")
+    # A profile match, never a yes: consent is what the performer answers, not their profile.
+    assert status_words([Status.clear, Status.clear]) == (
+        "Everything here fits the boundaries you set."
+    )
+    assert status_words([Status.clear, Status.blocked]).startswith(
+        "Not everything here fits the boundaries you set"
+    )
+
+
+def test_answers_in_words():
+    assert answers_words([]) == ""
+    assert answers_words(["consented"]) == "You consented to your beat here."
+    assert answers_words(["consented", "consented"]) == "You consented to every beat here."
+    assert answers_words(["consented", "declined", "waiting"]) == (
+        "You consented to 1 of your 3 beats. You declined 1 beat. 1 beat waits for your answer."
+    )
+    assert answers_words(["withdrawn", "not asked", "not asked"]) == (
+        "You withdrew your consent to 1 beat. 2 beats are not in the version you were asked "
+        "to agree to yet."
+    )
 
 
 @st.composite
@@ -300,9 +322,11 @@ def test_every_finding_says_why_in_your_words(case):
     assert words and TALK_WORDS not in words
     for sentence in words:
         assert_plain(sentence)
-        assert sentence.startswith("You ") and sentence.endswith(".")
+        # A profile's yes reads as what the boundaries allow, never "you said yes" (consent).
+        assert sentence.startswith(("You ", "Your boundaries ")) and sentence.endswith(".")
+        assert not sentence.startswith("You said yes")
     if finding.status is Status.clear:
-        assert words[0].startswith("You said yes to")
+        assert words[0].startswith("Your boundaries allow")
 
 
 @pytest.mark.parametrize("answer", ["no", "maybe"])

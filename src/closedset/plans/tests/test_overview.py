@@ -10,7 +10,7 @@ import pytest
 from closedset.boundaries import services as boundaries
 from closedset.lib.errors import Forbidden, NotFound
 from closedset.plans import services
-from closedset.plans.overview import CLEARED, NO_BEATS, NOT_CLEARED, production_overview
+from closedset.plans.overview import FITS, NEEDS_COORDINATOR, NO_BEATS, production_overview
 from closedset.plans.tests.scenario import PLAN
 from closedset.productions import services as productions
 
@@ -41,7 +41,7 @@ def test_an_empty_plan_is_not_cleared(world: Any) -> None:
 
 def test_the_coordinator_sees_counts_and_the_next_action(slap_plan: Any) -> None:
     row = _gate(slap_plan.ines, slap_plan)
-    assert row.gate == NOT_CLEARED
+    assert row.gate == NEEDS_COORDINATOR
     assert (row.beats, row.blocked, row.needs_discussion, row.not_shared) == (2, 1, 0, 0)
     assert row.actions == ["1 beat blocked"]
     assert row.next_action == "1 beat blocked"
@@ -49,7 +49,7 @@ def test_the_coordinator_sees_counts_and_the_next_action(slap_plan: Any) -> None
 
 def test_the_producer_sees_the_gate_and_nothing_about_boundaries(slap_plan: Any) -> None:
     row = _gate(slap_plan.petra, slap_plan)
-    assert row.gate == NOT_CLEARED and row.gate_label == "not cleared"
+    assert row.gate == NEEDS_COORDINATOR and row.gate_label == "needs the coordinator"
     assert row.actions == ["with the intimacy coordinator"]
     assert (row.beats, row.blocked, row.needs_discussion, row.not_shared, row.proposals) == (
         0,
@@ -73,11 +73,14 @@ def test_the_producer_cannot_tell_a_no_from_a_maybe(shared: Any) -> None:
     assert blocked == maybe
 
 
-def test_a_plan_that_passes_is_cleared_for_both(shared: Any) -> None:
+def test_a_plan_that_passes_fits_for_both(shared: Any) -> None:
     _plan(shared, BUTTOCKS)
     for who in (shared.ines, shared.petra):
         row = _gate(who, shared)
-        assert row.gate == CLEARED and row.cleared and row.actions == []
+        assert row.gate == FITS and row.fits and row.actions == []
+        assert row.gate_label == "fits everyone's boundaries"
+        # Fitting is not "cleared": nobody has consented, so the schedule gate stays shut.
+        assert row.shootable is False and not row.cleared and row.shoot_label == "not cleared"
 
 
 def test_a_profile_not_shared_is_the_coordinators_to_know(slap_plan: Any) -> None:
@@ -93,7 +96,7 @@ def test_a_role_not_cast_is_an_action_for_both(shared: Any) -> None:
     _plan(shared, BUTTOCKS, cast={"A": "mara", "B": None})
     for who in (shared.ines, shared.petra):
         row = _gate(who, shared)
-        assert row.gate == NOT_CLEARED
+        assert row.gate == NEEDS_COORDINATOR
         assert row.actions[0] == "1 role not cast"
 
 
@@ -106,7 +109,7 @@ def test_a_proposal_waits_for_the_coordinator(shared: Any) -> None:
         services.BeatInput(act="slap", by="B", to=["A"], zone="face"),
     )
     assert "1 proposal to decide" in _gate(shared.ines, shared).actions
-    # The plan itself has not changed: the producer still reads it cleared.
+    # The plan itself has not changed: the producer still reads that it fits.
     assert _gate(shared.petra, shared).actions == []
 
 
@@ -114,7 +117,7 @@ def test_every_scene_is_listed_in_script_order(slap_plan: Any) -> None:
     productions.create_scene(slap_plan.ines, slap_plan.production, number="14", title="Dock")
     rows = production_overview(slap_plan.ines, slap_plan.production.pk).scenes
     assert [row.scene.number for row in rows] == ["12B", "14"]
-    assert [row.gate for row in rows] == [NOT_CLEARED, NO_BEATS]
+    assert [row.gate for row in rows] == [NEEDS_COORDINATOR, NO_BEATS]
 
 
 @pytest.mark.parametrize("who", ["dario", "mara", "jonas", "cora"])

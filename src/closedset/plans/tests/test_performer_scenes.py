@@ -59,7 +59,12 @@ def test_mara_reads_her_beats_in_her_words(slap_plan, client_as):
     text = " ".join(visible_text(page).split())
     assert "Jonas slaps your buttocks, lightly" in text
     assert "Jonas slaps your face, lightly" in text
-    assert "Not as planned yet: your coordinator will go through these with you:" in text
+    assert (
+        "Not everything here fits the boundaries you set: your coordinator will go through "
+        "these with you:"
+    ) in text
+    assert "Outside the boundaries you set: Ines will go through this with you:" in text
+    assert "You said yes" not in text
     assert "You said no to a partner slapping your face: a hard limit." in text
     assert "Your partners in this scene: Jonas." in text
     assert "Your intimacy coordinator: Ines." in text
@@ -73,7 +78,8 @@ def test_jonas_reads_his_side_and_nothing_of_maras_answers(slap_plan, client_as)
     text = " ".join(visible_text(page).split())
     assert "You slap Mara's buttocks, lightly" in text
     assert "You slap Mara's face, lightly" in text
-    assert "You said yes to everything here." in text
+    assert "Everything here fits the boundaries you set." in text
+    assert "You said yes" not in text
     # Mara's no is Mara's: her partner reads neither her answer nor her note.
     for secret in ("hard limit", "left ear", "said no", "go through"):
         assert secret not in text
@@ -118,7 +124,7 @@ def test_a_scene_with_no_beats_for_her_yet(shared, client_as):
     _, page = get(client_as, "mara", scene_url(shared))
     text = " ".join(visible_text(page).split())
     assert "There are no beats for you in this scene yet." in text
-    assert "You said yes to everything here." not in text
+    assert "Everything here fits the boundaries you set." not in text
 
 
 # ---------------------------------------------------------------- access

@@ -40,10 +40,10 @@ def test_the_coordinator_sees_each_scenes_gate_and_next_action(world, client_as)
     _slap_plan(world)
     text = _text(_page(client_as, "ines", world))
     assert "Overview" in text
-    assert "0 of 1 scene cleared" in text
+    assert "0 of 1 scene cleared to shoot" in text
     assert (
-        "12B The boathouse Gate: not cleared Consent: not agreed Beats: 2 Open: 1 beat blocked"
-        in text
+        "12B The boathouse Plan: needs you Consent: not agreed Cleared to shoot: not cleared "
+        "Beats: 2 Open: 1 beat blocked" in text
     )
 
 
@@ -51,8 +51,8 @@ def test_the_producer_sees_cleared_or_not_and_no_boundary_detail(world, client_a
     _slap_plan(world)
     text = _text(_page(client_as, "petra", world))
     assert (
-        "12B The boathouse Gate: not cleared Consent: not agreed "
-        "Open: with the intimacy coordinator" in text
+        "12B The boathouse Plan: needs the coordinator Consent: not agreed "
+        "Cleared to shoot: not cleared Open: with the intimacy coordinator" in text
     )
     lowered = text.lower()
     assert not [word for word in BOUNDARY_WORDS if word in lowered]
@@ -61,8 +61,8 @@ def test_the_producer_sees_cleared_or_not_and_no_boundary_detail(world, client_a
 def test_an_empty_scene_reads_no_beats_yet(world, client_as):
     for who in ("ines", "petra"):
         text = _text(_page(client_as, who, world))
-        assert "12B The boathouse Gate: no beats yet" in text
-        assert "0 of 1 scene cleared" in text
+        assert "12B The boathouse Plan: no beats yet" in text
+        assert "0 of 1 scene cleared to shoot" in text
 
 
 def test_director_performer_and_custodian_get_no_overview(world, client_as):
@@ -158,7 +158,8 @@ def test_each_other_role_gets_its_own_next_step(world, client_as):
     assert "propose beats" in _text(_page(client_as, "dario", world))
     custodian = _text(_page(client_as, "cora", world))
     assert "Your next steps" not in custodian
-    assert "Nothing for you to do yet" in custodian
+    assert "Nothing for you to do yet" not in custodian
+    assert "Identity records" in custodian and "Test clearances" in custodian
 
 
 def test_a_performer_opens_only_the_scenes_she_is_cast_in(world, client_as):
