@@ -389,8 +389,8 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
             (f.status for f in result.findings if f.role in my_roles), default=Status.clear
         )
     if who == PRODUCER:
-        # The gate: cleared or not, nothing finer.
-        label = "cleared" if overall == Status.clear else "not cleared"
+        # Whether the plan fits, nothing finer; "cleared" is the shoot gate's word alone.
+        label = "fits everyone's boundaries" if overall == Status.clear else "needs the coordinator"
         gate = "clear" if overall == Status.clear else "not_cleared"
     else:
         label, gate = STATUS_LABELS[overall], overall.name

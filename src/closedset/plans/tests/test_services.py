@@ -33,7 +33,7 @@ def test_the_coordinator_sees_the_face_beat_blocked_with_its_reason(slap_plan):
 def test_the_producer_sees_the_gate_and_no_beats(slap_plan):
     view = services.plan_view(slap_plan.petra, *ids(slap_plan))
     assert view.beats == []
-    assert view.status_label == "not cleared"
+    assert view.status_label == "needs the coordinator"
     data = services.check_json(slap_plan.petra, *ids(slap_plan))
     assert data == {"scene": "12B", "status": "not_cleared"}
 
