@@ -122,11 +122,14 @@ def audit_verify() -> None:
 
 
 def remind() -> None:
-    """Remind performers whose consent request is due within a day (run it hourly, e.g. cron)."""
+    """Remind performers whose consent request is due within a day, and re-check every
+    upcoming scheduled scene's gate, since clearances run out as days pass (run it hourly)."""
     setup_django()
+    from closedset.compliance.services import recheck_upcoming
     from closedset.consent.services import send_reminders
 
     print(f"closedset: {send_reminders()} reminder(s) sent")
+    print(f"closedset: {recheck_upcoming()} upcoming scheduled scene(s) can be shot")
 
 
 def register(app: typer.Typer) -> None:

@@ -19,6 +19,7 @@ from closedset.consent.tests.conftest import (  # noqa: F401 - the consent fixtu
     version,
 )
 from closedset.core.taxonomy import load_taxonomy
+from closedset.rider.tests.terms import seed_rider_terms
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -48,6 +49,7 @@ def assert_tap_targets(page: Any) -> None:
 
 
 def test_mara_consents_on_her_phone_and_withdraws(world, navigator, persona_password):  # noqa: F811
+    seed_rider_terms(world)
     services.mark_final(world.ines, save_version(world, CONSENT_PLAN))
     services.decide(
         world.jonas,
@@ -69,9 +71,7 @@ def test_mara_consents_on_her_phone_and_withdraws(world, navigator, persona_pass
         radio.check()
     page.get_by_role("button", name="Continue to sign").click()
     expect(page.get_by_role("heading", name="You consent to")).to_be_visible()
-    page.get_by_label("Your password, or the code from your authenticator app").fill(
-        persona_password
-    )
+    page.get_by_label("Your password", exact=True).fill(persona_password)
     page.get_by_role("button", name="Sign").click()
     expect(page.get_by_text("Signed.")).to_be_visible()
     assert services.all_consented(world.scene)

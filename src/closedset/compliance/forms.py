@@ -69,15 +69,29 @@ class RecordForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, performers: Iterable[Any] | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        performers: Iterable[Any] | None = None,
+        offered: Iterable[Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         if performers is None:
             # Editing: the record's performer does not change.
             del self.fields["performer"]
         else:
+            everyone = list(performers)
             choices = [("", "Choose a performer")]
-            choices += [(p.handle, p.display_name) for p in performers]
+            choices += [(p.handle, p.display_name) for p in everyone]
             self.fields["performer"].choices = choices  # type: ignore[attr-defined]
+            # The list offers only performers without a record; anyone else is still accepted,
+            # so the page can link to the record that exists instead of a bare "invalid".
+            shown = everyone if offered is None else list(offered)
+            self.fields["performer"].widget.choices = [
+                ("", "Choose a performer"),
+                *((p.handle, p.display_name) for p in shown),
+            ]
 
     def clean_date_of_birth(self) -> Any:
         # Said at once, with the other fields' messages, not after they are corrected.
@@ -116,6 +130,15 @@ class ClearanceForm(forms.Form):
         choices = [("", "Choose a performer")]
         choices += [(p.handle, p.display_name) for p in performers]
         self.fields["performer"].choices = choices  # type: ignore[attr-defined]
+
+    def clean_tested_on(self) -> Any:
+        # Said at once, in the same words as the service.
+        from closedset.compliance.services import FUTURE_TEST
+
+        tested = self.cleaned_data.get("tested_on")
+        if tested is not None and tested > timezone.localdate():
+            raise forms.ValidationError(FUTURE_TEST)
+        return tested
 
 
 class ScheduleForm(forms.Form):

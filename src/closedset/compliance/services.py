@@ -8,8 +8,10 @@ Every rule lives here, so pages, the API and anything else obey the same checks:
   the gate still passes on the day: every cast performer consented to every beat of the final
   version; in an adult production each also has a verified record showing 18 or older on the
   day and a valid test clearance; and no production hold is on.
-- The gate speaks to two audiences: the coordinator and custodian learn which check failed and
-  for whom; the producer and director only "cleared" or "not cleared (talk to the coordinator)".
+- The gate speaks to each role in its own words: the coordinator learns every check that failed
+  and for whom; the custodian only the checks that are hers (records, clearances); the producer
+  her own hold; beyond that "not cleared (talk to the coordinator)". When a scheduled scene's
+  gate falls (or passes again), its producers and coordinators are told (`gate_changed`).
 - Performers learn only yes / not yet for "every co-performer is cleared for the shoot date".
 
 Nothing personal goes into the record (the log): a verification entry says that a record was
@@ -59,6 +61,7 @@ MAX_DOCUMENT_FIELD = 100
 
 CLEARED = "cleared"
 NOT_CLEARED = "not cleared (talk to the coordinator)"
+FUTURE_TEST = "That date is in the future: write the day the test was taken."
 ONLY_CUSTODIAN = "Only the custodian of records can see identity records."
 
 SCHEDULERS = (Role.PRODUCER, Role.COORDINATOR)
@@ -135,6 +138,23 @@ class RecordView:
     @property
     def verified(self) -> bool:
         return self.checked_at is not None
+
+    @property
+    def known_as(self) -> str:
+        """The performer's name on closedset, unless the legal name says it already."""
+        name = self.performer.display_name
+        return "" if _fold(name) == _fold(self.legal_name) else name
+
+    @property
+    def also(self) -> tuple[str, ...]:
+        """The other names used, without any name already shown (legal or on closedset)."""
+        seen = {_fold(self.legal_name), _fold(self.performer.display_name)}
+        shown: list[str] = []
+        for name in self.other_names:
+            if _fold(name) not in seen:
+                seen.add(_fold(name))
+                shown.append(name)
+        return tuple(shown)
 
 
 def _context(performer: User, organisation_id: int, what: str) -> str:
@@ -233,6 +253,27 @@ def organisation_performers(custodian: Any, organisation: Organisation) -> list[
     )
 
 
+def performers_without_record(custodian: Any, organisation: Organisation) -> list[User]:
+    """The performers a new record can be added for: those who have none yet."""
+    have = set(
+        IdentityRecord.objects.filter(organisation=organisation).values_list(
+            "performer_id", flat=True
+        )
+    )
+    return [p for p in organisation_performers(custodian, organisation) if p.pk not in have]
+
+
+def record_of(custodian: Any, organisation: Organisation, performer: Any) -> int | None:
+    """The id of the performer's record (a handle or a User), for a link; None if none."""
+    _require_custodian(custodian, organisation)
+    handle = performer.handle if isinstance(performer, User) else str(performer or "").strip()
+    return (
+        IdentityRecord.objects.filter(organisation=organisation, performer__handle=handle)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 def _open(record: IdentityRecord) -> dict[str, Any] | None:
     """The sealed payload, or None if it no longer opens (the performer erased their data)."""
     try:
@@ -326,6 +367,8 @@ def update_record(
         record.checked_at = None
         record.updated_at = timezone.now()
         record.save(update_fields=["sealed", "checked_by", "checked_at", "updated_at"])
+        # Not verified any more: a scene this performer is scheduled in may have lost its gate.
+        _recheck_performer(organisation, record.performer)
     return record
 
 
@@ -376,6 +419,7 @@ def attach_document(
                 "updated_at",
             ]
         )
+        _recheck_performer(organisation, record.performer)
     return record
 
 
@@ -427,6 +471,7 @@ def verify_record(custodian: Any, organisation: Organisation, record_id: int) ->
             {"type": "verification", "outcome": "passed"},
             people=[record.performer],
         )
+        _recheck_performer(organisation, record.performer)
     return record
 
 
@@ -465,6 +510,7 @@ def search_records(custodian: Any, organisation: Organisation, query: str) -> li
     needle = _fold(query or "")
     if not needle:
         return everything
+    productions = _productions_cast_in(organisation) if everything else {}
     return [
         view
         for view in everything
@@ -475,9 +521,23 @@ def search_records(custodian: Any, organisation: Organisation, query: str) -> li
                 *view.other_names,
                 view.performer.display_name,
                 view.performer.handle or "",
+                *productions.get(view.performer.pk, ()),
             )
         )
     ]
+
+
+def _productions_cast_in(organisation: Organisation) -> dict[int, set[str]]:
+    """Per performer, the names of the organisation's productions with a scene they are cast
+    in: a record is found by the production too."""
+    found: dict[int, set[str]] = {}
+    scenes = Scene.objects.filter(production__organisation=organisation).select_related(
+        "production"
+    )
+    for scene in scenes:
+        for person in cast_performers(scene):
+            found.setdefault(person.pk, set()).add(scene.production.name)
+    return found
 
 
 # --- age ------------------------------------------------------------------------------------
@@ -524,10 +584,7 @@ def record_clearance(
     _require_custodian(custodian, organisation)
     person = _performer_in(organisation, performer)
     if tested_on > timezone.localdate():
-        raise InvalidInput(
-            "The test date is in the future; write the day the test was taken.",
-            {"tested_on": "Write the day the test was taken."},
-        )
+        raise InvalidInput(FUTURE_TEST, {"tested_on": FUTURE_TEST})
     from closedset.record.services import append
 
     with transaction.atomic():
@@ -540,6 +597,7 @@ def record_clearance(
         )
         # That a clearance was recorded, for whom; never the result (health data).
         append(organisation, {"type": "clearance"}, people=[person])
+        _recheck_performer(organisation, person)
     return clearance
 
 
@@ -589,6 +647,64 @@ def clearances(custodian: Any, organisation: Organisation) -> list[ClearanceRow]
     )
 
 
+@dataclass(frozen=True)
+class ShootDay:
+    """A scheduled shoot of a scene the performer is cast in, and whether the clearance holds."""
+
+    scene: Scene
+    day: date
+    valid: bool
+
+
+@dataclass(frozen=True)
+class ClearanceHistory:
+    """One performer's clearances, newest first, with validity today and on each shoot day."""
+
+    performer: User
+    results: tuple[Clearance, ...]
+    valid_today: bool
+    shoots: tuple[ShootDay, ...]
+
+
+def clearance_histories(custodian: Any, organisation: Organisation) -> list[ClearanceHistory]:
+    """Every recorded clearance of each performer, dated, newest first; valid today and for
+    each upcoming scheduled shoot day of a scene they are cast in, with the production's
+    validity setting."""
+    _require_custodian(custodian, organisation)
+    today = timezone.localdate()
+    results: dict[int, list[Clearance]] = {}
+    people: dict[int, User] = {}
+    rows = Clearance.objects.filter(organisation=organisation).select_related(
+        "performer", "recorded_by"
+    )
+    for row in rows.order_by("-tested_on", "-recorded_at", "-pk"):
+        results.setdefault(row.performer_id, []).append(row)
+        people[row.performer_id] = row.performer
+    shoots: dict[int, list[ShootDay]] = {}
+    for scene in _upcoming(scene__production__organisation=organisation):
+        call_at = call_time(scene)
+        if call_at is None:
+            continue
+        day = timezone.localdate(call_at)
+        valid_days = settings_for(scene.production).clearance_valid_days
+        for person in cast_performers(scene):
+            if person.pk in people:
+                valid = clearance_valid_on(person, organisation, day, valid_days=valid_days)
+                shoots.setdefault(person.pk, []).append(ShootDay(scene, day, valid))
+    return sorted(
+        (
+            ClearanceHistory(
+                performer=person,
+                results=tuple(results[pk]),
+                valid_today=clearance_valid_on(person, organisation, today),
+                shoots=tuple(shoots.get(pk, ())),
+            )
+            for pk, person in people.items()
+        ),
+        key=lambda history: history.performer.display_name.lower(),
+    )
+
+
 # --- settings, notice and holds -------------------------------------------------------------
 
 
@@ -616,10 +732,13 @@ def update_settings(
         errors["clearance_valid_days"] = "Choose between 1 and 90 days."
     if errors:
         raise InvalidInput("Please correct the marked fields.", errors)
-    row, _ = ComplianceSettings.objects.update_or_create(
-        production=production,
-        defaults={"notice_hours": notice_hours, "clearance_valid_days": clearance_valid_days},
-    )
+    with transaction.atomic():
+        row, _ = ComplianceSettings.objects.update_or_create(
+            production=production,
+            defaults={"notice_hours": notice_hours, "clearance_valid_days": clearance_valid_days},
+        )
+        # A shorter validity can end a clearance a scheduled scene relies on.
+        _recheck_production(production)
     return row
 
 
@@ -666,6 +785,7 @@ def set_hold(user: Any, production: Production, *, on: bool) -> bool:
                 production.organisation,
                 {"type": "hold", "production": production.pk, "outcome": "lifted"},
             )
+        _recheck_production(production)
     return on
 
 
@@ -729,14 +849,34 @@ def _not_in_final(scene: Scene, cast: list[User]) -> list[User]:
     return [person for person in cast if person.handle not in handles]
 
 
+# What each reason of a closed gate is about; `words_for` decides who may read which.
+HOLD = "hold"
+CAST = "cast"
+CONSENT = "consent"
+RECORD = "record"
+CLEARANCE = "clearance"
+# The reasons each role reads: the coordinator all of them; the custodian hers (the records and
+# clearances she keeps); the producer her own hold, which says nothing about any performer.
+REASONS_BY_ROLE: dict[str, frozenset[str]] = {
+    Role.COORDINATOR: frozenset({HOLD, CAST, CONSENT, RECORD, CLEARANCE}),
+    Role.CUSTODIAN: frozenset({RECORD, CLEARANCE}),
+    Role.PRODUCER: frozenset({HOLD}),
+}
+OTHER_REASONS = "Not cleared for other reasons too (talk to the coordinator)."
+HOLD_REASON = (
+    "A production hold is on: nothing can be scheduled or start until the producer lifts it."
+)
+
+
 @dataclass(frozen=True)
 class Gate:
-    """A gate's answer for one scene and day. `reasons` name performers and checks: only for
-    the coordinator and custodian (see `words_for`)."""
+    """A gate's answer for one scene and day. `reasons` name performers and checks, and
+    `kinds` says what each one is about: who reads which is decided by `words_for`."""
 
     passed: bool
     day: date
     reasons: tuple[str, ...] = field(default=())
+    kinds: tuple[str, ...] = field(default=())
 
     def __bool__(self) -> bool:
         return self.passed
@@ -750,24 +890,27 @@ def gate(scene: Scene, day: date) -> Gate:
     """Could the scene be shot on `day`? Every check runs, so the coordinator sees all that is
     missing at once."""
     production = scene.production
-    reasons: list[str] = []
+    found: list[tuple[str, str]] = []
     if hold_on(production):
-        reasons.append(
-            "A production hold is on: nothing can be scheduled or start until the producer "
-            "lifts it."
-        )
+        found.append((HOLD, HOLD_REASON))
     cast = cast_performers(scene)
     if not cast:
-        reasons.append("No performer is cast in this scene yet.")
+        found.append((CAST, "No performer is cast in this scene yet."))
     if not _all_consented(scene):
-        reasons.append(
-            "Not every cast performer has consented to every beat of the final plan version."
+        found.append(
+            (
+                CONSENT,
+                "Not every cast performer has consented to every beat of the final plan version.",
+            )
         )
     for person in _not_in_final(scene, cast):
         # Cast after the version was made final: they never had the chance to consent.
-        reasons.append(
-            f"{person.display_name} is cast but not in the final plan version: mark a new "
-            "version final so they are asked."
+        found.append(
+            (
+                CAST,
+                f"{person.display_name} is cast but not in the final plan version: mark a new "
+                "version final so they are asked.",
+            )
         )
     if production.kind == Production.Kind.ADULT:
         organisation = production.organisation
@@ -783,30 +926,152 @@ def gate(scene: Scene, day: date) -> Gate:
             name = person.display_name
             record = records.get(person.pk)
             if record is None:
-                reasons.append(f"{name}: no identity record yet; the custodian adds it.")
+                found.append((RECORD, f"{name}: no identity record yet; the custodian adds it."))
             elif not record.verified:
-                reasons.append(f"{name}: the identity record is not verified yet.")
+                found.append((RECORD, f"{name}: the identity record is not verified yet."))
             elif _open(record) is None:
-                reasons.append(f"{name}: the identity record can no longer be opened.")
+                found.append((RECORD, f"{name}: the identity record can no longer be opened."))
             elif not is_adult_on(record, day):
-                reasons.append(f"{name}: the identity record does not show 18 or older on {when}.")
+                found.append(
+                    (RECORD, f"{name}: the identity record does not show 18 or older on {when}.")
+                )
             if not clearance_valid_on(person, organisation, day, valid_days=valid_days):
-                reasons.append(f"{name}: no valid test clearance for {when}.")
-    return Gate(passed=not reasons, day=day, reasons=tuple(reasons))
+                found.append((CLEARANCE, f"{name}: no valid test clearance for {when}."))
+    return Gate(
+        passed=not found,
+        day=day,
+        reasons=tuple(text for _, text in found),
+        kinds=tuple(kind for kind, _ in found),
+    )
 
 
 def _detailed(user: Any, production: Production) -> bool:
-    return bool(role_in(user, production) & DETAILED_AUDIENCE)
+    """Whether `user` reads every reason of a closed gate (the coordinator)."""
+    return Role.COORDINATOR in role_in(user, production)
+
+
+def _readable(roles: Iterable[str]) -> frozenset[str]:
+    kinds: set[str] = set()
+    for role in roles:
+        kinds |= REASONS_BY_ROLE.get(role, frozenset())
+    return frozenset(kinds)
 
 
 def words_for(user: Any, production: Production, result: Gate) -> list[str]:
-    """What `user` may read of a gate: the reasons for the coordinator and custodian; for
-    everyone else only cleared / not cleared (never who or why)."""
+    """What `user` may read of a gate: every reason for the coordinator; the custodian the
+    reasons about records and clearances; the producer her own hold; beyond that only
+    "not cleared (talk to the coordinator)" (never who or why)."""
+    return _words(role_in(user, production), result)
+
+
+def _words(roles: Iterable[str], result: Gate) -> list[str]:
     if result.passed:
         return [CLEARED]
-    if _detailed(user, production):
-        return list(result.reasons)
-    return [NOT_CLEARED]
+    readable = _readable(roles)
+    kinds = result.kinds or (CONSENT,) * len(result.reasons)
+    shown = [text for kind, text in zip(kinds, result.reasons, strict=False) if kind in readable]
+    if len(shown) == len(result.reasons):
+        return shown
+    return [*shown, OTHER_REASONS] if shown else [NOT_CLEARED]
+
+
+def _day_words(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def _names(production: Production, role: str) -> str:
+    """The display names of the production's people in `role`, for "talk to ..."."""
+    names = sorted(
+        {
+            m.user.display_name
+            for m in Membership.objects.filter(
+                production=production, role=role, user__is_active=True
+            ).select_related("user")
+        }
+    )
+    return " or ".join(names)
+
+
+@dataclass(frozen=True)
+class NextStep:
+    """What the reader of a closed gate can do next: words, and a page when there is one."""
+
+    text: str
+    url: str = ""
+
+
+def next_steps(user: Any, scene: Scene, result: Gate) -> list[NextStep]:
+    """Who to talk to, or where to go, for the reasons this reader may see (nothing more)."""
+    from django.urls import reverse
+
+    if result.passed:
+        return []
+    roles = role_in(user, scene.production)
+    readable = _readable(roles)
+    kinds = set(result.kinds)
+    production = scene.production
+    steps: list[NextStep] = []
+
+    def talk_to(role: str, why: str) -> None:
+        who = _names(production, role)
+        if who:
+            steps.append(NextStep(f"Talk to {who}, {why}."))
+        else:
+            steps.append(NextStep(f"Ask the producer to add {why.split(',')[0]} to the crew."))
+
+    if Role.COORDINATOR in roles:
+        if kinds & {CONSENT, CAST}:
+            steps.append(
+                NextStep(
+                    "Open the consent board to see who has not consented yet, and ask them "
+                    "again or mark a new version final.",
+                    reverse("consent:scene", args=[production.pk, scene.pk]),
+                )
+            )
+        if kinds & {RECORD, CLEARANCE} and Role.CUSTODIAN not in roles:
+            talk_to(Role.CUSTODIAN, "the custodian of records, about the records and clearances")
+        if HOLD in kinds and Role.PRODUCER not in roles:
+            talk_to(Role.PRODUCER, "the producer, who lifts the hold")
+    if Role.CUSTODIAN in roles and kinds & {RECORD, CLEARANCE}:
+        steps.append(
+            NextStep(
+                "Add or verify the missing identity records.",
+                reverse("compliance:records", args=[production.pk]),
+            )
+        )
+        steps.append(
+            NextStep(
+                "Record the missing test clearances.",
+                reverse("compliance:clearances", args=[production.pk]),
+            )
+        )
+    if Role.PRODUCER in roles and HOLD in kinds:
+        steps.append(
+            NextStep(
+                "Lift the hold on the compliance page once it is safe to shoot.",
+                reverse("compliance:index", args=[production.pk]),
+            )
+        )
+    if Role.COORDINATOR not in roles and kinds - readable:
+        talk_to(Role.COORDINATOR, "the coordinator, who can see what is missing")
+    return steps
+
+
+def late_words(scene: Scene) -> str:
+    """ "Late: ..." when the scene is scheduled and its final plan version came inside the
+    notice window (the rule in `_late_for` and consent.mark_final); else empty."""
+    from closedset.consent.services import current_final
+
+    if call_time(scene) is None:
+        return ""
+    final = current_final(scene)
+    if final is None or not final.late:
+        return ""
+    hours = settings_for(scene.production).notice_hours
+    return (
+        f"Late: the final plan came inside the {hours}-hour notice window; every performer "
+        "must consent again to the late change."
+    )
 
 
 @dataclass(frozen=True)
@@ -814,8 +1079,10 @@ class GateView:
     passed: bool
     day: date
     words: list[str]
-    detailed: bool
+    detailed: bool  # the words list reasons (not only "not cleared")
     call_at: datetime | None
+    steps: tuple[NextStep, ...] = ()
+    late: str = ""
 
 
 def gate_view(user: Any, production_id: int, scene_id: int, day: date | None = None) -> GateView:
@@ -827,12 +1094,15 @@ def gate_view(user: Any, production_id: int, scene_id: int, day: date | None = N
     call_at = call_time(scene)
     when = day or (timezone.localdate(call_at) if call_at else timezone.localdate())
     result = gate(scene, when)
+    words = words_for(user, scene.production, result)
     return GateView(
         passed=result.passed,
         day=when,
-        words=words_for(user, scene.production, result),
-        detailed=_detailed(user, scene.production),
+        words=words,
+        detailed=not result.passed and words != [NOT_CLEARED],
         call_at=call_at,
+        steps=tuple(next_steps(user, scene, result)),
+        late=late_words(scene),
     )
 
 
@@ -904,12 +1174,12 @@ def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
     if not result.passed:
         # The refusal is in the log (committed above); the caller learns it in their words.
         words = words_for(user, production, result)
-        if _detailed(user, production):
-            message = "The scene cannot be scheduled for this day: " + " ".join(words)
+        # "This day" is the one typed just above the message; the page names it in full.
+        start = "The scene cannot be scheduled for this day: "
+        if words == [NOT_CLEARED]:
+            message = start + "not cleared. Talk to the coordinator."
         else:
-            message = (
-                "The scene cannot be scheduled for this day: not cleared. Talk to the coordinator."
-            )
+            message = start + " ".join(words)
         raise GateClosed(message, {"call_at": message})
     return row
 
@@ -937,6 +1207,143 @@ def may_start(scene: Scene, now: datetime | None = None) -> Gate:
             )
         _log_gate(scene, result)
     return result
+
+
+# --- telling the producers and coordinators when a scheduled scene's gate changes ---------
+
+# A kind of its own once notices has one; until then told as a plan change (as consent does).
+GATE_NOTICE_KIND = "gate_changed"
+_LOST = "can no longer be shot as scheduled on"
+_BACK = "can be shot as scheduled on"
+
+
+def _gate_notice_kind() -> str:
+    from closedset.notices.models import Kind
+
+    return GATE_NOTICE_KIND if GATE_NOTICE_KIND in Kind.values else str(Kind.PLAN_CHANGED)
+
+
+def _scene_url(scene: Scene) -> str:
+    from django.urls import reverse
+
+    return reverse("compliance:scene", args=[scene.production_id, scene.pk])
+
+
+def _last_told_passing(row: Schedule) -> bool:
+    """What the crew was last told about this schedule's gate. Nothing since it was set means
+    it passed: a scene is scheduled only when its gate passes."""
+    from closedset.notices.models import Notice
+
+    last = (
+        Notice.objects.filter(
+            production_id=row.scene.production_id,
+            kind=_gate_notice_kind(),
+            url=_scene_url(row.scene),
+            created_at__gte=row.scheduled_at,
+        )
+        .order_by("-created_at", "-pk")
+        .values_list("subject", flat=True)
+        .first()
+    )
+    return last is None or _LOST not in last
+
+
+def _tell_crew(scene: Scene, result: Gate) -> None:
+    """Each producer and coordinator of the production, in their own words: the coordinator
+    the reasons she sees on the gate page; the producer only that the scene cannot be shot as
+    scheduled (and her own hold, when it is one of the reasons)."""
+    from closedset.notices.services import notify
+
+    production = scene.production
+    when = _day_words(result.day)
+    label = f"Scene {scene.number}"
+    roles_of: dict[int, set[str]] = {}
+    people: dict[int, User] = {}
+    for membership in Membership.objects.filter(
+        production=production, role__in=SCHEDULERS, user__is_active=True
+    ).select_related("user"):
+        roles_of.setdefault(membership.user_id, set()).add(membership.role)
+        people[membership.user_id] = membership.user
+    for pk, person in people.items():
+        roles = roles_of[pk]
+        if result.passed:
+            subject = f"{label} {_BACK} {when} again"
+            body = "Every check of the gate passes again; the scene may start on the day."
+        elif Role.COORDINATOR in roles:
+            subject = f"{label} {_LOST} {when}"
+            body = (
+                "The gate no longer passes:\n"
+                + "\n".join(f"- {reason}" for reason in result.reasons)
+                + "\nOpen the scene's compliance page to see what to do next."
+            )
+        else:
+            subject = f"{label} {_LOST} {when}; talk to the coordinator"
+            words = _words(roles, result)
+            own = [w for w in words if w not in (NOT_CLEARED, OTHER_REASONS)]
+            body = " ".join(
+                [*own, "Talk to the coordinator: they know what is missing and what to do."]
+            )
+        notify(
+            person,
+            _gate_notice_kind(),
+            production=production,
+            subject=subject,
+            body=body,
+            url=_scene_url(scene),
+        )
+
+
+def gate_changed(scene: Scene) -> bool | None:
+    """Re-check a scheduled scene's gate for its shoot day after anything it depends on changed
+    (a consent given or withdrawn, a new final version, a cast change, a record, a clearance, a
+    hold, the settings). When it went from passing to failing, or back, the producers and
+    coordinators are told (see `_tell_crew`). Returns whether it passes now; None when the
+    scene is not scheduled or its shoot day is past. Safe to call inside the caller's
+    transaction: the notices are saved with the change, or not at all."""
+    with transaction.atomic():
+        row = (
+            Schedule.objects.select_for_update(of=("self",))
+            .select_related("scene__production__organisation")
+            .filter(scene_id=scene.pk)
+            .first()
+        )
+        if row is None:
+            return None
+        day = timezone.localdate(row.call_at)
+        if day < timezone.localdate():
+            return None
+        result = gate(row.scene, day)
+        if result.passed != _last_told_passing(row):
+            _tell_crew(row.scene, result)
+        return result.passed
+
+
+def _upcoming(**where: Any) -> list[Scene]:
+    start = timezone.make_aware(datetime.combine(timezone.localdate(), datetime.min.time()))
+    return [
+        row.scene
+        for row in Schedule.objects.filter(call_at__gte=start, **where)
+        .select_related("scene__production__organisation")
+        .order_by("call_at", "pk")
+    ]
+
+
+def recheck_upcoming() -> int:
+    """Every upcoming scheduled scene, re-checked: a clearance also runs out as days pass, with
+    no event to notice it (`closedset remind`, run from cron). Returns how many pass now."""
+    return sum(bool(gate_changed(scene)) for scene in _upcoming())
+
+
+def _recheck_production(production: Production) -> None:
+    for scene in _upcoming(scene__production=production):
+        gate_changed(scene)
+
+
+def _recheck_performer(organisation: Organisation, performer: User) -> None:
+    """Every upcoming scheduled scene of the organisation in which `performer` is cast."""
+    for scene in _upcoming(scene__production__organisation=organisation):
+        if performer.pk in {person.pk for person in cast_performers(scene)}:
+            gate_changed(scene)
 
 
 # --- what a performer sees ------------------------------------------------------------------
@@ -993,6 +1400,7 @@ __all__ = [
     "adult_on",
     "attach_document",
     "call_time",
+    "clearance_histories",
     "clearance_valid_on",
     "clearances",
     "co_performers_cleared",
@@ -1000,6 +1408,7 @@ __all__ = [
     "document_copy",
     "eighteenth_birthday",
     "gate",
+    "gate_changed",
     "gate_view",
     "hold_on",
     "inside_notice_window",
@@ -1009,8 +1418,10 @@ __all__ = [
     "notice_period",
     "organisation_performers",
     "performer_view",
+    "performers_without_record",
     "read_record",
     "record_clearance",
+    "record_of",
     "records",
     "schedule",
     "schedule_scene",

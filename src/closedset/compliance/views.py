@@ -117,8 +117,12 @@ def record_new(request: HttpRequest, production_id: int) -> HttpResponse:
     production = services.custodian_production(request.user, production_id)
     organisation = production.organisation
     performers = services.organisation_performers(request.user, organisation)
-    form = RecordForm(request.POST or None, request.FILES or None, performers=performers)
+    offered = services.performers_without_record(request.user, organisation)
+    form = RecordForm(
+        request.POST or None, request.FILES or None, performers=performers, offered=offered
+    )
     status = 200
+    existing = None
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -138,6 +142,10 @@ def record_new(request: HttpRequest, production_id: int) -> HttpResponse:
             except DomainError as error:
                 add_domain_errors(form, error)
                 status = error.status
+                # A second record is refused: lead to the one that exists.
+                existing = services.record_of(
+                    request.user, organisation, form.data.get("performer", "")
+                )
             else:
                 messages.success(request, "Record saved. Verify it once you have checked it.")
                 return redirect(
@@ -148,7 +156,13 @@ def record_new(request: HttpRequest, production_id: int) -> HttpResponse:
     return render(
         request,
         "compliance/record_form.html",
-        {"production": production, "form": form, "record": None},
+        {
+            "production": production,
+            "form": form,
+            "record": None,
+            "existing": existing,
+            "all_have_records": bool(performers) and not offered,
+        },
         status=status,
     )
 
@@ -265,10 +279,21 @@ def clearances(request: HttpRequest, production_id: int) -> HttpResponse:
         {
             "production": production,
             "form": form,
-            "rows": services.clearances(request.user, organisation),
+            "histories": services.clearance_histories(request.user, organisation),
         },
         status=status,
     )
+
+
+def _day_of(moment: Any) -> Any:
+    """The local day of a call time typed in the form; None when there is none (or it is
+    beyond what a date can hold: the form says so already)."""
+    if moment is None:
+        return None
+    try:
+        return timezone.localdate(moment)
+    except (OverflowError, ValueError):
+        return None
 
 
 # --- scenes: the gate, the schedule, the performer's yes / not yet -------------------------
@@ -291,23 +316,28 @@ def scene(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
     initial = {"call_at": timezone.localtime(call_at)} if call_at else {}
     form = ScheduleForm(request.POST or None, initial=initial)
     status = 200
+    asked = None
     if request.method == "POST":
         require_role(request.user, production, *services.SCHEDULERS)
         if form.is_valid():
+            # The day asked for: the gate below is for it, even when scheduling is refused.
+            asked = form.cleaned_data["call_at"]
             try:
-                services.schedule(request.user, the_scene, form.cleaned_data["call_at"])
+                services.schedule(request.user, the_scene, asked)
             except DomainError as error:
                 add_domain_errors(form, error)
                 status = error.status
             else:
-                messages.success(request, "Scheduled: the gate passed for that day.")
+                done = "Scheduled: the gate passed for that day."
+                late = services.late_words(the_scene)
+                if late:
+                    messages.warning(request, f"{done} {late}")
+                else:
+                    messages.success(request, done)
                 return redirect("compliance:scene", production_id=production.pk, scene_id=scene_id)
         else:
             status = 422
-    day = form.cleaned_data.get("call_at") if form.is_bound and form.is_valid() else None
-    view = services.gate_view(
-        request.user, production_id, scene_id, timezone.localdate(day) if day else None
-    )
+    view = services.gate_view(request.user, production_id, scene_id, _day_of(asked))
     return render(
         request,
         "compliance/scene.html",
@@ -315,6 +345,7 @@ def scene(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
             "production": production,
             "scene": the_scene,
             "gate": view,
+            "asked": asked,
             "form": form if may_schedule else None,
         },
         status=status,

@@ -66,7 +66,25 @@ WRONG_ANSWER = (
     "That is not your password or a current code. Type the password you log in with, "
     "or the 6-digit code from your authenticator app."
 )
-LOCKED = "Your password or code was wrong too many times. Wait an hour and try again."
+WRONG_PASSWORD = "That is not your password. Type the password you log in with."  # noqa: S105
+
+
+def tries_left_words(left: int) -> str:
+    if left <= 1:
+        return " One more wrong try locks signing for an hour."
+    return f" {left} more wrong tries lock signing for an hour."
+
+
+def locked_words(until: datetime | None) -> str:
+    """What a person locked out of signing reads: until when, and what else they can do."""
+    when = f"until {timezone.localtime(until):%H:%M}" if until else "for an hour"
+    return (
+        f"Your password or code was wrong too many times, so signing is locked {when}. "
+        "You can still withdraw any answer at once. If you forgot your password, reset it, "
+        "or ask your intimacy coordinator."
+    )
+
+
 SUPERSEDED = (
     "A newer version of this scene's plan was sent to you. Open your consent requests and "
     "answer the new one; nothing was signed."
@@ -304,6 +322,84 @@ def _default_deadline(scene: Scene, at: datetime) -> datetime | None:
     return opens if opens > at else call
 
 
+def _deadline_before_call(scene: Scene, deadline: datetime | None) -> None:
+    """Answers are due before the shoot, never after it."""
+    from closedset.compliance import services as compliance
+
+    call = compliance.call_time(scene)
+    if deadline is None or call is None or deadline <= call:
+        return
+    message = (
+        f"The call time is {timezone.localtime(call):%d %B %Y, %H:%M}: answers must be due by "
+        "then. Choose a deadline at or before the call time, or leave it empty."
+    )
+    raise InvalidInput(message, {"deadline": message})
+
+
+RIDER_FIELDS = (("expected_length", "expected length"), ("pay", "pay"))
+
+
+@dataclass(frozen=True)
+class RiderGap:
+    """A cast performer whose rider lacks terms an adult production must give first."""
+
+    name: str
+    handle: str
+    missing: tuple[str, ...]
+
+    @property
+    def words(self) -> str:
+        return f"{self.name}'s rider lacks {' and '.join(self.missing)}"
+
+
+def rider_gaps(scene: Scene, data: Mapping[str, Any]) -> list[RiderGap]:
+    """Adult productions: each cast performer is told the expected length and pay before the
+    plan is final (domain.md §2.6); the riders that do not say so yet. Empty otherwise."""
+    from closedset.rider.models import RiderTerms
+
+    if scene.production.kind != "adult":
+        return []
+    people = _cast_performers(scene.production, data)
+    terms = {
+        t.performer_id: t
+        for t in RiderTerms.objects.filter(scene=scene, performer__in=list(people.values()))
+    }
+    gaps = []
+    seen: set[str] = set()
+    for handle in _cast(data).values():
+        if not handle or handle in seen or handle not in people:
+            continue
+        seen.add(handle)
+        performer = people[handle]
+        found = terms.get(performer.pk)
+        missing = tuple(
+            label for name, label in RIDER_FIELDS if not (getattr(found, name, "") or "").strip()
+        )
+        if missing:
+            gaps.append(RiderGap(_name(performer), handle, missing))
+    return gaps
+
+
+def _riders_complete(scene: Scene, data: Mapping[str, Any]) -> None:
+    gaps = rider_gaps(scene, data)
+    if not gaps:
+        return
+    lacking = "; ".join(g.words for g in gaps)
+    message = (
+        "Before this version can be final, each performer must be told the expected length "
+        f"and pay: {lacking}. Fill them in on each performer's rider, then mark the version "
+        "final again."
+    )
+    raise InvalidInput(message, {"version": message})
+
+
+def gaps_for_board(user: Any, production_id: int, scene_id: int) -> list[RiderGap]:
+    """The rider gaps of the newest saved version, for the coordinator's board."""
+    scene = _coordinator_scene(user, production_id, scene_id)
+    newest = PlanVersion.objects.filter(plan__scene=scene).order_by("-number").first()
+    return rider_gaps(scene, newest.data or {}) if newest else []
+
+
 # ---------------------------------------------------------------- telling performers
 
 
@@ -326,6 +422,64 @@ def _tell(performer: User, scene: Scene, *, kind: str, subject: str, body: str) 
         body=body,
         url=reverse("consent:mine"),
     )
+
+
+def _coordinators(production: Production) -> list[User]:
+    return list(
+        User.objects.filter(
+            memberships__production=production, memberships__role=Role.COORDINATOR
+        ).distinct()
+    )
+
+
+def _tell_coordinators(scene: Scene, *, subject: str, body: str) -> None:
+    """The scene's coordinators alone (never the director or producer): who and what, so
+    she knows whom to talk to. Never the reason: that stays on the board."""
+    from closedset.notices.services import notify
+
+    url = reverse("consent:scene", args=[scene.production_id, scene.pk])
+    for coordinator in _coordinators(scene.production):
+        notify(
+            coordinator,
+            _notice_kind("consent_answer"),
+            production=scene.production,
+            subject=subject,
+            body=body,
+            url=url,
+        )
+
+
+# A notice may be read in an inbox: it says who and which scene, never what the beat is or
+# why; the board, behind her sign-in, has the rest.
+def _tell_declined(scene: Scene, performer: User, beats: list[str]) -> None:
+    name = _name(performer)
+    count = "a beat" if len(beats) == 1 else f"{len(beats)} beats"
+    _tell_coordinators(
+        scene,
+        subject=f"{name} declined {count}: {scene_words(scene)}",
+        body=(
+            f"{name} declined {count} of {scene_words(scene)}. The consent board shows which, "
+            f"and any reason they gave. Talk with {name} before the shoot."
+        ),
+    )
+
+
+def _tell_withdrawn(scene: Scene, decision: BeatDecision) -> None:
+    name = _name(decision.request.performer)
+    if decision.decision == Decision.CONSENT:
+        subject = f"{name} withdrew consent: {scene_words(scene)}"
+        body = (
+            f"{name} withdrew their consent to a beat of {scene_words(scene)}. It counts at "
+            f"once; the scene is not agreed. The consent board shows which beat. Talk with "
+            f"{name} before the shoot."
+        )
+    else:
+        subject = f"{name} took back a decline: {scene_words(scene)}"
+        body = (
+            f"{name} took back their decline of a beat of {scene_words(scene)}. They may "
+            "answer it again; the consent board shows which beat."
+        )
+    _tell_coordinators(scene, subject=subject, body=body)
 
 
 def _tell_request(performer: User, scene: Scene, final: FinalVersion, asked_again: bool) -> None:
@@ -453,6 +607,8 @@ def mark_final(
     if deadline is not None and deadline <= now:
         message = "The deadline has passed already. Choose a later date, or none."
         raise InvalidInput(message, {"deadline": message})
+    _deadline_before_call(scene, deadline)
+    _riders_complete(scene, plan_version.data or {})
     with transaction.atomic():
         # One final at a time per scene: marking and a consent racing it are serialised.
         ScenePlan.objects.select_for_update().filter(pk=plan_version.plan_id).first()
@@ -501,6 +657,7 @@ def mark_final(
             asked_again = _carry_over(request, carried, data, now)
             if not fully_answered(request):
                 _tell_request(performer, scene, final, asked_again)
+        _gate_may_change(scene)
     return final
 
 
@@ -684,12 +841,39 @@ class DecisionInfo:
     has_withdrawal_receipt: bool
     sentence: str = ""
 
+    @property
+    def at(self) -> datetime:
+        """When what it says happened: the withdrawal or the voiding, else the answer."""
+        return self.withdrawn_at or self.voided_at or self.decided_at
+
+    @property
+    def withdrew_consent(self) -> bool:
+        return self.state == "withdrawn" and self.decision == Decision.CONSENT
+
 
 @dataclass(frozen=True)
 class RequestBeat:
     words: BeatWords
     current: DecisionInfo | None
     earlier: tuple[DecisionInfo, ...] = ()
+
+    @property
+    def latest(self) -> DecisionInfo | None:
+        """What the beat's state is now: the current answer, else the last that ended."""
+        if self.current is not None:
+            return self.current
+        return self.earlier[-1] if self.earlier else None
+
+    @property
+    def before(self) -> tuple[DecisionInfo, ...]:
+        """Everything earlier than `latest`, newest first (folded away on the pages)."""
+        rest = self.earlier if self.current is not None else self.earlier[:-1]
+        return tuple(reversed(rest))
+
+    @property
+    def withdrew(self) -> bool:
+        """She withdrew her consent and has not answered since: nothing is asked of her."""
+        return self.current is None and self.latest is not None and self.latest.withdrew_consent
 
 
 @dataclass(frozen=True)
@@ -711,6 +895,11 @@ class RequestView:
     @property
     def waiting(self) -> list[RequestBeat]:
         return [b for b in self.beats if b.current is None]
+
+    @property
+    def unanswered(self) -> list[RequestBeat]:
+        """Beats still asked about: a withdrawn consent is not asked again."""
+        return [b for b in self.waiting if not b.withdrew]
 
 
 def _taxonomy() -> Taxonomy:
@@ -764,9 +953,22 @@ def beat_words(
     return found
 
 
+RIDER_VOIDED = (
+    "Your rider terms changed (pay, length or use of footage): please read them and answer again."
+)
+PLAN_VOIDED = "No longer counts: this beat changed in a newer version of the plan."
+
+
+def _voided_by_rider(decision: BeatDecision) -> bool:
+    """Voided while its version was still the final one: the rider terms changed
+    (a newer final voids at the moment it replaces the old one)."""
+    superseded = decision.request.final.superseded_at
+    return superseded is None or decision.voided_at != superseded
+
+
 def _state(decision: BeatDecision) -> tuple[str, str]:
     if decision.voided_at is not None:
-        return "voided", "No longer counts: this beat changed. You are asked again."
+        return "voided", RIDER_VOIDED if _voided_by_rider(decision) else PLAN_VOIDED
     if decision.withdrawn_at is not None:
         if decision.decision == Decision.CONSENT:
             return "withdrawn", "You withdrew your consent."
@@ -788,7 +990,8 @@ def decision_info(decision: BeatDecision, sentence: str = "") -> DecisionInfo:
         decided_at=decision.decided_at,
         withdrawn_at=decision.withdrawn_at,
         voided_at=decision.voided_at,
-        carried=decision.carried_from_id is not None,
+        # "Unchanged from an earlier version" would contradict a voided answer.
+        carried=decision.carried_from_id is not None and decision.voided_at is None,
         can_withdraw=decision.current and final.superseded_at is None,
         has_receipt=decision.log_entry_id is not None,
         has_withdrawal_receipt=decision.withdrawal_entry_id is not None,
@@ -831,7 +1034,7 @@ def request_view(request: ConsentRequest) -> RequestView:
             RequestBeat(
                 words=words[beat_id],
                 current=decision_info(current) if current else None,
-                earlier=tuple(decision_info(d) for d in rows if not d.current),
+                earlier=_by_time(decision_info(d) for d in rows if not d.current),
             )
         )
     rider = _rider(final, request.performer)
@@ -883,14 +1086,24 @@ def open_request(
     return view
 
 
+def _settled(decisions: Iterable[BeatDecision]) -> set[str]:
+    """Beats nothing more is asked about: answered now, or her consent withdrawn since (a
+    withdrawal is an answer; she need not answer again)."""
+    rows = list(decisions)
+    current = {d.beat_id for d in rows if d.current}
+    ended: dict[str, BeatDecision] = {}
+    for d in sorted(rows, key=lambda d: (d.withdrawn_at or d.voided_at or d.decided_at, d.pk)):
+        if not d.current:
+            ended[d.beat_id] = d
+    withdrew = {
+        b for b, d in ended.items() if d.withdrawn_at is not None and d.decision == Decision.CONSENT
+    }
+    return current | withdrew
+
+
 def fully_answered(request: ConsentRequest) -> bool:
     mine = set(beat_ids_for(request.final.plan_version.data or {}, request.performer.handle))
-    answered = set(
-        request.decisions.filter(withdrawn_at__isnull=True, voided_at__isnull=True).values_list(
-            "beat_id", flat=True
-        )
-    )
-    return mine <= answered
+    return mine <= _settled(request.decisions.all())
 
 
 # ---------------------------------------------------------------- signing
@@ -900,13 +1113,53 @@ def _lock_key(user: Any) -> str:
     return f"closedset:consent-sign-locked:{user.pk}"
 
 
-def reauthenticate(user: Any, secret: str) -> None:
-    """The password, or a current authenticator code, again: signing is an act of intent.
-    Wrong answers are counted; past the limit, signing waits an hour."""
+def _failures_key(user: Any) -> str:
+    return f"closedset:consent-sign-failures:{user.pk}"
+
+
+def sign_locked_until(user: Any) -> datetime | None:
+    """When signing opens again for a person locked out by wrong passwords; None if not."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    value = cache.get(_lock_key(user))
+    if not value:
+        return None
+    if isinstance(value, str):
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError:
+            pass
+    return timezone.now() + timedelta(seconds=SIGN_WINDOW)
+
+
+def has_second_factor(user: Any) -> bool:
+    """Whether signing may take an authenticator code besides the password."""
     from closedset.accounts import services as accounts
 
-    if cache.get(_lock_key(user)):
-        raise RateLimited(LOCKED, {"password_or_code": LOCKED})
+    return bool(getattr(user, "is_authenticated", False) and accounts.has_confirmed_totp(user))
+
+
+def _count_failure(user: Any) -> int:
+    """One more wrong answer within the hour; returns how many so far."""
+    key = _failures_key(user)
+    if cache.add(key, 1, SIGN_WINDOW):
+        return 1
+    try:
+        return int(cache.incr(key))
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, SIGN_WINDOW)
+        return 1
+
+
+def reauthenticate(user: Any, secret: str) -> None:
+    """The password, or a current authenticator code, again: signing is an act of intent.
+    Wrong answers are counted; past the limit, signing waits an hour (withdrawing does not)."""
+    from closedset.accounts import services as accounts
+
+    until = sign_locked_until(user)
+    if until is not None:
+        message = locked_words(until)
+        raise RateLimited(message, {"password_or_code": message})
     secret = (secret or "").strip()
     if secret:
         if user.check_password(secret):
@@ -917,12 +1170,32 @@ def reauthenticate(user: Any, secret: str) -> None:
                 return
             except InvalidInput:
                 pass
-    if not accounts.rate_limit(
-        "consent-sign", str(user.pk), limit=SIGN_FAILURES, window=SIGN_WINDOW
-    ):
-        cache.set(_lock_key(user), 1, SIGN_WINDOW)
-        raise RateLimited(LOCKED, {"password_or_code": LOCKED})
-    raise InvalidInput(WRONG_ANSWER, {"password_or_code": WRONG_ANSWER})
+    failures = _count_failure(user)
+    if failures > SIGN_FAILURES:
+        until = timezone.now() + timedelta(seconds=SIGN_WINDOW)
+        cache.set(_lock_key(user), until.isoformat(), SIGN_WINDOW)
+        message = locked_words(until)
+        raise RateLimited(message, {"password_or_code": message})
+    wrong = WRONG_ANSWER if has_second_factor(user) else WRONG_PASSWORD
+    message = wrong + tries_left_words(SIGN_FAILURES + 1 - failures)
+    raise InvalidInput(message, {"password_or_code": message})
+
+
+class AlreadyAnswered(Conflict):
+    """A beat was answered differently meanwhile (another tab, another device)."""
+
+
+def _already_answered(final: FinalVersion, role: str, decisions: list[BeatDecision]) -> str:
+    words = beat_words(final, role)
+    said = []
+    for d in decisions:
+        verb = "consented to" if d.decision == Decision.CONSENT else "declined"
+        sentence = words[d.beat_id].sentence if d.beat_id in words else "this beat"
+        said.append(f"You already {verb}: {sentence}, at {timezone.localtime(d.decided_at):%H:%M}")
+    return (
+        "; ".join(said) + ". Nothing was signed now. Open the request again to see your "
+        "answers; to change one, withdraw it there first."
+    )
 
 
 def _clean_answers(
@@ -995,10 +1268,8 @@ def decide(
         }
         changed = [b for b, a in clean.items() if b in current and current[b].decision != a]
         if changed:
-            message = (
-                "You already answered this beat. Withdraw that answer first, then answer again."
-            )
-            raise Conflict(message, {b: message for b in changed})
+            message = _already_answered(final, request.role, [current[b] for b in changed])
+            raise AlreadyAnswered(message, {b: message for b in changed})
         now = timezone.now()
         scene = final.plan_version.plan.scene
         for beat_id in mine:
@@ -1032,7 +1303,20 @@ def decide(
                 at=now,
             )
             made.append(decision)
+        declined = [d.beat_id for d in made if d.decision == Decision.DECLINE]
+        if declined:
+            performer = request.performer
+            transaction.on_commit(lambda: _tell_declined(scene, performer, declined))
+        if made:
+            _gate_may_change(scene)
     return made
+
+
+def _gate_may_change(scene: Scene) -> None:
+    # A scheduled scene's crew hears at once when it can no longer be shot, or can again.
+    from closedset.compliance.services import gate_changed
+
+    gate_changed(scene)
 
 
 def withdraw(
@@ -1088,6 +1372,9 @@ def withdraw(
             user_agent=user_agent,
             at=now,
         )
+        told = decision
+        transaction.on_commit(lambda: _tell_withdrawn(scene, told))
+        _gate_may_change(scene)
     return decision
 
 
@@ -1278,7 +1565,6 @@ def my_decisions(user: Any) -> list[PortalItem]:
         decisions = list(
             request.decisions.select_related("request__final").order_by("decided_at", "pk")
         )
-        current = {d.beat_id for d in decisions if d.current}
         items.append(
             PortalItem(
                 pk=request.pk,
@@ -1288,7 +1574,7 @@ def my_decisions(user: Any) -> list[PortalItem]:
                 late=final.late,
                 deadline=final.deadline,
                 superseded=final.superseded_at is not None,
-                waiting=0 if final.superseded_at else len([b for b in mine if b not in current]),
+                waiting=0 if final.superseded_at else len(set(mine) - _settled(decisions)),
                 decisions=tuple(
                     decision_info(d, words[d.beat_id].sentence if d.beat_id in words else "")
                     for d in decisions
@@ -1296,6 +1582,142 @@ def my_decisions(user: Any) -> list[PortalItem]:
             )
         )
     return items
+
+
+def _by_time(infos: Iterable[DecisionInfo]) -> tuple[DecisionInfo, ...]:
+    """Oldest first, by when each thing happened (a carried answer keeps its first time)."""
+    return tuple(sorted(infos, key=lambda i: (i.at, i.pk)))
+
+
+@dataclass(frozen=True)
+class PortalScene:
+    """One scene on the performer's portal: its newest request, one card per beat with the
+    state now first and earlier answers folded below."""
+
+    pk: int
+    production: str
+    scene_title: str
+    version: int
+    late: bool
+    deadline: datetime | None
+    superseded: bool
+    beats: tuple[RequestBeat, ...]
+    # Answers to beats of earlier versions that the newest one no longer holds.
+    gone: tuple[DecisionInfo, ...]
+
+    @property
+    def waiting(self) -> int:
+        if self.superseded:
+            return 0
+        return len([b for b in self.beats if b.current is None and not b.withdrew])
+
+
+def my_scenes(user: Any) -> list[PortalScene]:
+    """The portal: per scene, the newest request's beats, each once."""
+    newest: dict[int, ConsentRequest] = {}
+    older: dict[int, list[ConsentRequest]] = {}
+    for request in my_requests(user):
+        scene_id = int(request.final.plan_version.plan.scene_id)
+        if scene_id in newest:
+            older.setdefault(scene_id, []).append(request)
+        else:
+            newest[scene_id] = request
+    found = []
+    for scene_id, request in newest.items():
+        final = request.final
+        scene = final.plan_version.plan.scene
+        words = beat_words(final, request.role)
+        mine = beat_ids_for(final.plan_version.data or {}, user.handle)
+        everything = list(
+            BeatDecision.objects.filter(request__in=[request, *older.get(scene_id, [])])
+            .select_related("request__final")
+            .order_by("decided_at", "pk")
+        )
+        # The original of a carried answer is the same answer: shown once, as the copy.
+        copied = {d.carried_from_id for d in everything if d.carried_from_id}
+        shown = [d for d in everything if d.pk not in copied]
+        beats = []
+        for beat_id in mine:
+            rows = [d for d in shown if d.beat_id == beat_id]
+            current = next((d for d in rows if d.request_id == request.pk and d.current), None)
+            beats.append(
+                RequestBeat(
+                    words=words[beat_id],
+                    current=decision_info(current, words[beat_id].sentence) if current else None,
+                    earlier=_by_time(
+                        decision_info(d, words[beat_id].sentence) for d in rows if d is not current
+                    ),
+                )
+            )
+        gone = []
+        for old in older.get(scene_id, []):
+            old_words = beat_words(old.final, old.role)
+            for d in shown:
+                if d.request_id == old.pk and d.beat_id not in mine:
+                    sentence = old_words[d.beat_id].sentence if d.beat_id in old_words else ""
+                    gone.append(decision_info(d, sentence))
+        found.append(
+            PortalScene(
+                pk=request.pk,
+                production=scene.production.name,
+                scene_title=f"Scene {scene.number}" + (f": {scene.title}" if scene.title else ""),
+                version=final.plan_version.number,
+                late=final.late,
+                deadline=final.deadline,
+                superseded=final.superseded_at is not None,
+                beats=tuple(beats),
+                gone=tuple(reversed(_by_time(gone))),
+            )
+        )
+    return found
+
+
+DECLINED_MARK = "you declined this"
+WITHDREW_MARK = "you withdrew this"
+
+
+def beat_marks(plan_version: PlanVersion, performer: Any) -> dict[str, str]:
+    """For the performer's own rider of a final version: beat id -> "you declined this" or
+    "you withdrew this", for the beats she declined or withdrew her consent to."""
+    request = (
+        ConsentRequest.objects.filter(final__plan_version=plan_version, performer=performer)
+        .select_related("final")
+        .order_by("-pk")
+        .first()
+    )
+    if request is None:
+        return {}
+    rows = list(request.decisions.order_by("decided_at", "pk"))
+    marks: dict[str, str] = {}
+    for beat_id in {d.beat_id for d in rows}:
+        mine = [d for d in rows if d.beat_id == beat_id]
+        current = next((d for d in mine if d.current), None)
+        if current is not None:
+            if current.decision == Decision.DECLINE:
+                marks[beat_id] = DECLINED_MARK
+            continue
+        ended = sorted(mine, key=lambda d: (d.withdrawn_at or d.voided_at or d.decided_at, d.pk))
+        last = ended[-1] if ended else None
+        if last and last.withdrawn_at is not None and last.decision == Decision.CONSENT:
+            marks[beat_id] = WITHDREW_MARK
+    return marks
+
+
+def receipt_file_name(user: Any, decision_id: int, withdrawal: bool, extension: str) -> str:
+    """A name that says what the file is: scene, decision, date ("12B-consent-2026-11-26.json").
+    Never an id."""
+    import re
+
+    decision = _decision_of(user, decision_id)
+    scene = decision.request.final.plan_version.plan.scene
+    if withdrawal:
+        kind = "withdrawal" if decision.decision == Decision.CONSENT else "decline-taken-back"
+        when = decision.withdrawn_at or decision.decided_at
+    else:
+        kind = "consent" if decision.decision == Decision.CONSENT else "decline"
+        when = _origin(decision).decided_at
+    label = re.sub(r"[^A-Za-z0-9]+", "-", str(scene.number)).strip("-") or "scene"
+    return f"{label}-{kind}-{timezone.localtime(when):%Y-%m-%d}.{extension}"
 
 
 def receipt(

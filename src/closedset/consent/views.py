@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from closedset.consent import services
 from closedset.consent.models import Decision
-from closedset.lib.errors import DomainError, InvalidInput, NotFound
+from closedset.lib.errors import Conflict, DomainError, InvalidInput, NotFound
 from closedset.lib.net import client_ip
 from closedset.productions.models import Role
 
@@ -52,7 +52,7 @@ def _answers(request: HttpRequest) -> tuple[dict[str, str], dict[str, str]]:
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
     """The performer's portal: requests waiting, and everything answered, with receipts."""
-    return render(request, "consent/mine.html", {"items": services.my_decisions(request.user)})
+    return render(request, "consent/mine.html", {"items": services.my_scenes(request.user)})
 
 
 def _render_request(
@@ -70,6 +70,7 @@ def _render_request(
         "consent/request.html",
         {
             "view": view,
+            "locked_until": services.sign_locked_until(request.user),
             "errors": errors or {},
             "message": message,
             "answers": answers or {},
@@ -82,16 +83,24 @@ def _render_request(
 
 
 def _sign_context(
-    view: services.RequestView, answers: dict[str, str], reasons: dict[str, str]
+    request: HttpRequest,
+    view: services.RequestView,
+    answers: dict[str, str],
+    reasons: dict[str, str],
 ) -> dict[str, Any]:
     by_id = {b.words.beat_id: b for b in view.waiting}
     chosen = [(by_id[k], v, reasons.get(k, "")) for k, v in answers.items() if k in by_id]
     return {
         "view": view,
         "consents": [b for b, v, _ in chosen if v == Decision.CONSENT],
-        "declines": [b for b, v, _ in chosen if v == Decision.DECLINE],
+        # Each decline with the reason she typed: hers to read again before signing.
+        "declines": [(b, r) for b, v, r in chosen if v == Decision.DECLINE],
+        "unanswered": [b for b in view.unanswered if b.words.beat_id not in answers],
         "answers": answers,
         "reasons": reasons,
+        "second_factor": services.has_second_factor(request.user),
+        "locked_until": services.sign_locked_until(request.user),
+        "reset_url": reverse("accounts:password_reset"),
     }
 
 
@@ -115,7 +124,7 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
         return _render_request(
             request, view, errors={"answers": message}, message=message, status=422
         )
-    context = _sign_context(view, answers, reasons)
+    context = _sign_context(request, view, answers, reasons)
     context["rider_sha256"] = request.POST.get("rider_sha256", view.rider_sha256)
     return render(request, "consent/sign.html", context)
 
@@ -139,11 +148,14 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
     except NotFound:
         raise
     except DomainError as error:
-        context = _sign_context(view, answers, reasons)
+        context = _sign_context(request, view, answers, reasons)
         context.update(
             {
                 "rider_sha256": request.POST.get("rider_sha256", view.rider_sha256),
                 "error": error.message,
+                # Answered elsewhere, replaced or changed meanwhile: no password can help,
+                # so the page offers the way back instead of a password box.
+                "stale": isinstance(error, Conflict),
             }
         )
         return render(request, "consent/sign.html", context, status=error.status)
@@ -159,7 +171,13 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
 def withdraw(request: HttpRequest, decision_id: int) -> HttpResponse:
     """One tap: no reason, no password."""
     decision = services.withdraw(request.user, decision_id, **_where(request))
-    messages.success(request, "Withdrawn. It counts at once, everywhere.")
+    if decision.decision == Decision.DECLINE:
+        messages.success(
+            request,
+            "Your decline is taken back. You can answer this beat again whenever you like.",
+        )
+    else:
+        messages.success(request, "Withdrawn. It counts at once, everywhere.")
     return redirect("consent:request", request_id=decision.request_id)
 
 
@@ -172,7 +190,7 @@ def receipt(request: HttpRequest, decision_id: int) -> HttpResponse:
     response = HttpResponse(
         json.dumps(data, indent=2, ensure_ascii=False), content_type="application/json"
     )
-    name = "withdrawal-receipt.json" if withdrawal else "consent-receipt.json"
+    name = services.receipt_file_name(request.user, decision_id, withdrawal, "json")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -187,7 +205,7 @@ def receipt_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
     data = services.receipt(request.user, decision_id, withdrawal=withdrawal)
     raw = json.dumps(data, indent=2, ensure_ascii=False).encode("utf-8")
     response = HttpResponse(render_pdf(data, raw), content_type="application/pdf")
-    name = "withdrawal-receipt.pdf" if withdrawal else "consent-receipt.pdf"
+    name = services.receipt_file_name(request.user, decision_id, withdrawal, "pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
@@ -214,16 +232,28 @@ def _board_page(
     scene_id: int,
     *,
     errors: dict[str, str] | None = None,
+    typed: dict[str, str] | None = None,
     status: int = 200,
 ) -> HttpResponse:
     board = services.board_for(request.user, production_id, scene_id)
+    versions = services.versions_to_mark(request.user, production_id, scene_id)
+    typed = typed or {}
+    numbers = [str(v.number) for v in versions]
+    chosen = typed.get("number") if typed.get("number") in numbers else None
+    gaps = services.gaps_for_board(request.user, production_id, scene_id)
     return render(
         request,
         "consent/board.html",
         {
             "board": board,
             "consent_state": board.state,
-            "versions": services.versions_to_mark(request.user, production_id, scene_id),
+            "versions": versions,
+            "chosen": chosen or (numbers[0] if numbers else ""),
+            "typed_deadline": typed.get("deadline", ""),
+            "rider_gaps": [
+                (gap, reverse("rider:rider", args=[production_id, scene_id, gap.handle]))
+                for gap in gaps
+            ],
             "errors": errors or {},
             "final_url": reverse("consent:mark_final", args=[production_id, scene_id]),
         },
@@ -267,7 +297,14 @@ def mark_final(request: HttpRequest, production_id: int, scene_id: int) -> HttpR
         raise
     except DomainError as error:
         fields = error.fields or {"version": error.message}
-        return _board_page(request, production_id, scene_id, errors=fields, status=error.status)
+        # What she typed stays, so one wrong field is not a form to fill in again.
+        typed = {
+            "number": str(request.POST.get("number", "")),
+            "deadline": str(request.POST.get("deadline", ""))[:40],
+        }
+        return _board_page(
+            request, production_id, scene_id, errors=fields, typed=typed, status=error.status
+        )
     late = " It is late: inside the notice period." if final.late else ""
     messages.success(
         request,

@@ -21,6 +21,8 @@ class Kind(models.TextChoices):
     RELEASED = "released", "the coordinator releases a plan version"
     CONSENT_REQUEST = "consent_request", "a consent request waits for you"
     CONSENT_REMINDER = "consent_reminder", "a consent request is due soon"
+    CONSENT_ANSWER = "consent_answer", "a performer declines or withdraws"
+    GATE_CHANGED = "gate_changed", "a scheduled scene can no longer be shot, or can again"
 
 
 class Notice(models.Model):

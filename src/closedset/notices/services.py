@@ -29,9 +29,15 @@ KINDS_BY_ROLE: Mapping[str, tuple[str, ...]] = {
         Kind.CONSENT_REQUEST,
         Kind.CONSENT_REMINDER,
     ),
-    Role.COORDINATOR: (Kind.PROFILE_CHANGED, Kind.PROFILE_UNSHARED, Kind.PROPOSAL),
+    Role.COORDINATOR: (
+        Kind.PROFILE_CHANGED,
+        Kind.PROFILE_UNSHARED,
+        Kind.PROPOSAL,
+        Kind.CONSENT_ANSWER,
+        Kind.GATE_CHANGED,
+    ),
     Role.DIRECTOR: (Kind.RELEASED,),
-    Role.PRODUCER: (),
+    Role.PRODUCER: (Kind.GATE_CHANGED,),
     Role.CUSTODIAN: (),
 }
 

@@ -543,7 +543,16 @@ def cast_role(
     slot.save(update_fields=["performer"])
     if newly_cast and performer is not None:
         _tell_cast(performer, scene)
+    _cast_changed(scene)
     return None
+
+
+def _cast_changed(scene: Scene) -> None:
+    # The shoot gate reads the cast: a scheduled scene's crew hears when it can no longer be
+    # shot (or can again).
+    from closedset.compliance.services import gate_changed
+
+    gate_changed(scene)
 
 
 def _cast_performer(scene: Scene, handle: str) -> User | None:
@@ -856,6 +865,7 @@ def replace_plan(user: Any, production_id: int, scene_id: int, data: object) -> 
     if core.title and core.title != scene.title:
         # The title lives on the scene; a plan file may carry a newer one.
         Scene.objects.filter(pk=scene.pk).update(title=core.title)
+    _cast_changed(scene)
     return None
 
 
@@ -953,6 +963,7 @@ def _save_version(user: Any, plan: ScenePlan) -> PlanVersion:
         plan=plan, number=(latest.number if latest else 0) + 1, data=data, created_by=user
     )
     _tell_plan_changed(plan, latest.data if latest else None, data)
+    _cast_changed(plan.scene)
     return saved
 
 
@@ -1176,7 +1187,14 @@ def export_plan_data(user: User) -> dict[str, Any]:
 
 def uncast_performer(user: User) -> int:
     """The person leaves every cast: their roles open again (the check says "not cast yet")."""
-    return RoleSlot.objects.filter(performer=user).update(performer=None)
+    scenes = {
+        slot.plan.scene
+        for slot in RoleSlot.objects.filter(performer=user).select_related("plan__scene")
+    }
+    count = RoleSlot.objects.filter(performer=user).update(performer=None)
+    for scene in scenes:
+        _cast_changed(scene)
+    return count
 
 
 # --- the director proposes, the coordinator decides and releases ---

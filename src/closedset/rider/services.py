@@ -38,6 +38,13 @@ class Rider:
     html: str
     # hex SHA-256 of html as UTF-8: what the consent record and receipt carry.
     sha256: str
+    # For the performer herself: the same rider with the beats she declined or withdrew
+    # marked. Not what the fingerprint covers; empty when there is nothing to mark.
+    marked_html: str = ""
+
+    @property
+    def shown(self) -> str:
+        return self.marked_html or self.html
 
 
 @dataclass(frozen=True)
@@ -46,6 +53,8 @@ class RiderBeat:
     act: str
     gloss: str
     nudity: bool
+    # "you declined this" / "you withdrew this": only on the performer's own marked copy.
+    mark: str = ""
 
 
 def _name(user: Any) -> str:
@@ -76,8 +85,13 @@ def terms_for(scene: Scene, performer: Any) -> RiderTerms:
     return found if found is not None else RiderTerms(scene=scene, performer=performer)
 
 
-def rider_for(plan_version: PlanVersion, performer: Any) -> Rider:
-    """The rider for one cast performer of one plan version. NotFound when they are not cast."""
+def rider_for(
+    plan_version: PlanVersion, performer: Any, *, marks: dict[str, str] | None = None
+) -> Rider:
+    """The rider for one cast performer of one plan version. NotFound when they are not cast.
+
+    `marks` (beat id -> words) gives the performer's own copy its marks; the fingerprinted
+    html stays the same whatever she answered."""
     data = plan_version.data or {}
     mine = _roles_of(data, performer)
     if not mine:
@@ -110,27 +124,39 @@ def rider_for(plan_version: PlanVersion, performer: Any) -> Rider:
                 act=act.label,
                 gloss=act.gloss,
                 nudity=act.category == "nudity",
+                mark=(marks or {}).get(beat.id, ""),
             )
         )
     terms = terms_for(scene, performer)
     scene_title = f"Scene {scene.number}" + (f": {scene.title}" if scene.title else "")
     title = f"Intimacy rider: {_name(performer)}, {production.name}, {scene_title}"
+    context = {
+        "title": title,
+        "production": production.name,
+        "scene_title": scene_title,
+        "version": plan_version.number,
+        "performer": _name(performer),
+        "terms": terms,
+        "uses": [(label, bool(getattr(terms, field))) for field, label in FOOTAGE_USES],
+        "coordinators": coordinator_names(production),
+    }
+    plain = [RiderBeat(b.sentence, b.act, b.gloss, b.nudity) for b in beats]
     html = render_to_string(
         "rider/rider_fragment.html",
-        {
-            "title": title,
-            "production": production.name,
-            "scene_title": scene_title,
-            "version": plan_version.number,
-            "performer": _name(performer),
-            "beats": beats,
-            "nudity": [b for b in beats if b.nudity],
-            "terms": terms,
-            "uses": [(label, bool(getattr(terms, field))) for field, label in FOOTAGE_USES],
-            "coordinators": coordinator_names(production),
-        },
+        {**context, "beats": plain, "nudity": [b for b in plain if b.nudity]},
     )
-    return Rider(title=title, html=html, sha256=hashlib.sha256(html.encode("utf-8")).hexdigest())
+    marked = ""
+    if any(b.mark for b in beats):
+        marked = render_to_string(
+            "rider/rider_fragment.html",
+            {**context, "beats": beats, "nudity": [b for b in beats if b.nudity]},
+        )
+    return Rider(
+        title=title,
+        html=html,
+        sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
+        marked_html=marked,
+    )
 
 
 # ---------------------------------------------------------------- pages: who reads, who edits
@@ -213,7 +239,13 @@ def _resolve(user: Any, production_id: int, scene_id: int, handle: str) -> Rider
     performer = _cast_performer(scene, handle, version)
     rider = None
     if version is not None and _roles_of(version.data or {}, performer):
-        rider = rider_for(version, performer)
+        marks = None
+        if not editable:
+            # Her own copy: what she declined or withdrew is marked, for her eyes alone.
+            from closedset.consent.services import beat_marks
+
+            marks = beat_marks(version, performer)
+        rider = rider_for(version, performer, marks=marks)
     return RiderPage(
         production=scene.production,
         scene=scene,

@@ -53,7 +53,9 @@ def plan_scene(world: Any, plan: dict[str, Any] | None = None) -> Any:
 
 def mark_final(world: Any, version: Any) -> Any:
     from closedset.consent import services as consent
+    from closedset.rider.tests.terms import seed_rider_terms
 
+    seed_rider_terms(world)
     return consent.mark_final(world.ines, version)
 
 

@@ -30,6 +30,15 @@ def save_version(world: Any, data: dict[str, Any] | None = None) -> PlanVersion:
     return PlanVersion.objects.get(plan__scene=world.scene, number=number)
 
 
+@pytest.fixture(autouse=True)
+def _rider_terms(request: Any) -> None:
+    """Harbour Lights is adult: the riders give the expected length and pay before a final."""
+    if "world" in request.fixturenames:
+        from closedset.rider.tests.terms import seed_rider_terms
+
+        seed_rider_terms(request.getfixturevalue("world"))
+
+
 @pytest.fixture
 def version(world: Any) -> PlanVersion:
     return save_version(world, CONSENT_PLAN)

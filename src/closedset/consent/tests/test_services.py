@@ -13,6 +13,7 @@ from closedset.consent import services
 from closedset.consent.models import BeatDecision, ConsentEvent, ConsentRequest, FinalVersion
 from closedset.consent.tests.conftest import CONSENT_PLAN, request_of, save_version
 from closedset.lib.errors import Conflict, InvalidInput, NotFound
+from closedset.rider.tests.terms import seed_rider_terms
 
 BOTH = {"b1": "consent", "b2": "consent"}
 
@@ -349,6 +350,8 @@ def test_a_recast_beat_is_not_the_same_beat(world, final, persona_password):
     from closedset.plans import services as plans
 
     plans.cast_role(world.ines, world.production.pk, world.scene.pk, "B", "nia")
+    world.users["nia"] = nia
+    seed_rider_terms(world, ("nia",))
     newer = services.mark_final(world.ines, save_version(world))
     mine = ConsentRequest.objects.get(final=newer, performer=world.mara)
     # Same acts, but by someone else now: Mara is asked again about every beat.

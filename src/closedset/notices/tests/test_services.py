@@ -56,6 +56,8 @@ def test_preferences_offer_only_the_kinds_of_ones_roles(world: Any, mara: Any, i
         "profile_changed",
         "profile_unshared",
         "proposal",
+        "consent_answer",
+        "gate_changed",
     ]
     assert all(on for _kind, _label, on in services.mail_preferences(ines))
 
