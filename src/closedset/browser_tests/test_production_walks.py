@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
 from closedset.browser_tests.conftest import PHONE
@@ -136,7 +137,10 @@ def test_petra_sees_each_scenes_gate_and_nothing_about_boundaries(
     assert petra.page.get_by_text("No notices yet.").is_visible()
     petra.assert_accessible()
     petra.go("/notices/settings/")
-    assert petra.page.get_by_text("nothing to choose").is_visible()
+    # A producer's one kind of notice: when a scheduled scene can no longer be shot.
+    expect(
+        petra.page.get_by_label("a scheduled scene can no longer be shot, or can again")
+    ).to_be_visible()
     petra.assert_accessible()
     petra.screenshot(f"p8-petra-settings-{size}")
     petra.assert_no_script_errors()

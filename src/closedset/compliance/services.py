@@ -40,7 +40,7 @@ from closedset.lib.errors import (
     require_known_ids,
 )
 from closedset.productions.models import Membership, Organisation, Production, Role, Scene
-from closedset.productions.services import require_role, role_in
+from closedset.productions.services import granted_roles, require_role, role_in
 
 from .models import Clearance, ComplianceSettings, Hold, IdentityRecord, Schedule
 
@@ -1257,24 +1257,26 @@ def _tell_crew(scene: Scene, result: Gate) -> None:
     production = scene.production
     when = _day_words(result.day)
     label = f"Scene {scene.number}"
-    roles_of: dict[int, set[str]] = {}
-    people: dict[int, User] = {}
-    for membership in Membership.objects.filter(
-        production=production, role__in=SCHEDULERS, user__is_active=True
-    ).select_related("user"):
-        roles_of.setdefault(membership.user_id, set()).add(membership.role)
-        people[membership.user_id] = membership.user
-    for pk, person in people.items():
-        roles = roles_of[pk]
+    people = {
+        m.user_id: m.user
+        for m in Membership.objects.filter(
+            production=production, role__in=SCHEDULERS, user__is_active=True
+        ).select_related("user")
+    }
+    for person in people.values():
+        # Separation of duties: a coordinator who also produces is no coordinator.
+        roles = granted_roles(person, production)
+        if not roles & set(SCHEDULERS):
+            continue
         if result.passed:
             subject = f"{label} {_BACK} {when} again"
             body = "Every check of the gate passes again; the scene may start on the day."
         elif Role.COORDINATOR in roles:
+            # The reasons (a test, an age, a consent) stay on the page: a notice is e-mailed.
             subject = f"{label} {_LOST} {when}"
             body = (
-                "The gate no longer passes:\n"
-                + "\n".join(f"- {reason}" for reason in result.reasons)
-                + "\nOpen the scene's compliance page to see what to do next."
+                "The gate no longer passes. Open the scene's compliance page to see why and "
+                "what to do next."
             )
         else:
             subject = f"{label} {_LOST} {when}; talk to the coordinator"

@@ -425,11 +425,13 @@ def _tell(performer: User, scene: Scene, *, kind: str, subject: str, body: str) 
 
 
 def _coordinators(production: Production) -> list[User]:
-    return list(
-        User.objects.filter(
-            memberships__production=production, memberships__role=Role.COORDINATOR
-        ).distinct()
-    )
+    from closedset.productions.services import granted_roles
+
+    found = User.objects.filter(
+        memberships__production=production, memberships__role=Role.COORDINATOR, is_active=True
+    ).distinct()
+    # Separation of duties: a coordinator who is also producer is no coordinator.
+    return [u for u in found if Role.COORDINATOR in granted_roles(u, production)]
 
 
 def _tell_coordinators(scene: Scene, *, subject: str, body: str) -> None:

@@ -1637,13 +1637,13 @@ def scene_words(scene: Scene) -> str:
 
 
 def _members(scene: Scene, role: str) -> list[User]:
-    from closedset.productions.services import role_in
+    from closedset.productions.services import granted_roles
 
     found = User.objects.filter(
         memberships__production=scene.production, memberships__role=role, is_active=True
     ).distinct()
-    # role_in applies separation of duties: a coordinator who is also producer is no coordinator.
-    return [u for u in found if role in role_in(u, scene.production)]
+    # Separation of duties: a coordinator who is also producer is no coordinator.
+    return [u for u in found if role in granted_roles(u, scene.production)]
 
 
 def _plan_url(scene: Scene) -> str:

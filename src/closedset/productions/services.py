@@ -117,6 +117,16 @@ def role_in(user: Any, production: Production | int) -> set[str]:
     if not scope.allows(production_id):
         # A production-scoped API token: every other production is as for an outsider.
         return set()
+    return granted_roles(user, production_id)
+
+
+def granted_roles(user: Any, production: Production | int) -> set[str]:
+    """The roles `user` may act in: their memberships after separation of duties. Whom to tell
+    is decided with this; what the person acting may do, with role_in (which also honours
+    their API token's scope)."""
+    if not getattr(user, "is_active", False):
+        return set()
+    production_id = production if isinstance(production, int) else production.pk
     roles = set(
         Membership.objects.filter(user=user, production_id=production_id).values_list(
             "role", flat=True

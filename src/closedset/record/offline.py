@@ -53,6 +53,7 @@ def receipt_in_pdf(data: bytes) -> bytes:
     """
     import io
 
+    from pyhanko.pdf_utils.decode_limits import DecodeLimits, StreamDecodeLimits
     from pyhanko.pdf_utils.reader import PdfFileReader
 
     missing = core.ReceiptUnreadable(
@@ -60,7 +61,9 @@ def receipt_in_pdf(data: bytes) -> bytes:
         "or its .json file"
     )
     try:
-        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        # No stream may inflate past what a receipt could be: a deflate bomb stops at 1 MB.
+        limits = DecodeLimits(per_stream=StreamDecodeLimits(max_output_size=1 << 20))
+        reader = PdfFileReader(io.BytesIO(data), strict=False, decode_limits=limits)
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
         for i in range(0, len(names) - 1, 2):
             spec = names[i + 1].get_object()

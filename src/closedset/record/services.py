@@ -290,6 +290,7 @@ _ONE_STATEMENT = """
 WITH head AS (
     UPDATE record_log SET size = %s, compact_range = %s, root = %s
     WHERE id = %s AND organisation_id = %s AND origin = %s AND size = %s AND root = %s
+        AND compact_range = %s
     RETURNING id
 ), entry AS (
     INSERT INTO record_logentry (log_id, "index", data, leaf_hash, created_at, refers_to)
@@ -326,6 +327,7 @@ def _append_in_one_statement(
         params: list[Any] = [
             grown.size, b"".join(grown.stack), grown.root,
             head.log_id, organisation.pk, head.origin, head.size, head.root,
+            b"".join(head.stack),
             head.size, data, leaf, now, refers_to,
             users, keys,
             grown.size, grown.root, note, vkey, now,
@@ -377,8 +379,9 @@ def _tree(log: Log, size: int) -> core.Tree:
 
 
 # Proofs are public, and a tree of a million entries is 32 MB to read: each process keeps the
-# trees it built (a few logs' worth) and reads only the entries appended since.
-_TREES_KEPT = 4
+# trees it built, up to this many leaves in all (about 64 bytes each, so 128 MB), and reads
+# only the entries appended since.
+_LEAVES_KEPT = 2_000_000
 _trees: OrderedDict[tuple[str, int], core.Tree] = OrderedDict()
 
 
@@ -396,8 +399,8 @@ def _proof_tree(log: Log, size: int) -> core.Tree:
         tree = None
     if tree is None:
         tree = _tree(log, max(size, log.size))
-    _trees[key] = tree
-    while len(_trees) > _TREES_KEPT:
+    _trees[key] = tree  # the newest last: the oldest go first when the budget is spent
+    while len(_trees) > 1 and sum(t.size for t in _trees.values()) > _LEAVES_KEPT:
         _trees.popitem(last=False)
     return tree
 
@@ -515,7 +518,11 @@ def check_receipt(text: str | bytes) -> ReceiptCheck:
     stored = LogEntry.objects.filter(log=log, index=index).values_list("data", flat=True).first()
     entry = base64.b64decode(str(receipt.get("entry")))
     changed = stored is None or bytes(stored) != entry
-    if changed or size > log.size or _tree(log, size).root(size) != verdict.checkpoint.root:
+    # The kept tree is checked against the log's recorded root before use, so a rewrite that
+    # carried on signing is seen; a rewrite of this receipt's own entry is seen just above.
+    if size > log.size:
+        changed = True
+    if changed or _proof_tree(log, size).root(size) != verdict.checkpoint.root:
         # Its own entry rewritten (the stored hash may be left alone) or the history behind it.
         return ReceiptCheck(
             False,

@@ -64,9 +64,11 @@ def consent_ready(world: Any) -> None:
     from closedset.consent import services
     from closedset.consent.models import FinalVersion
     from closedset.consent.tests.conftest import CONSENT_PLAN, request_of, save_version
+    from closedset.rider.tests.terms import seed_rider_terms
 
     if FinalVersion.objects.filter(plan_version__plan__scene=world.scene).exists():
         return
+    seed_rider_terms(world)  # an adult plan is final only once length and pay are told
     final = services.mark_final(world.ines, save_version(world, CONSENT_PLAN))
     services.decide(
         world.mara,
