@@ -226,6 +226,7 @@ INSTALLED_APPS = [
     "closedset.consent",
     "closedset.compliance",
     "closedset.rider",
+    "closedset.onset",
     "closedset.api",
 ]
 

@@ -1,0 +1,226 @@
+"""The shoot day's rules: starting a run, and PAUSE and STOP that are never lost.
+
+A signal is stored first and broadcast after its transaction commits; the broadcast is only a
+shortcut. Every screen catches up from the database by sequence number (`signals_after`), so a
+message the channel layer drops (channels_redis drops them when a channel is full, and forgets
+groups when Redis restarts) is still seen. See docs/shootday.md.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from asgiref.sync import async_to_sync
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from closedset.lib.errors import InvalidInput, NotFound
+from closedset.onset.models import Run, Signal
+from closedset.productions.models import Role, Scene
+from closedset.productions.services import require_role, role_in
+
+logger = logging.getLogger(__name__)
+
+# A key the phone makes before its first try (a UUID, say): letters, digits, '-' and '_'.
+_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+NO_RUN = "There is no such scene running. Check the address, or ask the coordinator."
+
+
+def escalate_after() -> timedelta:
+    """How long a signal may wait for the coordinator before the producer's screen shows it."""
+    return timedelta(seconds=getattr(settings, "CLOSEDSET_SIGNAL_ESCALATE_SECONDS", 15))
+
+
+def group_name(run_id: int) -> str:
+    """The channel group of a run's screens (console, phones)."""
+    return f"onset-run-{run_id}"
+
+
+# --- starting -------------------------------------------------------------------------------
+
+
+def start(user: Any, scene: Scene, now: datetime | None = None) -> Run:
+    """The coordinator starts the scene today, only if its gate passes now (logged by
+    compliance). Starting again the same day returns the day's run."""
+    from closedset.compliance.services import GateClosed, may_start, words_for
+    from closedset.consent.services import current_final
+
+    require_role(user, scene.production, Role.COORDINATOR)
+    moment = now or timezone.now()
+    day = timezone.localdate(moment)
+    existing = Run.objects.filter(scene=scene, day=day).first()
+    if existing is not None:
+        return existing
+    result = may_start(scene, moment)
+    final = current_final(scene)
+    if not result.passed or final is None:
+        reasons = " ".join(words_for(user, scene.production, result))
+        raise GateClosed(f"Scene {scene.number} cannot start yet. {reasons}".strip())
+    with transaction.atomic():
+        run, _ = Run.objects.get_or_create(
+            scene=scene,
+            day=day,
+            defaults={"final": final, "started_by": user, "started_at": moment},
+        )
+    return run
+
+
+# --- who is in a run ------------------------------------------------------------------------
+
+
+def _cast_handles(run: Run) -> set[str]:
+    data = run.final.plan_version.data or {}
+    cast = data.get("cast") or {}
+    return {handle for handle in cast.values() if isinstance(handle, str) and handle}
+
+
+def _in_run(user: Any, run: Run) -> set[str]:
+    """What `user` is in this run: "coordinator", "performer" (cast in the version being
+    shot), both or neither."""
+    roles = role_in(user, run.scene.production)
+    found = set()
+    if Role.COORDINATOR in roles:
+        found.add("coordinator")
+    if Role.PERFORMER in roles and getattr(user, "handle", None) in _cast_handles(run):
+        found.add("performer")
+    return found
+
+
+def _run(user: Any, run_id: int, *, lock: bool = False) -> tuple[Run, set[str]]:
+    """The run, for someone in it; for anyone else the same answer as for no run at all."""
+    rows = Run.objects.select_related("scene__production", "final__plan_version")
+    if lock:
+        rows = rows.select_for_update(of=("self",))
+    run = rows.filter(pk=run_id).first() if isinstance(run_id, int) else None
+    if run is None:
+        raise NotFound(NO_RUN)
+    what = _in_run(user, run)
+    if not what:
+        raise NotFound(NO_RUN)
+    return run, what
+
+
+# --- signals --------------------------------------------------------------------------------
+
+
+def send(user: Any, run_id: int, kind: str, key: str) -> Signal:
+    """PAUSE or STOP from a performer cast in the run: stored, numbered, then broadcast.
+
+    Sending the same key again returns the stored signal and changes nothing, so the phone
+    can replay its outbox as often as the network makes it.
+    """
+    if kind not in Signal.Kind.values:
+        raise InvalidInput("Send PAUSE or STOP.", {"kind": "PAUSE or STOP"})
+    if not isinstance(key, str) or _KEY.fullmatch(key) is None:
+        raise InvalidInput(
+            "The signal's key is missing or damaged; reload the page and press again.",
+            {"key": "8 to 64 letters, digits, '-' or '_'"},
+        )
+    with transaction.atomic():
+        run, what = _run(user, run_id, lock=True)
+        if "performer" not in what:
+            raise NotFound(NO_RUN)
+        stored = Signal.objects.filter(run=run, sender=user, key=key).first()
+        if stored is not None:
+            return stored  # a replay: the first one counts
+        run.last_seq += 1
+        if kind == Signal.Kind.STOP:
+            run.state = Run.State.STOPPED
+        elif run.state == Run.State.RUNNING:
+            run.state = Run.State.ON_HOLD
+        run.save(update_fields=["last_seq", "state"])
+        signal = Signal.objects.create(run=run, seq=run.last_seq, sender=user, kind=kind, key=key)
+        transaction.on_commit(lambda: broadcast(run.pk, signal))
+    return signal
+
+
+def acknowledge(user: Any, signal_id: int) -> Signal:
+    """The coordinator has seen it; the performer's phone shows when. Idempotent."""
+    with transaction.atomic():
+        signal = (
+            Signal.objects.select_for_update(of=("self",))
+            .select_related("run")
+            .filter(pk=signal_id)
+            .first()
+            if isinstance(signal_id, int)
+            else None
+        )
+        if signal is None:
+            raise NotFound(NO_RUN)
+        _, what = _run(user, signal.run_id)
+        if "coordinator" not in what:
+            raise NotFound(NO_RUN)
+        if signal.acknowledged_at is None:
+            signal.acknowledged_at = timezone.now()
+            signal.acknowledged_by = user
+            signal.save(update_fields=["acknowledged_at", "acknowledged_by"])
+            transaction.on_commit(lambda: broadcast(signal.run_id, signal))
+    return signal
+
+
+def signals_after(user: Any, run_id: int, seq: int) -> list[Signal]:
+    """What a screen missed after `seq`: every signal for the coordinator, a performer's own
+    for her phone (with whether and when each was acknowledged)."""
+    if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
+        raise InvalidInput("Ask from a sequence number of 0 or more.", {"after": "0 or more"})
+    run, what = _run(user, run_id)
+    rows = Signal.objects.filter(run=run, seq__gt=seq).order_by("seq")
+    if "coordinator" not in what:
+        rows = rows.filter(sender=user)
+    return list(rows)
+
+
+def escalate_due(now: datetime | None = None) -> list[Signal]:
+    """Signals the coordinator has not acknowledged in time go to the producer's screen. Run
+    by every console poll and by `closedset remind`, so no timer in a process is relied on."""
+    moment = now or timezone.now()
+    due: list[Signal] = []
+    with transaction.atomic():
+        rows = Signal.objects.select_for_update(skip_locked=True).filter(
+            acknowledged_at__isnull=True,
+            escalated_at__isnull=True,
+            stored_at__lte=moment - escalate_after(),
+        )
+        for signal in rows:
+            signal.escalated_at = moment
+            signal.save(update_fields=["escalated_at"])
+            due.append(signal)
+    for signal in due:
+        broadcast(signal.run_id, signal)
+    return due
+
+
+# --- the shortcut -----------------------------------------------------------------------------
+
+
+def message(signal: Signal) -> dict[str, Any]:
+    """What screens are sent: enough to show the signal, no name (each screen knows its own
+    people) and nothing a screen may not see; they fetch the rest by `seq`."""
+    return {
+        "type": "onset.signal",
+        "run": signal.run_id,
+        "seq": signal.seq,
+        "kind": signal.kind,
+        "acknowledged": signal.acknowledged_at is not None,
+        "escalated": signal.escalated_at is not None,
+    }
+
+
+def broadcast(run_id: int, signal: Signal) -> bool:
+    """Tell the run's open screens at once. Best effort: a failure is logged and changes
+    nothing, because every screen also catches up from the database."""
+    from channels.layers import get_channel_layer
+
+    try:
+        layer = get_channel_layer()
+        if layer is None:
+            return False
+        async_to_sync(layer.group_send)(group_name(run_id), message(signal))
+    except Exception:  # noqa: BLE001 - the row is stored; a lost shortcut is caught up
+        logger.warning("a shoot-day signal was stored but not broadcast", exc_info=True)
+        return False
+    return True
