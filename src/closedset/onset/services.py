@@ -198,13 +198,15 @@ def escalate_due(now: datetime | None = None) -> list[Signal]:
 
 
 def message(signal: Signal) -> dict[str, Any]:
-    """What screens are sent: enough to show the signal, no name (each screen knows its own
-    people) and nothing a screen may not see; they fetch the rest by `seq`."""
+    """What the run's group is sent: enough to show the signal, and its sender's id for the
+    consumer alone, which forwards a signal to the console and to its sender's phone only
+    (never the id itself); screens fetch the rest by `seq`."""
     return {
         "type": "onset.signal",
         "run": signal.run_id,
         "seq": signal.seq,
         "kind": signal.kind,
+        "sender": signal.sender_id,
         "acknowledged": signal.acknowledged_at is not None,
         "escalated": signal.escalated_at is not None,
     }

@@ -144,6 +144,7 @@ def test_a_stored_signal_reaches_the_runs_screens_after_commit(
         "run": run.pk,
         "seq": signal.seq,
         "kind": "pause",
+        "sender": world.mara.pk,
         "acknowledged": False,
         "escalated": False,
     }
