@@ -168,15 +168,18 @@ def signals_after(user: Any, run_id: int, seq: int) -> list[Signal]:
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
         raise InvalidInput("Ask from a sequence number of 0 or more.", {"after": "0 or more"})
     run, what = _run(user, run_id)
+    # Every screen of the run polls, phones included: escalation needs nobody's console open.
+    escalate_due(run_id=run.pk)
     rows = Signal.objects.filter(run=run, seq__gt=seq).order_by("seq")
     if "coordinator" not in what:
         rows = rows.filter(sender=user)
     return list(rows)
 
 
-def escalate_due(now: datetime | None = None) -> list[Signal]:
+def escalate_due(now: datetime | None = None, run_id: int | None = None) -> list[Signal]:
     """Signals the coordinator has not acknowledged in time go to the producer's screen. Run
-    by every console poll and by `closedset remind`, so no timer in a process is relied on."""
+    by every screen's catch-up (one run) and by `closedset remind` (all), so no timer held in
+    a process is relied on."""
     moment = now or timezone.now()
     due: list[Signal] = []
     with transaction.atomic():
@@ -185,6 +188,8 @@ def escalate_due(now: datetime | None = None) -> list[Signal]:
             escalated_at__isnull=True,
             stored_at__lte=moment - escalate_after(),
         )
+        if run_id is not None:
+            rows = rows.filter(run_id=run_id)
         for signal in rows:
             signal.escalated_at = moment
             signal.save(update_fields=["escalated_at"])

@@ -165,3 +165,13 @@ def test_a_broadcast_that_fails_loses_nothing(
     assert Signal.objects.get(pk=signal.pk).kind == "stop"
     # The console still sees it by catching up.
     assert [s.pk for s in services.signals_after(world.ines, run.pk, 0)] == [signal.pk]
+
+
+def test_any_screens_catch_up_escalates_what_waited_too_long(world, run, settings):
+    # Nobody has the console open: Mara's own phone, polling for the acknowledgement, is
+    # enough for the producer's screen to hear of it.
+    settings.CLOSEDSET_SIGNAL_ESCALATE_SECONDS = 0
+    waiting = services.send(world.mara, run.pk, "pause", KEY)
+    services.signals_after(world.mara, run.pk, 0)
+    waiting.refresh_from_db()
+    assert waiting.escalated_at is not None
