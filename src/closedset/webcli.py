@@ -127,9 +127,12 @@ def remind() -> None:
     setup_django()
     from closedset.compliance.services import recheck_upcoming
     from closedset.consent.services import send_reminders
+    from closedset.onset.services import escalate_due
 
     print(f"closedset: {send_reminders()} reminder(s) sent")
     print(f"closedset: {recheck_upcoming()} upcoming scheduled scene(s) can be shot")
+    # Screens escalate as they poll; this catches a signal sent while no screen was open.
+    print(f"closedset: {len(escalate_due())} unacknowledged signal(s) escalated")
 
 
 def register(app: typer.Typer) -> None:
