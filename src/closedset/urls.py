@@ -16,6 +16,7 @@ urlpatterns = [
     path("consent/", include("closedset.consent.urls")),
     path("compliance/", include("closedset.compliance.urls")),
     path("rider/", include("closedset.rider.urls")),
+    path("onset/", include("closedset.onset.urls")),
     path("", include("closedset.record.urls")),
     # Passkeys as a second factor (closedset.accounts.passkeys).
     path("account/passkeys/webauthn/", include("closedset.accounts.passkeys")),

@@ -796,6 +796,7 @@ def export_data(user: User) -> dict[str, Any]:
     from closedset.boundaries import services as boundaries
     from closedset.consent import services as consent
     from closedset.notices import services as notices
+    from closedset.onset import services as onset
     from closedset.plans import services as plans
     from closedset.productions.models import Invitation, OnePersonCrewAgreement, OrgMembership
     from closedset.rider import services as rider
@@ -874,6 +875,7 @@ def export_data(user: User) -> dict[str, Any]:
     data.update(notices.export_notice_data(user))
     data.update(consent.export_consent_data(user))
     data.update(rider.export_rider_data(user))
+    data.update(onset.export_onset_data(user))
     return data
 
 

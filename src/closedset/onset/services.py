@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from closedset.lib.errors import InvalidInput, NotFound
+from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
 from closedset.onset.models import Run, Signal
 from closedset.productions.models import Role, Scene
 from closedset.productions.services import require_role, role_in
@@ -90,12 +90,22 @@ def _in_run(user: Any, run: Run) -> set[str]:
     return found
 
 
+def run_for(user: Any, run_id: int) -> tuple[Run, set[str]]:
+    """The run and what `user` is in it ("coordinator", "performer"); for anyone else, and
+    for a run that does not exist, the same NotFound."""
+    return _run(user, run_id)
+
+
+def _known(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
+
+
 def _run(user: Any, run_id: int, *, lock: bool = False) -> tuple[Run, set[str]]:
     """The run, for someone in it; for anyone else the same answer as for no run at all."""
     rows = Run.objects.select_related("scene__production", "final__plan_version")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    run = rows.filter(pk=run_id).first() if isinstance(run_id, int) else None
+    run = rows.filter(pk=run_id).first() if _known(run_id) else None
     if run is None:
         raise NotFound(NO_RUN)
     what = _in_run(user, run)
@@ -146,7 +156,7 @@ def acknowledge(user: Any, signal_id: int) -> Signal:
             .select_related("run")
             .filter(pk=signal_id)
             .first()
-            if isinstance(signal_id, int)
+            if _known(signal_id)
             else None
         )
         if signal is None:
@@ -231,3 +241,25 @@ def broadcast(run_id: int, signal: Signal) -> bool:
         logger.warning("a shoot-day signal was stored but not broadcast", exc_info=True)
         return False
     return True
+
+
+# --- the person's own data ------------------------------------------------------------------
+
+
+def export_onset_data(user: Any) -> dict[str, Any]:
+    """The signals the person sent on shoot days, for their data export."""
+    rows = Signal.objects.filter(sender=user).select_related("run__scene__production")
+    return {
+        "shoot_day_signals": [
+            {
+                "production": s.run.scene.production.name,
+                "scene": s.run.scene.number,
+                "day": s.run.day,
+                "signal": s.get_kind_display(),
+                "stored_at": s.stored_at,
+                "acknowledged_at": s.acknowledged_at,
+                "escalated_at": s.escalated_at,
+            }
+            for s in rows.order_by("stored_at", "pk")
+        ]
+    }

@@ -247,3 +247,17 @@ def test_a_length_header_of_other_digits_is_refused_not_an_error(client):
     # "²" passes str.isdigit() but not int(): the limit must not fall over on it.
     response = client.post("/login/", data=b"x", content_type="text/plain", CONTENT_LENGTH="²")
     assert response.status_code == 413
+
+
+def test_closedset_serve_speaks_websocket(served_env, tmp_path):
+    # uvicorn needs a WebSocket library to take an upgrade at all; without one it answers 404
+    # and the shoot-day screens fall back to polling for good. With one, an upgrade to a run
+    # nobody may see is refused by the consumer (403), not unknown to the server (404).
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    with serve(served_env, tmp_path / "server.log") as server:
+        url = server.base.replace("http://", "ws://") + "/ws/onset/999/"
+        with pytest.raises(InvalidStatus) as refused:
+            connect(url, origin=server.base, open_timeout=30)
+        assert refused.value.response.status_code == 403

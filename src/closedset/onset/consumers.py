@@ -1,0 +1,334 @@
+"""The shoot day's socket, `/ws/onset/<run>/`: the console's and the phones' fast path.
+
+Everything here goes through `onset.services`, which stores a signal before anything is sent
+to anyone; the socket only makes delivery fast. A screen that missed a message asks for what
+came after its last `seq` (here with {"action": "after"}, or `?after=<n>` on connect).
+
+Who may connect is what a page would allow: a signed-in session still on record, a confirmed
+address, the second factor for every role that needs one (and for anyone who enrolled), and a
+place in the run (its coordinator, or a performer cast in the version being shot). Anyone
+else is closed before a byte is sent. See docs/shootday.md.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any
+from urllib.parse import parse_qs
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from closedset.lib.errors import BUSY_MESSAGE, MAX_ID, DomainError, database_busy
+from closedset.onset import services
+from closedset.onset.models import Signal
+
+logger = logging.getLogger(__name__)
+
+# The largest message a screen has reason to send (a signal with a 64-character key is < 200).
+MAX_MESSAGE_CHARS = 2048
+# A token bucket per socket: bursts of BUCKET_SIZE, then RATE messages a second.
+RATE = 10.0
+# The bucket's clock (tests stand it still without stopping the event loop's own).
+_clock = time.monotonic
+BUCKET_SIZE = 10.0
+
+MALFORMED = (
+    "The screen sent something the server does not understand. Reload the page; "
+    "if it keeps happening, tell the coordinator."
+)
+TOO_LARGE = "That message was too large and was ignored. Reload the page and try again."
+TOO_MANY = (
+    "Too many messages at once; some were not read. Wait a moment: the screen sends "
+    "anything not yet confirmed again by itself."
+)
+NOT_COORDINATOR = "Only the coordinator can do this on this screen."
+BROKEN = "Something went wrong on the server; nothing was changed. Try again in a moment."
+
+
+def _second_factor_ok(user: Any, session: Any) -> bool:
+    """The rule SecondFactorMiddleware applies to pages, for a socket's session: verified in
+    this session, or neither enrolled nor in a role that needs it (OTPMiddleware's check)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.models import Device
+
+    from closedset.accounts import services as accounts
+
+    persistent_id = session.get(DEVICE_ID_SESSION_KEY) if session is not None else None
+    if persistent_id:
+        device = Device.from_persistent_id(str(persistent_id))
+        if device is not None and device.user_id == user.pk and device.confirmed:
+            return True
+    if accounts.has_confirmed_device(user):
+        return False
+    return not accounts.needs_second_factor(user)
+
+
+def admit(user: Any, session: Any, run_id: int) -> set[str] | None:
+    """What `user` is in the run ("coordinator", "performer") if this session may open its
+    socket, else None. Sync: call through database_sync_to_async."""
+    from closedset.accounts import services as accounts
+
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if session is None or not accounts.keep_session(user, session):
+        return None  # a session ended from another device, as SessionActivityMiddleware does
+    if accounts.needs_email_verification(user):
+        return None
+    if not _second_factor_ok(user, session):
+        return None
+    if not 0 < run_id <= MAX_ID:
+        return None
+    try:
+        _, what = services.run_for(user, run_id)
+    except DomainError:
+        return None
+    return set(what)
+
+
+def _when(moment: Any) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channels is untyped
+    """One screen in one run: the coordinator's console or a performer's phone."""
+
+    async def connect(self) -> None:
+        self.run_id: int = int(self.scope["url_route"]["kwargs"]["run_id"])
+        user = self.scope.get("user")
+        self.user = getattr(user, "_wrapped", user)  # the account, not channels' lazy proxy
+        self.what: set[str] = set()
+        self.joined = False
+        self.tokens = BUCKET_SIZE
+        self.filled_at = _clock()
+        self.signalled = False  # the first signal on a socket is never rate-limited
+        self.names: dict[int, str] = {}
+        try:
+            what = await database_sync_to_async(admit)(
+                self.user, self.scope.get("session"), self.run_id
+            )
+        except Exception:  # noqa: BLE001 - refuse rather than fail open
+            logger.warning("an on-set socket could not be checked; refused", exc_info=True)
+            what = None
+        if not what:
+            await self.close()
+            return
+        self.what = what
+        self.group = services.group_name(self.run_id)
+        if self.channel_layer is not None:
+            await self.channel_layer.group_add(self.group, self.channel_name)
+            self.joined = True
+        await self.accept()
+        after = self._after_from_query()
+        if after is not None:
+            await self._catch_up(after)
+
+    async def disconnect(self, code: int) -> None:
+        if getattr(self, "joined", False) and self.channel_layer is not None:
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+            self.joined = False
+
+    @property
+    def console(self) -> bool:
+        return "coordinator" in self.what
+
+    def _after_from_query(self) -> int | None:
+        raw = self.scope.get("query_string", b"")
+        try:
+            values = parse_qs(raw.decode("ascii"), max_num_fields=10).get("after")
+        except (UnicodeDecodeError, ValueError):
+            return None
+        if not values or not values[0].isdigit() or len(values[0]) > 19:
+            return None
+        return int(values[0])
+
+    # --- from the screen --------------------------------------------------------------------
+
+    def _take_token(self) -> bool:
+        now = _clock()
+        self.tokens = min(BUCKET_SIZE, self.tokens + (now - self.filled_at) * RATE)
+        self.filled_at = now
+        if self.tokens >= 1:
+            self.tokens -= 1
+            return True
+        return False
+
+    async def receive(self, text_data: str | None = None, bytes_data: bytes | None = None) -> None:
+        """Every message costs a token, except the socket's first signal: it is read even in
+        a flood. A message that is not understood is answered and changes nothing else."""
+        size = len(text_data) if text_data is not None else len(bytes_data or b"")
+        if size > MAX_MESSAGE_CHARS:
+            allowed = self._take_token()
+            if allowed:
+                await self._error(TOO_LARGE)
+            return
+        content: Any = None
+        if text_data is not None:
+            try:
+                content = json.loads(text_data)
+            except (ValueError, RecursionError):
+                content = None
+        first_signal = (
+            not self.signalled
+            and "performer" in self.what
+            and isinstance(content, dict)
+            and content.get("action") == "signal"
+        )
+        if not self._take_token() and not first_signal:
+            await self._error(TOO_MANY, key=_key_of(content))
+            return
+        if not isinstance(content, dict):
+            await self._error(MALFORMED)
+            return
+        await self.receive_json(content)
+
+    async def receive_json(self, content: Any, **kwargs: Any) -> None:
+        action = content.get("action")
+        try:
+            if action == "signal":
+                await self._signal(content)
+            elif action == "ack":
+                await self._ack(content)
+            elif action == "after":
+                seq = content.get("seq")
+                if isinstance(seq, bool) or not isinstance(seq, int):
+                    await self._error("Ask from a sequence number of 0 or more.")
+                    return
+                await self._catch_up(seq)
+            else:
+                await self._error(MALFORMED)
+        except DomainError as error:
+            await self._error(error.message, key=_key_of(content))
+        except Exception as error:  # noqa: BLE001 - the socket stays open; the row decides
+            if database_busy(error):
+                await self._error(BUSY_MESSAGE, key=_key_of(content))
+            else:
+                logger.exception("an on-set socket message failed")
+                await self._error(BROKEN, key=_key_of(content))
+
+    async def _signal(self, content: dict[str, Any]) -> None:
+        kind, key = content.get("kind"), content.get("key")
+        if not isinstance(kind, str) or not isinstance(key, str):
+            await self._error("Send PAUSE or STOP with the key the screen made for it.")
+            return
+        # One press is exempt from the limit, whatever becomes of it: a socket cannot flood
+        # past the bucket with signals that fail.
+        self.signalled = True
+        signal = await database_sync_to_async(services.send)(self.user, self.run_id, kind, key)
+        await self.send_json(
+            {"type": "stored", "key": signal.key, "seq": signal.seq, "kind": signal.kind}
+        )
+
+    async def _ack(self, content: dict[str, Any]) -> None:
+        if not self.console:
+            await self._error(NOT_COORDINATOR)
+            return
+        signal_id = content.get("signal")
+        if isinstance(signal_id, bool) or not isinstance(signal_id, int):
+            await self._error("Say which signal you have seen.")
+            return
+        if not 0 < signal_id <= MAX_ID:
+            await self._error(services.NO_RUN)
+            return
+        signal = await database_sync_to_async(services.acknowledge)(self.user, signal_id)
+        await self.send_json(
+            {
+                "type": "acknowledged",
+                "signal": signal.pk,
+                "seq": signal.seq,
+                "acknowledged_at": _when(signal.acknowledged_at),
+            }
+        )
+
+    async def _catch_up(self, seq: int) -> None:
+        try:
+            items = await database_sync_to_async(self._signals_after)(seq)
+        except DomainError as error:
+            await self._error(error.message)
+            return
+        await self.send_json({"type": "signals", "signals": items})
+
+    def _signals_after(self, seq: int) -> list[dict[str, Any]]:
+        if seq > MAX_ID:
+            return []
+        rows = services.signals_after(self.user, self.run_id, seq)
+        if self.console:
+            self._learn_names({row.sender_id for row in rows if row.sender_id is not None})
+        return [self._item(row) for row in rows]
+
+    def _item(self, signal: Signal) -> dict[str, Any]:
+        item: dict[str, Any] = {
+            "seq": signal.seq,
+            "kind": signal.kind,
+            "acknowledged": signal.acknowledged_at is not None,
+            "acknowledged_at": _when(signal.acknowledged_at),
+            "escalated": signal.escalated_at is not None,
+            "mine": signal.sender_id is not None and signal.sender_id == self.user.pk,
+        }
+        if item["mine"]:
+            item["key"] = signal.key  # the phone's own key, to match its outbox
+        if self.console:
+            # The console acknowledges by id and shows who pressed; a phone gets neither.
+            # Field names as in the pages' JSON (onset/views.py).
+            item["id"] = signal.pk
+            item["sender_name"] = self.names.get(signal.sender_id or 0, "")
+        return item
+
+    def _learn_names(self, ids: set[int]) -> None:
+        from django.contrib.auth import get_user_model
+
+        missing = ids - self.names.keys()
+        if missing:
+            rows = get_user_model().objects.filter(pk__in=missing)
+            self.names.update(rows.values_list("pk", "display_name"))
+
+    # --- from the run's group -----------------------------------------------------------------
+
+    async def onset_signal(self, event: dict[str, Any]) -> None:
+        """A signal stored, acknowledged or escalated: to the console always, to a phone only
+        when it is the phone's own. The sender's id never leaves the server."""
+        sender = event.get("sender")
+        mine = sender is not None and sender == self.user.pk
+        if not self.console and not mine:
+            return
+        out: dict[str, Any] = {
+            "type": "signal",
+            "seq": event.get("seq"),
+            "kind": event.get("kind"),
+            "acknowledged": bool(event.get("acknowledged")),
+            "escalated": bool(event.get("escalated")),
+            "mine": mine,
+        }
+        if self.console:
+            try:
+                out.update(await database_sync_to_async(self._console_extra)(event))
+            except Exception:  # noqa: BLE001 - the console catches up by seq anyway
+                logger.warning("an on-set signal's details could not be read", exc_info=True)
+        await self.send_json(out)
+
+    def _console_extra(self, event: dict[str, Any]) -> dict[str, Any]:
+        seq = event.get("seq")
+        if not isinstance(seq, int):
+            return {}
+        row = Signal.objects.filter(run_id=self.run_id, seq=seq).values("pk", "sender_id").first()
+        if row is None:
+            return {}
+        if row["sender_id"] is not None:
+            self._learn_names({row["sender_id"]})
+        return {"id": row["pk"], "sender_name": self.names.get(row["sender_id"] or 0, "")}
+
+    async def _error(self, message: str, key: str | None = None) -> None:
+        reply: dict[str, Any] = {"type": "error", "message": message}
+        if key is not None:
+            reply["key"] = key  # which press to send again; the phone made it
+        await self.send_json(reply)
+
+
+def _key_of(content: Any) -> str | None:
+    if isinstance(content, dict) and content.get("action") == "signal":
+        key = content.get("key")
+        if isinstance(key, str) and len(key) <= 64:
+            return key
+    return None

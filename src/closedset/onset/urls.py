@@ -1,0 +1,19 @@
+"""The shoot day's pages: starting a scene, the coordinator's console, the performer's phone."""
+
+from __future__ import annotations
+
+from django.urls import path
+
+from closedset.onset import views
+
+app_name = "onset"
+run = "runs/<int:run_id>/"
+urlpatterns = [
+    path("manifest.webmanifest", views.manifest, name="manifest"),
+    path("sw.js", views.service_worker, name="service_worker"),
+    path("<int:production_id>/scenes/<int:scene_id>/", views.start, name="start"),
+    path(run, views.phone, name="phone"),
+    path(run + "console/", views.console, name="console"),
+    path(run + "signals/", views.signals, name="signals"),
+    path("signals/<int:signal_id>/ack/", views.acknowledge, name="acknowledge"),
+]

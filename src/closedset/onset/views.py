@@ -1,0 +1,333 @@
+"""The shoot day's pages (docs/shootday.md). Thin: every rule is in onset.services.
+
+The coordinator starts a scene and keeps its console open; a performer cast in the scene
+keeps her phone page open with PAUSE and STOP. Both catch up by sequence number from
+`signals/?after=` (the WebSocket only makes it faster). Anyone else, and anyone asking for a
+run that does not exist, gets the same "not found".
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+
+from closedset.compliance.services import GateClosed
+from closedset.lib.errors import DomainError, NotFound
+from closedset.onset import services
+from closedset.onset.models import Run, Signal
+from closedset.productions.models import Role
+from closedset.productions.services import get_scene
+
+SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "onset" / "sw.js"
+SIGNED_OUT = (
+    "You are signed out. Log in again; anything you pressed stays on this phone and is sent "
+    "once you are back."
+)
+UNREADABLE = "The phone sent something the server could not read. Reload the page and press again."
+# Said about a run to anyone who may not see it, and for a run that does not exist.
+NO_RUN = services.NO_RUN
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def _json_error(message: str, status: int) -> JsonResponse:
+    return JsonResponse({"detail": message}, status=status)
+
+
+def _json_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """JSON in words: signed-out callers get 401, refusals {"detail"} with 400 or 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not request.user.is_authenticated:
+            return _json_error(SIGNED_OUT, 401)
+        try:
+            return view(request, *args, **kwargs)
+        except NotFound:
+            return _json_error(NO_RUN, 404)
+        except DomainError as error:
+            return _json_error(error.message, 400)
+
+    return wrapped
+
+
+def _clock(moment: datetime | None) -> str | None:
+    """14:02:11 in the production's time zone."""
+    return timezone.localtime(moment).strftime("%H:%M:%S") if moment else None
+
+
+def _first_name(user: Any) -> str:
+    name = str(getattr(user, "display_name", "") or "").strip()
+    return name.split()[0] if name else "the coordinator"
+
+
+def _in_run(user: Any, run_id: int) -> tuple[Run, set[str]]:
+    return services.run_for(user, run_id)
+
+
+def _item(signal: Signal, user: Any, *, console: bool) -> dict[str, Any]:
+    """One signal as a screen shows it. A phone gets its own key back (to match its outbox)
+    and never an id; the console gets who sent it and where to acknowledge it."""
+    mine = signal.sender_id == user.pk
+    item: dict[str, Any] = {
+        "seq": signal.seq,
+        "kind": signal.kind,
+        "label": signal.get_kind_display(),
+        "stored_at": signal.stored_at.isoformat(),
+        "stored_time": _clock(signal.stored_at),
+        "acknowledged_at": signal.acknowledged_at.isoformat() if signal.acknowledged_at else None,
+        "seen_by": _first_name(signal.acknowledged_by) if signal.acknowledged_at else None,
+        "seen_at": _clock(signal.acknowledged_at),
+        "escalated": signal.escalated_at is not None,
+        "mine": mine,
+    }
+    if mine:
+        item["key"] = signal.key
+    if console:
+        item["sender_name"] = getattr(signal.sender, "display_name", "") or "Someone"
+        item["acknowledged_by_name"] = (
+            getattr(signal.acknowledged_by, "display_name", None)
+            if signal.acknowledged_at
+            else None
+        )
+        item["ack_url"] = reverse("onset:acknowledge", args=[signal.pk])
+    return item
+
+
+def _signals(user: Any, run_id: int, after: int = 0) -> list[Signal]:
+    rows = services.signals_after(user, run_id, after)
+    ids = [s.pk for s in rows]
+    # Names for the screen in one query, oldest first as the service gives them.
+    by_id = Signal.objects.select_related("sender", "acknowledged_by").in_bulk(ids)
+    return [by_id[pk] for pk in ids]
+
+
+def _body(request: HttpRequest) -> dict[str, Any]:
+    """A phone sends JSON; a form (or a test) sends fields. Either reads the same."""
+    if request.content_type == "application/json":
+        try:
+            data = json.loads(request.body or b"{}")
+        except (ValueError, UnicodeDecodeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+    return {key: request.POST.get(key) for key in request.POST}
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return "application/json" in request.headers.get("Accept", "")
+
+
+# --- starting a scene -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def start(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
+    """GET: start scene 12B (or open today's console). POST: start it if the gate passes."""
+    scene = get_scene(request.user, production_id, scene_id, Role.COORDINATOR)
+    message = ""
+    status = 200
+    if request.method == "POST":
+        try:
+            run = services.start(request.user, scene)
+        except GateClosed as refused:
+            message, status = refused.message, 409
+        else:
+            return redirect("onset:console", run_id=run.pk)
+    today = Run.objects.filter(scene=scene, day=timezone.localdate()).first()
+    return render(
+        request,
+        "onset/start.html",
+        {"scene": scene, "run": today, "message": message},
+        status=status,
+    )
+
+
+# --- the coordinator's console --------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def console(request: HttpRequest, run_id: int) -> HttpResponse:
+    run, what = _in_run(request.user, run_id)
+    if "coordinator" not in what:
+        raise NotFound(NO_RUN)
+    # signals_after escalates what waited too long, so the console's own reading does too.
+    items = [_item(s, request.user, console=True) for s in _signals(request.user, run.pk)]
+    items.reverse()  # newest first
+    return render(
+        request,
+        "onset/console.html",
+        {
+            "run": run,
+            "scene": run.scene,
+            "items": items,
+            "waiting": [i for i in items if not i["acknowledged_at"]],
+            "signals_url": reverse("onset:signals", args=[run.pk]),
+        },
+    )
+
+
+# --- the performer's phone ------------------------------------------------------------------
+
+
+def _phone_page(request: HttpRequest, run: Run, *, message: str = "", status: int = 200) -> Any:
+    items = [_item(s, request.user, console=False) for s in _signals(request.user, run.pk)]
+    items.reverse()
+    return render(
+        request,
+        "onset/phone.html",
+        {
+            "run": run,
+            "scene": run.scene,
+            "latest": items[0] if items else None,
+            "earlier": items[1:6],
+            "message": message,
+            # A fresh key per button for phones without JavaScript; a script makes its own.
+            "pause_key": uuid.uuid4().hex,
+            "stop_key": uuid.uuid4().hex,
+            "signals_url": reverse("onset:signals", args=[run.pk]),
+            "shell": [
+                request.path,
+                static("closedset/site.css"),
+                static("onset/onset.css"),
+                static("onset/phone.js"),
+            ],
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phone(request: HttpRequest, run_id: int) -> HttpResponse:
+    """GET: PAUSE and STOP, and what became of the last one. POST: the same without
+    JavaScript, landing back here."""
+    run, what = _in_run(request.user, run_id)
+    if "performer" not in what:
+        raise NotFound(NO_RUN)
+    if request.method == "GET":
+        return _phone_page(request, run)
+    try:
+        services.send(
+            request.user,
+            run.pk,
+            str(request.POST.get("kind", "")),
+            str(request.POST.get("key", "")),
+        )
+    except NotFound:
+        raise
+    except DomainError as error:
+        return _phone_page(request, run, message=error.message, status=400)
+    return redirect("onset:phone", run_id=run.pk)
+
+
+# --- JSON: signals and acknowledging --------------------------------------------------------
+
+
+@_json_view
+@require_http_methods(["GET", "POST"])
+def signals(request: HttpRequest, run_id: int) -> HttpResponse:
+    """GET ?after=<seq>: what the screen missed. POST {kind, key}: a performer's signal."""
+    if request.method == "POST":
+        data = _body(request)
+        kind, key = data.get("kind"), data.get("key")
+        if not isinstance(kind, str) or not isinstance(key, str):
+            return _json_error(UNREADABLE, 400)
+        signal = services.send(request.user, run_id, kind.lower(), key)
+        return JsonResponse(
+            {
+                "seq": signal.seq,
+                "kind": signal.kind,
+                "key": signal.key,
+                "acknowledged": signal.acknowledged_at is not None,
+            },
+            status=201,
+        )
+    raw = request.GET.get("after", "0")
+    if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
+        return _json_error("Ask from a sequence number of 0 or more.", 400)
+    run, what = _in_run(request.user, run_id)
+    console = "coordinator" in what
+    rows = _signals(request.user, run.pk, int(raw))
+    run.refresh_from_db(fields=["state", "last_seq"])
+    return JsonResponse(
+        {
+            "state": run.state,
+            "state_label": run.get_state_display(),
+            "last_seq": run.last_seq,
+            "signals": [_item(s, request.user, console=console) for s in rows],
+        }
+    )
+
+
+@login_required
+@require_POST
+def acknowledge(request: HttpRequest, signal_id: int) -> HttpResponse:
+    """The coordinator's "I have seen it": back to the console (or JSON for a script)."""
+    try:
+        signal = services.acknowledge(request.user, signal_id)
+    except NotFound:
+        if _wants_json(request):
+            return _json_error(NO_RUN, 404)
+        raise
+    if _wants_json(request):
+        signal = Signal.objects.select_related("sender", "acknowledged_by").get(pk=signal.pk)
+        return JsonResponse(_item(signal, request.user, console=True))
+    return redirect("onset:console", run_id=signal.run_id)
+
+
+# --- installable phone page -----------------------------------------------------------------
+
+
+@require_safe
+def manifest(request: HttpRequest) -> HttpResponse:
+    """The phone page as an app; ?run=<n> makes it open on that run's page."""
+    run = request.GET.get("run", "")
+    start_url = (
+        reverse("onset:phone", args=[int(run)])
+        if run.isascii() and run.isdigit() and 0 < len(run) < 19
+        else "/"
+    )
+    data = {
+        "name": "closedset — PAUSE and STOP",
+        "short_name": "PAUSE / STOP",
+        "start_url": start_url,
+        "scope": "/onset/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#991b1b",
+        "icons": [],
+    }
+    response = HttpResponse(json.dumps(data), content_type="application/manifest+json")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@require_safe
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """Served here rather than from /static/ so that its scope covers /onset/."""
+    response = HttpResponse(
+        SERVICE_WORKER.read_text(encoding="utf-8"), content_type="text/javascript"
+    )
+    response["Cache-Control"] = "no-cache"
+    return response
