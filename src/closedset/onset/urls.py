@@ -11,6 +11,7 @@ run = "runs/<int:run_id>/"
 urlpatterns = [
     path("manifest.webmanifest", views.manifest, name="manifest"),
     path("sw.js", views.service_worker, name="service_worker"),
+    path("icon-<int:size>.png", views.icon, name="icon"),
     path("<int:production_id>/scenes/<int:scene_id>/", views.start, name="start"),
     path(run, views.phone, name="phone"),
     path(run + "console/", views.console, name="console"),

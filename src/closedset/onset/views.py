@@ -8,6 +8,8 @@ run that does not exist, gets the same "not found".
 
 from __future__ import annotations
 
+import functools
+import io
 import json
 import uuid
 from collections.abc import Callable
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
@@ -316,10 +318,48 @@ def manifest(request: HttpRequest) -> HttpResponse:
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#991b1b",
-        "icons": [],
+        "icons": [
+            {
+                "src": reverse("onset:icon", args=[size]),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+            }
+            for size in ICON_SIZES
+        ],
     }
     response = HttpResponse(json.dumps(data), content_type="application/manifest+json")
     response["Cache-Control"] = "no-cache"
+    return response
+
+
+ICON_SIZES = (192, 512)
+
+
+@functools.lru_cache(maxsize=len(ICON_SIZES))
+def _icon_png(size: int) -> bytes:
+    # Drawn, not shipped: a PAUSE sign on the STOP button's red, for the home screen.
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (size, size), "#991b1b")
+    draw = ImageDraw.Draw(image)
+    bar_width, bar_height = size // 7, size // 2
+    top = (size - bar_height) // 2
+    for left in (size // 2 - bar_width - size // 14, size // 2 + size // 14):
+        draw.rounded_rectangle(
+            (left, top, left + bar_width, top + bar_height), radius=size // 40, fill="white"
+        )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+@require_safe
+def icon(request: HttpRequest, size: int) -> HttpResponse:
+    """The installed phone page's icon, in the sizes browsers ask for."""
+    if size not in ICON_SIZES:
+        raise Http404("There is no icon of that size.")
+    response = HttpResponse(_icon_png(size), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=86400"
     return response
 
 

@@ -30,6 +30,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     "POST /onset/manifest.webmanifest": PUBLIC_405,
     "GET /onset/sw.js": PUBLIC,
     "POST /onset/sw.js": PUBLIC_405,
+    "GET /onset/icon-<size>.png": PUBLIC,
+    "POST /onset/icon-<size>.png": PUBLIC_405,
     f"GET {START}": outcomes(anonymous=LOGIN, oscar=404, ines=200, default=403),
     f"POST {START}": outcomes(anonymous=LOGIN, oscar=404, ines="redirect", default=403),
     f"GET {RUN}": PHONE_PAGE,
@@ -79,6 +81,7 @@ _MAKERS = {
     "scene_id": _scene_id,
     "run_id": lambda world: started_run(world).pk,
     "signal_id": _signal_id,
+    "size": lambda world: 192,
 }
 ROUTE_PARAMS: dict[str, dict[str, object]] = {
     key: {name: make for name, make in _MAKERS.items() if f"<{name}>" in key} for key in EXPECTED

@@ -273,3 +273,15 @@ def test_the_service_worker_is_served_for_the_onset_scope(client):
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/javascript")
     assert b"closedset-onset-shell" in response.content
+
+
+def test_the_manifest_names_icons_that_are_served(client):
+    import json as _json
+
+    data = _json.loads(client.get("/onset/manifest.webmanifest").content)
+    assert [icon["sizes"] for icon in data["icons"]] == ["192x192", "512x512"]
+    for icon in data["icons"]:
+        response = client.get(icon["src"])
+        assert response.status_code == 200 and response["Content-Type"] == "image/png"
+        assert response.content.startswith(b"\x89PNG")
+    assert client.get("/onset/icon-64.png").status_code == 404
