@@ -57,6 +57,13 @@ REPLACING_AUTHENTICATOR = "closedset.replacing_authenticator"
 class LogoutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # What this browser kept for the person (the shoot-day page's offline copy and its
+        # outbox) goes with them: the next person at this phone finds none of it.
+        response["Clear-Site-Data"] = '"cache", "storage"'
+        return response
+
 
 @login_required
 @require_http_methods(["GET", "POST"])

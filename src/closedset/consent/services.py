@@ -425,13 +425,9 @@ def _tell(performer: User, scene: Scene, *, kind: str, subject: str, body: str) 
 
 
 def _coordinators(production: Production) -> list[User]:
-    from closedset.productions.services import granted_roles
+    from closedset.productions.services import acting_members
 
-    found = User.objects.filter(
-        memberships__production=production, memberships__role=Role.COORDINATOR, is_active=True
-    ).distinct()
-    # Separation of duties: a coordinator who is also producer is no coordinator.
-    return [u for u in found if Role.COORDINATOR in granted_roles(u, production)]
+    return acting_members(production, Role.COORDINATOR)
 
 
 def _tell_coordinators(scene: Scene, *, subject: str, body: str) -> None:

@@ -23,6 +23,7 @@ class Kind(models.TextChoices):
     CONSENT_REMINDER = "consent_reminder", "a consent request is due soon"
     CONSENT_ANSWER = "consent_answer", "a performer declines or withdraws"
     GATE_CHANGED = "gate_changed", "a scheduled scene can no longer be shot, or can again"
+    SIGNAL_ESCALATED = "signal_escalated", "a PAUSE or STOP on set waits for the coordinator"
 
 
 class Notice(models.Model):

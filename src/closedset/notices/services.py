@@ -37,7 +37,7 @@ KINDS_BY_ROLE: Mapping[str, tuple[str, ...]] = {
         Kind.GATE_CHANGED,
     ),
     Role.DIRECTOR: (Kind.RELEASED,),
-    Role.PRODUCER: (Kind.GATE_CHANGED,),
+    Role.PRODUCER: (Kind.GATE_CHANGED, Kind.SIGNAL_ESCALATED),
     Role.CUSTODIAN: (),
 }
 

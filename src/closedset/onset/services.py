@@ -187,26 +187,52 @@ def signals_after(user: Any, run_id: int, seq: int) -> list[Signal]:
 
 
 def escalate_due(now: datetime | None = None, run_id: int | None = None) -> list[Signal]:
-    """Signals the coordinator has not acknowledged in time go to the producer's screen. Run
-    by every screen's catch-up (one run) and by `closedset remind` (all), so no timer held in
-    a process is relied on."""
+    """Signals the coordinator has not acknowledged in time go to the producers: a notice
+    (their screen and, if they chose, an e-mail) naming the scene, never who sent it. Run by
+    every screen's catch-up (one run) and by `closedset remind` (all), so no timer held in a
+    process is relied on."""
     moment = now or timezone.now()
+    overdue = Signal.objects.filter(
+        acknowledged_at__isnull=True,
+        escalated_at__isnull=True,
+        stored_at__lte=moment - escalate_after(),
+    )
+    if run_id is not None:
+        overdue = overdue.filter(run_id=run_id)
+    if not overdue.exists():  # the common case, on every poll: one cheap read
+        return []
     due: list[Signal] = []
     with transaction.atomic():
-        rows = Signal.objects.select_for_update(skip_locked=True).filter(
-            acknowledged_at__isnull=True,
-            escalated_at__isnull=True,
-            stored_at__lte=moment - escalate_after(),
-        )
-        if run_id is not None:
-            rows = rows.filter(run_id=run_id)
-        for signal in rows:
+        for signal in overdue.select_for_update(skip_locked=True).select_related(
+            "run__scene__production"
+        ):
             signal.escalated_at = moment
             signal.save(update_fields=["escalated_at"])
             due.append(signal)
-    for signal in due:
-        broadcast(signal.run_id, signal)
+            _tell_producers(signal)
+        # Screens hear of it once it is stored, as with sending and acknowledging.
+        transaction.on_commit(lambda: [broadcast(signal.run_id, signal) for signal in due])
     return due
+
+
+def _tell_producers(signal: Signal) -> None:
+    from closedset.notices.services import notify
+    from closedset.productions.services import acting_members
+
+    scene = signal.run.scene
+    when = timezone.localtime(signal.stored_at).strftime("%H:%M:%S")
+    for producer in acting_members(scene.production, Role.PRODUCER):
+        notify(
+            producer,
+            "signal_escalated",
+            production=scene.production,
+            subject=f"{signal.get_kind_display()} in scene {scene.number} not yet seen",
+            body=(
+                f"A performer in scene {scene.number} pressed {signal.get_kind_display()} at "
+                f"{when}, and the coordinator has not acknowledged it. Go to the set, or "
+                "reach the coordinator at once."
+            ),
+        )
 
 
 # --- the shortcut -----------------------------------------------------------------------------

@@ -1637,13 +1637,9 @@ def scene_words(scene: Scene) -> str:
 
 
 def _members(scene: Scene, role: str) -> list[User]:
-    from closedset.productions.services import granted_roles
+    from closedset.productions.services import acting_members
 
-    found = User.objects.filter(
-        memberships__production=scene.production, memberships__role=role, is_active=True
-    ).distinct()
-    # Separation of duties: a coordinator who is also producer is no coordinator.
-    return [u for u in found if role in granted_roles(u, scene.production)]
+    return acting_members(scene.production, role)
 
 
 def _plan_url(scene: Scene) -> str:

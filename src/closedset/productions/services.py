@@ -120,6 +120,14 @@ def role_in(user: Any, production: Production | int) -> set[str]:
     return granted_roles(user, production_id)
 
 
+def acting_members(production: Production, role: str) -> list[Any]:
+    """The active members who act in `role` here, after separation of duties: whom to tell."""
+    found = User.objects.filter(
+        memberships__production=production, memberships__role=role, is_active=True
+    ).distinct()
+    return [user for user in found if role in granted_roles(user, production)]
+
+
 def granted_roles(user: Any, production: Production | int) -> set[str]:
     """The roles `user` may act in: their memberships after separation of duties. Whom to tell
     is decided with this; what the person acting may do, with role_in (which also honours

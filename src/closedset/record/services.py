@@ -12,6 +12,7 @@ import functools
 import json
 import re
 import secrets
+import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -144,8 +145,12 @@ def _key(origin: str, seed: bytes) -> core.Signer:
 
 
 def _signer(log: Log) -> core.Signer:
+    return _signer_for(log.origin)
+
+
+def _signer_for(origin: str) -> core.Signer:
     # The key's name is the log's origin, so each organisation has its own verifier key.
-    return _key(log.origin, settings.CLOSEDSET_LOG_KEYS[0])
+    return _key(origin, settings.CLOSEDSET_LOG_KEYS[0])
 
 
 def verifiers(origin: str) -> list[core.Verifier]:
@@ -272,7 +277,7 @@ def _grow(head: _Head, leaf: bytes) -> tuple[_Head, str, str]:
     stack = core.compact_append(head.stack, head.size, leaf)
     root = core.compact_root(stack)
     grown = _Head(head.log_id, head.origin, head.size + 1, stack, root)
-    signer = _key(head.origin, settings.CLOSEDSET_LOG_KEYS[0])
+    signer = _signer_for(head.origin)
     note = core.sign_note(core.Checkpoint(head.origin, grown.size, root).text(), [signer])
     return grown, note, signer.verifier().vkey()
 
@@ -383,26 +388,29 @@ def _tree(log: Log, size: int) -> core.Tree:
 # only the entries appended since.
 _LEAVES_KEPT = 2_000_000
 _trees: OrderedDict[tuple[str, int], core.Tree] = OrderedDict()
+_trees_lock = threading.Lock()
 
 
 def _proof_tree(log: Log, size: int) -> core.Tree:
     """The tree of the log's `log.size` entries (at least `size`), for proofs."""
     key = (str(connection.settings_dict["NAME"]), log.pk)
-    tree = _trees.pop(key, None)
-    if tree is not None and tree.size <= log.size:
-        # Kept from earlier: brought up to date, it must give the log's own recorded root, or
-        # the stored entries changed under it (or it is another database's) and it is rebuilt.
-        tree = tree.extended(_leaves(log, tree.size, log.size))
-        if tree.root() != bytes(log.root):
+    # Requests run in several threads: one of them at a time reads, extends or evicts.
+    with _trees_lock:
+        tree = _trees.pop(key, None)
+        if tree is not None and tree.size <= log.size:
+            # Kept from earlier: brought up to date, it must give the log's own recorded root,
+            # or the stored entries changed under it (or it is another database's): rebuilt.
+            tree = tree.extended(_leaves(log, tree.size, log.size))
+            if tree.root() != bytes(log.root):
+                tree = None
+        else:
             tree = None
-    else:
-        tree = None
-    if tree is None:
-        tree = _tree(log, max(size, log.size))
-    _trees[key] = tree  # the newest last: the oldest go first when the budget is spent
-    while len(_trees) > 1 and sum(t.size for t in _trees.values()) > _LEAVES_KEPT:
-        _trees.popitem(last=False)
-    return tree
+        if tree is None:
+            tree = _tree(log, max(size, log.size))
+        _trees[key] = tree  # the newest last: the oldest go first when the budget is spent
+        while len(_trees) > 1 and sum(t.size for t in _trees.values()) > _LEAVES_KEPT:
+            _trees.popitem(last=False)
+        return tree
 
 
 def inclusion_proof(log: Log, index: int, size: int) -> list[bytes]:

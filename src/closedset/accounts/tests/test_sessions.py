@@ -193,3 +193,10 @@ def test_browser_summaries():
     )
     assert accounts.browser_summary(edge) == "Edge on Windows"
     assert accounts.browser_summary("") == ""
+
+
+def test_logging_out_clears_what_the_browser_kept(client_as):
+    # The shoot-day page keeps an offline copy and an outbox; the next person at this phone
+    # must find none of it.
+    response = client_as("mara").post(reverse("accounts:logout"))
+    assert response["Clear-Site-Data"] == '"cache", "storage"'

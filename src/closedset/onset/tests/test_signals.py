@@ -128,6 +128,13 @@ def test_an_unacknowledged_signal_escalates_once_after_the_setting(world, run, s
     assert services.escalate_due(later + timedelta(seconds=30)) == []  # once
     waiting.refresh_from_db()
     assert waiting.escalated_at == later
+    # The producer is told, once, which scene; never who pressed it.
+    from closedset.notices.models import Notice
+
+    [told] = Notice.objects.filter(kind="signal_escalated")
+    assert told.recipient == world.petra
+    assert "scene 12B" in told.subject and "PAUSE" in told.subject
+    assert "Mara" not in told.subject + told.body
 
 
 def test_a_stored_signal_reaches_the_runs_screens_after_commit(
