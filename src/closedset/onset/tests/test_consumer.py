@@ -14,7 +14,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -26,6 +25,7 @@ from closedset.compliance.tests.helpers import ready_scene
 from closedset.conftest import verified_client
 from closedset.onset import consumers, services
 from closedset.onset.models import Run, Signal
+from closedset.onset.tests.helpers import run_async
 from closedset.productions.models import Membership
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -77,7 +77,7 @@ def socket(cookie: str | None, run_id: int, query: str = "", origin: Any = ORIGI
 
 
 def drive(body: Callable[[], Awaitable[None]]) -> None:
-    async_to_sync(body)()
+    run_async(body)
 
 
 async def opened(cookie: str | None, run_id: int, query: str = "") -> Any:

@@ -8,7 +8,6 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
 from django.utils import timezone
 
@@ -18,6 +17,7 @@ from closedset.compliance.tests.helpers import ready_scene
 from closedset.lib.errors import InvalidInput, NotFound
 from closedset.onset import services
 from closedset.onset.models import Run, Signal
+from closedset.onset.tests.helpers import run_async
 
 pytestmark = pytest.mark.django_db
 
@@ -141,11 +141,11 @@ def test_a_stored_signal_reaches_the_runs_screens_after_commit(
     world, run, django_capture_on_commit_callbacks
 ):
     layer = get_channel_layer()
-    channel = async_to_sync(layer.new_channel)()
-    async_to_sync(layer.group_add)(services.group_name(run.pk), channel)
+    channel = run_async(layer.new_channel)
+    run_async(layer.group_add, services.group_name(run.pk), channel)
     with django_capture_on_commit_callbacks(execute=True):
         signal = services.send(world.mara, run.pk, "pause", KEY)
-    got = async_to_sync(layer.receive)(channel)
+    got = run_async(layer.receive, channel)
     assert got == {
         "type": "onset.signal",
         "run": run.pk,
