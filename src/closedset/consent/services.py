@@ -44,7 +44,7 @@ from closedset.core.words import BARRIER_WORDS, INTENSITY_WORDS, Persons, beat_s
 from closedset.lib import crypto, scope
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound, require_known_ids
 from closedset.plans.models import PlanVersion
-from closedset.plans.services import scene_words
+from closedset.plans.services import scene_heading, scene_words
 from closedset.productions.models import Production, Role, Scene
 
 PAGE = ConsentEvent.Method.PAGE
@@ -1036,7 +1036,7 @@ def request_view(request: ConsentRequest) -> RequestView:
             )
         )
     rider = _rider(final, request.performer)
-    title = f"Scene {scene.number}" + (f": {scene.title}" if scene.title else "")
+    title = scene_heading(scene)
     return RequestView(
         pk=request.pk,
         production=scene.production.name,
@@ -1567,7 +1567,7 @@ def my_decisions(user: Any) -> list[PortalItem]:
             PortalItem(
                 pk=request.pk,
                 production=scene.production.name,
-                scene_title=f"Scene {scene.number}" + (f": {scene.title}" if scene.title else ""),
+                scene_title=scene_heading(scene),
                 version=final.plan_version.number,
                 late=final.late,
                 deadline=final.deadline,
@@ -1658,7 +1658,7 @@ def my_scenes(user: Any) -> list[PortalScene]:
             PortalScene(
                 pk=request.pk,
                 production=scene.production.name,
-                scene_title=f"Scene {scene.number}" + (f": {scene.title}" if scene.title else ""),
+                scene_title=scene_heading(scene),
                 version=final.plan_version.number,
                 late=final.late,
                 deadline=final.deadline,

@@ -1636,6 +1636,11 @@ def scene_words(scene: Scene) -> str:
     return f"scene {scene.number}{title} of {scene.production.name}"
 
 
+def scene_heading(scene: Scene) -> str:
+    """A scene as a page or document heads it: 'Scene 12B: The boathouse'."""
+    return f"Scene {scene.number}" + (f": {scene.title}" if scene.title else "")
+
+
 def _members(scene: Scene, role: str) -> list[User]:
     from closedset.productions.services import acting_members
 

@@ -20,6 +20,7 @@ from closedset.core.words import Persons, beat_sentence
 from closedset.lib.errors import Conflict, Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.plans.models import PlanVersion, RoleSlot
 from closedset.plans.performer import coordinator_names
+from closedset.plans.services import scene_heading
 from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import get_scene, role_in
 from closedset.rider.models import RiderTerms
@@ -128,7 +129,7 @@ def rider_for(
             )
         )
     terms = terms_for(scene, performer)
-    scene_title = f"Scene {scene.number}" + (f": {scene.title}" if scene.title else "")
+    scene_title = scene_heading(scene)
     title = f"Intimacy rider: {_name(performer)}, {production.name}, {scene_title}"
     context = {
         "title": title,
