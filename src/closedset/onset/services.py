@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
-from closedset.onset.models import Run, Signal
+from closedset.onset.models import DaySettings, Run, Signal, TimelineEntry
 from closedset.productions.models import Role, Scene
 from closedset.productions.services import require_role, role_in
 
@@ -30,9 +30,27 @@ _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 NO_RUN = "There is no such scene running. Check the address, or ask the coordinator."
 
 
-def escalate_after() -> timedelta:
-    """How long a signal may wait for the coordinator before the producer's screen shows it."""
-    return timedelta(seconds=getattr(settings, "CLOSEDSET_SIGNAL_ESCALATE_SECONDS", 15))
+def day_settings(production: Any) -> DaySettings:
+    """The production's shoot-day settings (the defaults until someone changes them)."""
+    found = DaySettings.objects.filter(production=production).first()
+    return found or DaySettings(production=production)
+
+
+def escalate_after(production: Any = None) -> timedelta:
+    """How long a signal may wait for the coordinator before the producer's screen shows it:
+    the production's setting, or the site's default (CLOSEDSET_SIGNAL_ESCALATE_SECONDS)."""
+    default = getattr(settings, "CLOSEDSET_SIGNAL_ESCALATE_SECONDS", DaySettings.ESCALATE_DEFAULT)
+    if production is None:
+        return timedelta(seconds=default)
+    row = DaySettings.objects.filter(production=production).only("escalate_seconds").first()
+    if row is None:
+        return timedelta(seconds=default)
+    return timedelta(seconds=max(row.escalate_seconds, DaySettings.ESCALATE_MIN))
+
+
+def reflection_period(production: Any) -> timedelta:
+    """How long a performer has to think over a change request."""
+    return timedelta(minutes=day_settings(production).reflection_minutes)
 
 
 def group_name(run_id: int) -> str:
@@ -96,6 +114,16 @@ def run_for(user: Any, run_id: int) -> tuple[Run, set[str]]:
     return _run(user, run_id)
 
 
+def run_seen_by(user: Any, run_id: int, *roles: str) -> Run:
+    """The run for someone holding one of `roles` in its production (the director's and the
+    producer's narrow views); anyone else, and a run that does not exist, get NotFound."""
+    rows = Run.objects.select_related("scene__production", "final__plan_version")
+    run = rows.filter(pk=run_id).first() if _known(run_id) else None
+    if run is None or not set(roles) & set(role_in(user, run.scene.production)):
+        raise NotFound(NO_RUN)
+    return run
+
+
 def _known(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
@@ -112,6 +140,37 @@ def _run(user: Any, run_id: int, *, lock: bool = False) -> tuple[Run, set[str]]:
     if not what:
         raise NotFound(NO_RUN)
     return run, what
+
+
+# --- the run's state and timeline ----------------------------------------------------------
+
+
+def note(run: Run, kind: str, text: str, at: datetime | None = None) -> TimelineEntry:
+    """One line on the console's timeline, in the coordinator's words. Never a check-in
+    colour or who answered a change request what."""
+    return TimelineEntry.objects.create(
+        run=run, kind=kind[:20], text=text[:300], at=at or timezone.now()
+    )
+
+
+def hold(run: Run, *, stop: bool = False) -> bool:
+    """Put a run on hold (or stop it); True if its state changed. A stopped or closed run
+    stays as it is: only the coordinator moves it on (`resume`). Call inside the caller's
+    transaction, with the run row locked (`_run(..., lock=True)`)."""
+    if run.state in (Run.State.STOPPED, Run.State.CLOSED):
+        return False
+    target = Run.State.STOPPED if stop else Run.State.ON_HOLD
+    if run.state == target:
+        return False
+    run.state = target
+    run.save(update_fields=["state"])
+    return True
+
+
+def locked_run(user: Any, run_id: int) -> tuple[Run, set[str]]:
+    """The run locked for an update in the caller's transaction, for someone in it; the same
+    NotFound as `run_for` for anyone else."""
+    return _run(user, run_id, lock=True)
 
 
 # --- signals --------------------------------------------------------------------------------
@@ -192,20 +251,28 @@ def escalate_due(now: datetime | None = None, run_id: int | None = None) -> list
     every screen's catch-up (one run) and by `closedset remind` (all), so no timer held in a
     process is relied on."""
     moment = now or timezone.now()
+    # The shortest wait any production may set; each production's own is applied below.
+    shortest = min(escalate_after(), timedelta(seconds=DaySettings.ESCALATE_MIN))
     overdue = Signal.objects.filter(
         acknowledged_at__isnull=True,
         escalated_at__isnull=True,
-        stored_at__lte=moment - escalate_after(),
+        stored_at__lte=moment - shortest,
     )
     if run_id is not None:
         overdue = overdue.filter(run_id=run_id)
     if not overdue.exists():  # the common case, on every poll: one cheap read
         return []
     due: list[Signal] = []
+    waits: dict[int, timedelta] = {}
     with transaction.atomic():
         for signal in overdue.select_for_update(skip_locked=True).select_related(
             "run__scene__production"
         ):
+            production = signal.run.scene.production
+            if production.pk not in waits:
+                waits[production.pk] = escalate_after(production)
+            if signal.stored_at > moment - waits[production.pk]:
+                continue
             signal.escalated_at = moment
             signal.save(update_fields=["escalated_at"])
             due.append(signal)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import path
+from django.urls import include, path
 
 from closedset.onset import views
 
@@ -17,4 +17,12 @@ urlpatterns = [
     path(run + "console/", views.console, name="console"),
     path(run + "signals/", views.signals, name="signals"),
     path("signals/<int:signal_id>/ack/", views.acknowledge, name="acknowledge"),
+    # The day, the closed set, beat statuses and the timeline (onset/urls_day.py).
+    path("", include("closedset.onset.urls_day")),
+    # Check-ins, deviations and incidents (onset/urls_checkins.py).
+    path("", include("closedset.onset.urls_checkins")),
+    # Change requests: the blind no (onset/urls_changes.py).
+    path("", include("closedset.onset.urls_changes")),
+    # Closure, feedback, the day's report and the producer's screen (onset/urls_closure.py).
+    path("", include("closedset.onset.urls_closure")),
 ]

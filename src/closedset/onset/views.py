@@ -138,6 +138,20 @@ def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+# The parts of the day each add what they show to the console and the phone (onset/parts_*).
+PARTS = ("day", "checkins", "changes", "closure")
+
+
+def _parts(request: HttpRequest, run: Run, what: set[str], screen: str) -> dict[str, Any]:
+    from importlib import import_module
+
+    found: dict[str, Any] = {}
+    for name in PARTS:
+        part = import_module(f"closedset.onset.parts_{name}")
+        found[name] = getattr(part, f"{screen}_context")(request, run, what)
+    return found
+
+
 # --- starting a scene -----------------------------------------------------------------------
 
 
@@ -185,6 +199,7 @@ def console(request: HttpRequest, run_id: int) -> HttpResponse:
             "items": items,
             "waiting": [i for i in items if not i["acknowledged_at"]],
             "signals_url": reverse("onset:signals", args=[run.pk]),
+            **_parts(request, run, what, "console"),
         },
     )
 
@@ -192,7 +207,14 @@ def console(request: HttpRequest, run_id: int) -> HttpResponse:
 # --- the performer's phone ------------------------------------------------------------------
 
 
-def _phone_page(request: HttpRequest, run: Run, *, message: str = "", status: int = 200) -> Any:
+def _phone_page(
+    request: HttpRequest,
+    run: Run,
+    what: set[str],
+    *,
+    message: str = "",
+    status: int = 200,
+) -> Any:
     items = [_item(s, request.user, console=False) for s in _signals(request.user, run.pk)]
     items.reverse()
     return render(
@@ -214,6 +236,7 @@ def _phone_page(request: HttpRequest, run: Run, *, message: str = "", status: in
                 static("onset/onset.css"),
                 static("onset/phone.js"),
             ],
+            **_parts(request, run, what, "phone"),
         },
         status=status,
     )
@@ -228,7 +251,7 @@ def phone(request: HttpRequest, run_id: int) -> HttpResponse:
     if "performer" not in what:
         raise NotFound(NO_RUN)
     if request.method == "GET":
-        return _phone_page(request, run)
+        return _phone_page(request, run, what)
     try:
         services.send(
             request.user,
@@ -239,7 +262,7 @@ def phone(request: HttpRequest, run_id: int) -> HttpResponse:
     except NotFound:
         raise
     except DomainError as error:
-        return _phone_page(request, run, message=error.message, status=400)
+        return _phone_page(request, run, what, message=error.message, status=400)
     return redirect("onset:phone", run_id=run.pk)
 
 

@@ -51,12 +51,36 @@ ENTRY_TYPES = frozenset(
         "verification",
         "clearance",
         "hold",
+        # The shoot day (onset): a run started or stopped, a deviation or report, a change
+        # request's outcome, a scene closed.
+        "run-start",
+        "run-stop",
+        "incident",
+        "change",
+        "closure",
     }
 )
 _SHORT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 _LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
-_OUTCOMES = frozenset({"cleared", "blocked", "needs-discussion", "passed", "failed", "lifted"})
+_OUTCOMES = frozenset(
+    {
+        "cleared",
+        "blocked",
+        "needs-discussion",
+        "passed",
+        "failed",
+        "lifted",
+        # a change request: approved, not approved, refused at once by the check
+        "approved",
+        "not-approved",
+        "refused",
+        # an incident's state
+        "open",
+        "acknowledged",
+        "resolved",
+    }
+)
 _MAX_INT = 2**53 - 1  # every JSON reader keeps integers up to here exact
 _MAX_LIST = 500
 
@@ -99,6 +123,10 @@ FIELD_RULES = {
     "outcome": lambda v: v in _OUTCOMES,
     # A notice's lead time in hours (the late rule depends on it), not the notice's text.
     "notice_hours": _count,
+    # The shoot day: which run, incident or change request, by id.
+    "run": _row_id,
+    "incident": _row_id,
+    "change": _row_id,
 }
 _SET_BY_LOG = ("at", "people")
 

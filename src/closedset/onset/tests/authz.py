@@ -91,3 +91,16 @@ BODIES = {
     f"POST {RUN}": lambda world: {"kind": "stop", "key": "matrix-stop-by-form"},
     f"POST {RUN}signals/": lambda world: {"kind": "pause", "key": "matrix-pause-by-json"},
 }
+
+# The day, check-ins and incidents, change requests, closure: each part lists its own routes.
+from closedset.onset.tests import (  # noqa: E402
+    authz_changes,
+    authz_checkins,
+    authz_closure,
+    authz_day,
+)
+
+for _part in (authz_day, authz_checkins, authz_changes, authz_closure):
+    EXPECTED.update(_part.EXPECTED)
+    ROUTE_PARAMS.update(_part.ROUTE_PARAMS)
+    BODIES.update(_part.BODIES)

@@ -86,7 +86,8 @@ def test_a_rolled_back_change_leaves_no_entry(world):
         {"type": "consent", "people": ["x"]},
         {"type": "consent", "at": "2026-01-01T00:00:00Z"},
         {"type": "a free text type"},
-        {"type": "incident"},
+        {"type": "incident", "outcome": "the slap was hard"},
+        {"type": "change", "change": "add a spanking"},
         {"production": 1},
     ],
 )

@@ -1,0 +1,7 @@
+"""Authorization-matrix entries for the shoot day's day routes (see onset/tests/authz.py)."""
+
+from __future__ import annotations
+
+EXPECTED: dict[str, dict[str, object]] = {}
+ROUTE_PARAMS: dict[str, dict[str, object]] = {}
+BODIES: dict[str, object] = {}
