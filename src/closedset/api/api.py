@@ -18,6 +18,7 @@ from closedset.api.auth import AUTH, ApiRateLimited
 from closedset.boundaries.api import router as boundaries_router
 from closedset.compliance.api import router as compliance_router
 from closedset.consent.api import router as consent_router
+from closedset.onset.api import router as onset_router
 from closedset.lib.errors import DomainError, database_busy
 from closedset.lib.middleware import busy_response, is_api, too_large_response
 from closedset.plans.api import router as plans_router
@@ -140,3 +141,4 @@ api.add_router("/plans/", plans_router)
 api.add_router("/consent/", consent_router)
 api.add_router("/log/", record_router)
 api.add_router("/compliance/", compliance_router)
+api.add_router("/onset/", onset_router)
