@@ -18,9 +18,9 @@ from closedset.api.auth import AUTH, ApiRateLimited
 from closedset.boundaries.api import router as boundaries_router
 from closedset.compliance.api import router as compliance_router
 from closedset.consent.api import router as consent_router
-from closedset.onset.api import router as onset_router
 from closedset.lib.errors import DomainError, database_busy
 from closedset.lib.middleware import busy_response, is_api, too_large_response
+from closedset.onset.api import router as onset_router
 from closedset.plans.api import router as plans_router
 from closedset.productions.api import router as productions_router
 from closedset.record.api import router as record_router
