@@ -5,6 +5,7 @@ from the service worker's copy) until the network is back, and exactly one STOP 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -67,6 +68,8 @@ def test_pause_is_seen_and_stop_survives_a_lost_network(
     alert = console.get_by_role("alert")
     expect(alert).to_contain_text("PAUSE from Mara", timeout=8_000)
     expect(console.locator("#run-state")).to_have_text("on hold")
+    # Unseen, it repeats: the tab's title says so until someone acknowledges it.
+    expect(console).to_have_title(re.compile(r"^\(!\) PAUSE — "), timeout=8_000)
     ines.assert_accessible()
     ines.screenshot("onset-console-pause")
     mara.screenshot("onset-phone-pause-sent")
@@ -75,6 +78,7 @@ def test_pause_is_seen_and_stop_survives_a_lost_network(
     console.wait_for_load_state()
     expect(console.get_by_text("seen by Ines at")).to_be_visible()
     expect(console.locator("#onset-alert")).to_be_hidden()
+    expect(console).not_to_have_title(re.compile(r"^\(!\)"), timeout=8_000)
     expect(status).to_contain_text("Seen by Ines at", timeout=8_000)
     mara.screenshot("onset-phone-pause-seen")
 

@@ -153,8 +153,38 @@
     }
   }
 
+  // An unseen signal repeats until someone acknowledges it: a tone (once the browser lets the
+  // page make sound, i.e. after the first click or key), a flashing banner and the tab's title.
+  var audio = null;
+  var title = document.title;
+  function unlockSound() {
+    var Context = window.AudioContext || window.webkitAudioContext;
+    if (!audio && Context) audio = new Context();
+    if (audio && audio.state === "suspended") audio.resume();
+  }
+  document.addEventListener("click", unlockSound);
+  document.addEventListener("keydown", unlockSound);
+  function tone() {
+    if (!audio || audio.state !== "running") return;
+    var oscillator = audio.createOscillator();
+    var gain = audio.createGain();
+    oscillator.frequency.value = 880;
+    gain.gain.value = 0.2;
+    oscillator.connect(gain);
+    gain.connect(audio.destination);
+    oscillator.start();
+    oscillator.stop(audio.currentTime + 0.4);
+  }
+  function repeat() {
+    var waiting = !alertBox.hidden;
+    alertBox.classList.toggle("onset-flash", waiting && !alertBox.classList.contains("onset-flash"));
+    document.title = waiting ? "(!) " + alertBox.textContent.split(" from ")[0] + " — " + title : title;
+    if (waiting) tone();
+  }
+
   poll(0);
   window.setInterval(poll, 2000);
+  window.setInterval(repeat, 3000);
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") poll();
   });
