@@ -34,6 +34,9 @@ RATE = 10.0
 # The bucket's clock (tests stand it still without stopping the event loop's own).
 _clock = time.monotonic
 BUCKET_SIZE = 10.0
+# An open socket is admitted again this often (seconds): a session ended elsewhere, a role
+# taken away or a performer recast stops hearing the run within this time.
+READMIT_SECONDS = 30.0
 
 MALFORMED = (
     "The screen sent something the server does not understand. Reload the page; "
@@ -116,6 +119,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             await self.close()
             return
         self.what = what
+        self.admitted_at = _clock()
         self.group = services.group_name(self.run_id)
         if self.channel_layer is not None:
             await self.channel_layer.group_add(self.group, self.channel_name)
@@ -129,6 +133,25 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         if getattr(self, "joined", False) and self.channel_layer is not None:
             await self.channel_layer.group_discard(self.group, self.channel_name)
             self.joined = False
+
+    async def _still_admitted(self) -> bool:
+        """Admit the socket again if its last check is old; close it if it would now be
+        refused. Every service call checks again anyway; this covers what is only heard."""
+        if _clock() - self.admitted_at < READMIT_SECONDS:
+            return True
+        try:
+            what = await database_sync_to_async(admit)(
+                self.user, self.scope.get("session"), self.run_id
+            )
+        except Exception:  # noqa: BLE001 - when in doubt, stop listening
+            logger.warning("an on-set socket could not be checked again; closed", exc_info=True)
+            what = None
+        if not what:
+            self.what = set()
+            await self.close()
+            return False
+        self.what, self.admitted_at = what, _clock()
+        return True
 
     @property
     def console(self) -> bool:
@@ -181,6 +204,8 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             return
         if not isinstance(content, dict):
             await self._error(MALFORMED)
+            return
+        if not await self._still_admitted():
             return
         await self.receive_json(content)
 
@@ -292,6 +317,8 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         sender = event.get("sender")
         mine = sender is not None and sender == self.user.pk
         if not self.console and not mine:
+            return
+        if not await self._still_admitted():
             return
         out: dict[str, Any] = {
             "type": "signal",

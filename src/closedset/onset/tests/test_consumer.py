@@ -395,3 +395,26 @@ def test_failed_signals_do_not_slip_past_the_limit(world, run):
 
     drive(body)
     assert not Signal.objects.exists()
+
+
+def test_an_open_console_stops_hearing_the_run_once_its_role_is_gone(world, run, monkeypatch):
+    from channels.db import database_sync_to_async
+
+    now = [1000.0]
+    monkeypatch.setattr(consumers, "_clock", lambda: now[0])
+    ines = cookie_for(world.ines)
+
+    async def body() -> None:
+        console = await opened(ines, run.pk)
+        await database_sync_to_async(services.send)(world.mara, run.pk, "pause", KEY)
+        assert (await reply(console))["seq"] == 1  # heard while she is the coordinator
+        await database_sync_to_async(
+            lambda: Membership.objects.filter(user=world.ines, production=world.production).delete()
+        )()
+        # Within the re-check interval the open socket is trusted; after it, admitted again.
+        now[0] += consumers.READMIT_SECONDS + 1
+        await database_sync_to_async(services.send)(world.mara, run.pk, "stop", KEY + "-stop")
+        assert await console.receive_output(timeout=3) == {"type": "websocket.close"}
+
+    drive(body)
+    assert Signal.objects.count() == 2  # both stored, whoever still listens
