@@ -24,6 +24,7 @@ class Kind(models.TextChoices):
     CONSENT_ANSWER = "consent_answer", "a performer declines or withdraws"
     GATE_CHANGED = "gate_changed", "a scheduled scene can no longer be shot, or can again"
     SIGNAL_ESCALATED = "signal_escalated", "a PAUSE or STOP on set waits for the coordinator"
+    INCIDENT_REPORTED = "incident_reported", "someone reports an incident"
 
 
 class Notice(models.Model):

@@ -35,6 +35,7 @@ KINDS_BY_ROLE: Mapping[str, tuple[str, ...]] = {
         Kind.PROPOSAL,
         Kind.CONSENT_ANSWER,
         Kind.GATE_CHANGED,
+        Kind.INCIDENT_REPORTED,
     ),
     Role.DIRECTOR: (Kind.RELEASED,),
     Role.PRODUCER: (Kind.GATE_CHANGED, Kind.SIGNAL_ESCALATED),

@@ -10,12 +10,27 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from closedset.onset import checkins
 from closedset.onset.models import Run
 
 
 def console_context(request: HttpRequest, run: Run, what: set[str]) -> dict[str, Any]:
-    return {}
+    """The live check-in part, the ask form's beats, and "Something unplanned"."""
+    from closedset.onset.views_checkins import console_live, unplanned_context
+
+    if "coordinator" not in what:
+        return {}
+    return {
+        **console_live(request, run),
+        **unplanned_context(run),
+        "beats": checkins.beat_ids(run),
+    }
 
 
 def phone_context(request: HttpRequest, run: Run, what: set[str]) -> dict[str, Any]:
-    return {}
+    """The open check-in and her own answer, nobody else's."""
+    from closedset.onset.views_checkins import phone_live
+
+    if "performer" not in what:
+        return {}
+    return phone_live(request, run)

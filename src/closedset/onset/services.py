@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
+from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
 from closedset.onset.models import DaySettings, Run, Signal, TimelineEntry
 from closedset.productions.models import Role, Scene
 from closedset.productions.services import require_role, role_in
@@ -79,12 +79,37 @@ def start(user: Any, scene: Scene, now: datetime | None = None) -> Run:
         reasons = " ".join(words_for(user, scene.production, result))
         raise GateClosed(f"Scene {scene.number} cannot start yet. {reasons}".strip())
     with transaction.atomic():
-        run, _ = Run.objects.get_or_create(
+        run, created = Run.objects.get_or_create(
             scene=scene,
             day=day,
             defaults={"final": final, "started_by": user, "started_at": moment},
         )
+        if created:
+            # On the record with the start itself: ids and the plan's hash, nobody named.
+            _append(run, "run-start")
+            note(run, "start", f"Scene started by {_name(user)}.", at=moment)
     return run
+
+
+def _name(user: Any) -> str:
+    return str(getattr(user, "display_name", "") or getattr(user, "handle", "") or "Someone")
+
+
+def _append(run: Run, kind: str, people: Any = ()) -> Any:
+    """A record entry for the run (inside the caller's transaction): ids and hashes only."""
+    from closedset.record import services as record
+
+    scene = run.scene
+    fields: dict[str, object] = {
+        "type": kind,
+        "production": int(scene.production_id),
+        "scene": int(scene.pk),
+        "run": int(run.pk),
+    }
+    sha256 = getattr(run.final, "plan_sha256", "")
+    if sha256:
+        fields["plan_sha256"] = sha256
+    return record.append(scene.production.organisation, fields, people=list(people))
 
 
 # --- who is in a run ------------------------------------------------------------------------
@@ -167,6 +192,37 @@ def hold(run: Run, *, stop: bool = False) -> bool:
     return True
 
 
+def resume(user: Any, run_id: int, now: datetime | None = None) -> Run:
+    """The coordinator resumes a run on hold or stopped, once she has seen every PAUSE and
+    STOP (a signal nobody acknowledged must not be talked over). Resuming a running run
+    changes nothing; a closed one stays closed."""
+    moment = now or timezone.now()
+    with transaction.atomic():
+        run, what = _run(user, run_id, lock=True)
+        if "coordinator" not in what:
+            raise NotFound(NO_RUN)
+        if run.state == Run.State.RUNNING:
+            return run
+        if run.state == Run.State.CLOSED:
+            raise Conflict("The scene is closed; it cannot be resumed.")
+        waiting = (
+            Signal.objects.filter(run=run, acknowledged_at__isnull=True)
+            .select_related("sender")
+            .order_by("seq")
+            .first()
+        )
+        if waiting is not None:
+            raise Conflict(
+                f"First acknowledge the {waiting.get_kind_display()} from "
+                f"{_name(waiting.sender)}, and talk with them; then resume."
+            )
+        was = run.get_state_display()
+        run.state = Run.State.RUNNING
+        run.save(update_fields=["state"])
+        note(run, "resume", f"Resumed by {_name(user)} (was {was}).", at=moment)
+    return run
+
+
 def locked_run(user: Any, run_id: int) -> tuple[Run, set[str]]:
     """The run locked for an update in the caller's transaction, for someone in it; the same
     NotFound as `run_for` for anyone else."""
@@ -203,6 +259,9 @@ def send(user: Any, run_id: int, kind: str, key: str) -> Signal:
             run.state = Run.State.ON_HOLD
         run.save(update_fields=["last_seq", "state"])
         signal = Signal.objects.create(run=run, seq=run.last_seq, sender=user, kind=kind, key=key)
+        if kind == Signal.Kind.STOP:
+            # Stored with the signal or not at all; her commitment, as for a withdrawal.
+            _append(run, "run-stop", people=[user])
         transaction.on_commit(lambda: broadcast(run.pk, signal))
     return signal
 

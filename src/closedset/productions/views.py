@@ -19,6 +19,7 @@ from closedset.accounts.forms import add_domain_errors
 from closedset.lib.errors import DomainError, InvalidInput
 from closedset.lib.net import client_ip
 from closedset.notices import services as notices
+from closedset.onset.links import doors as onset_doors
 from closedset.plans import overview
 from closedset.productions import services
 from closedset.productions.forms import AcceptForm, InvitationForm, ProductionForm, SceneForm
@@ -170,6 +171,8 @@ def _production_context(
         # Which scenes link to their plan: a custodian alone sees names only (plans are not
         # part of her records), a performer alone the scenes she is cast in.
         "linked_scenes": _linked_scenes(request, prod, roles),
+        # The shoot day's doors this person may open (onset/links.py).
+        "onset_doors": onset_doors(request.user, prod),
     }
 
 

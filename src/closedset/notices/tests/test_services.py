@@ -58,6 +58,7 @@ def test_preferences_offer_only_the_kinds_of_ones_roles(world: Any, mara: Any, i
         "proposal",
         "consent_answer",
         "gate_changed",
+        "incident_reported",
     ]
     assert all(on for _kind, _label, on in services.mail_preferences(ines))
 

@@ -1,0 +1,65 @@
+"""Where each person finds the shoot day from the production page: only the doors their
+roles open (a performer her own phone page for scenes she is cast in, the coordinator the
+day pages and consoles, the director his screens, the producer "today on set"), and for
+everyone in the production the place to report an incident."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils import timezone
+
+from closedset.onset.models import Run
+from closedset.productions.models import Production, Role
+from closedset.productions.services import role_in
+
+
+@dataclass(frozen=True)
+class Door:
+    label: str
+    url: str
+
+
+def doors(user: Any, production: Production) -> list[Door]:
+    from closedset.onset.services import run_for
+
+    roles = role_in(user, production)
+    if not roles:
+        return []
+    found: list[Door] = []
+    today = Run.objects.filter(scene__production=production, day=timezone.localdate())
+    for run in today.select_related("scene").order_by("scene__number", "pk"):
+        heading = f"scene {run.scene.number}"
+        if Role.COORDINATOR in roles:
+            found.append(Door(f"Console for {heading}", reverse("onset:console", args=[run.pk])))
+        if Role.PERFORMER in roles and "performer" in run_for(user, run.pk)[1]:
+            found.append(
+                Door(f"PAUSE and STOP for {heading}", reverse("onset:phone", args=[run.pk]))
+            )
+        if Role.DIRECTOR in roles:
+            found.append(
+                Door(f"Director's screen for {heading}", reverse("onset:director", args=[run.pk]))
+            )
+    if Role.COORDINATOR in roles:
+        for scene in production.scenes.order_by("number", "pk"):
+            found.append(
+                Door(
+                    f"The day for scene {scene.number}: closed set, checklists, start",
+                    reverse("onset:day", args=[production.pk, scene.pk]),
+                )
+            )
+    if Role.PRODUCER in roles:
+        found.append(Door("Today on set", reverse("onset:today", args=[production.pk])))
+    if roles & {Role.COORDINATOR, Role.PRODUCER}:
+        found.append(
+            Door("Shoot-day settings", reverse("onset:day_settings", args=[production.pk]))
+        )
+    found.append(
+        Door(
+            "Incidents: report one, or follow yours",
+            reverse("onset:incidents", args=[production.pk]),
+        )
+    )
+    return found

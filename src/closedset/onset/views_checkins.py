@@ -1,0 +1,347 @@
+"""Check-ins, deviations and incident reports (docs/shootday.md). Thin: the rules are in
+onset.checkins and onset.incidents.
+
+The console's and the phone's live parts reload themselves every few seconds (htmx); each asks
+with the digest of what it shows and gets 204 when nothing changed, so a screen reader hears a
+change once, not every poll. Every form also works without JavaScript: POST, then back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from closedset.core.taxonomy import Intensity, load_taxonomy
+from closedset.lib.errors import DomainError, NotFound
+from closedset.onset import checkins, incidents, services
+from closedset.onset.models import Incident, Run
+from closedset.productions.models import Role
+from closedset.productions.services import get_production, role_in
+
+NO_RUN = services.NO_RUN
+
+
+def _run(request: HttpRequest, run_id: int, role: str) -> tuple[Run, set[str]]:
+    run, what = services.run_for(request.user, run_id)
+    if role not in what:
+        raise NotFound(NO_RUN)
+    return run, what
+
+
+# --- check-ins: the console -----------------------------------------------------------------
+
+
+def console_live(request: HttpRequest, run: Run) -> dict[str, Any]:
+    view = checkins.console_view(run)
+    return {"run": run, "view": view, "digest": view.digest()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def console_checkins(request: HttpRequest, run_id: int) -> HttpResponse:
+    """GET: the console's live check-in part. POST: ask everyone cast for a check-in."""
+    run, _ = _run(request, run_id, "coordinator")
+    if request.method == "GET":
+        context = console_live(request, run)
+        if request.GET.get("v") == context["digest"]:
+            return HttpResponse(status=204)
+        return render(request, "onset/checkin_console.html", context)
+    after_beat = str(request.POST.get("after_beat", ""))
+    try:
+        checkins.ask(request.user, run.pk, after_beat)
+    except NotFound:
+        raise
+    except DomainError as error:
+        return render(
+            request,
+            "onset/checkin_ask.html",
+            {
+                "run": run,
+                "scene": run.scene,
+                "message": error.message,
+                "beats": checkins.beat_ids(run),
+            },
+            status=400,
+        )
+    return redirect("onset:console", run_id=run.pk)
+
+
+@login_required
+@require_POST
+def close_checkin(request: HttpRequest, run_id: int, checkin_id: int) -> HttpResponse:
+    checkins.close(request.user, run_id, checkin_id)
+    return redirect("onset:console", run_id=run_id)
+
+
+@login_required
+@require_POST
+def talked(request: HttpRequest, run_id: int, answer_id: int) -> HttpResponse:
+    """The coordinator has talked to the performer who answered yellow."""
+    checkins.talked(request.user, run_id, answer_id)
+    return redirect("onset:console", run_id=run_id)
+
+
+# --- check-ins: the phone -------------------------------------------------------------------
+
+
+def phone_live(request: HttpRequest, run: Run) -> dict[str, Any]:
+    view = checkins.phone_view(run, request.user)
+    return {"run": run, "view": view, "digest": view.digest()}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def phone_checkin(request: HttpRequest, run_id: int) -> HttpResponse:
+    """GET: the phone's live check-in part. POST: her answer, green, yellow or red."""
+    run, what = _run(request, run_id, "performer")
+    if request.method == "GET":
+        context = phone_live(request, run)
+        if request.GET.get("v") == context["digest"]:
+            return HttpResponse(status=204)
+        return render(request, "onset/checkin_phone.html", context)
+    try:
+        checkins.answer(request.user, run.pk, str(request.POST.get("colour", "")))
+    except NotFound:
+        raise
+    except DomainError as error:
+        from closedset.onset.views import _phone_page
+
+        run.refresh_from_db()
+        return _phone_page(request, run, what, message=error.message, status=400)  # type: ignore[no-any-return]
+    return redirect("onset:phone", run_id=run.pk)
+
+
+# --- deviations: "Something unplanned" --------------------------------------------------------
+
+
+class UnplannedForm(forms.Form):
+    """Act, zone, intensity, who, to whom and the beat: selects from the taxonomy and the run."""
+
+    act = forms.ChoiceField(label="What happened")
+    zone = forms.ChoiceField(label="Where", required=False)
+    intensity = forms.ChoiceField(label="How hard")
+    by = forms.ChoiceField(label="Who did it")
+    to = forms.ChoiceField(label="To whom")
+    beat = forms.ChoiceField(label="During", required=False)
+
+    def __init__(self, run: Run, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        taxonomy = load_taxonomy()
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for act in taxonomy.acts.values():
+            groups.setdefault(act.category.capitalize(), []).append((act.id, act.label))
+        _choices(self, "act", [("", "Choose…"), *groups.items()])
+        zones = [(zone.id, zone.label) for zone in taxonomy.zones.values()]
+        _choices(self, "zone", [("", "No zone"), *zones])
+        _choices(self, "intensity", [("", "Choose…")] + [(n, n) for n in Intensity.names()])
+        cast = [(p.handle, p.display_name or "A performer") for p in checkins.cast_people(run)]
+        _choices(self, "by", cast)
+        _choices(self, "to", cast)
+        beats = checkins.beat_ids(run)
+        _choices(self, "beat", [(b, f"beat {b}") for b in beats] + [("", "between beats")])
+        if not self.is_bound:
+            # Prefilled for a few taps: the first two cast, the beat being shot.
+            if len(cast) > 1:
+                self.initial.setdefault("by", cast[0][0])
+                self.initial.setdefault("to", cast[1][0])
+            self.initial.setdefault("beat", _beat_in_progress(run) or (beats[0] if beats else ""))
+
+
+def _choices(form: forms.Form, name: str, choices: list[Any]) -> None:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    field.choices = choices
+
+
+def _beat_in_progress(run: Run) -> str:
+    from closedset.onset.models import BeatState
+
+    found = (
+        BeatState.objects.filter(run=run, status=BeatState.Status.IN_PROGRESS)
+        .order_by("-changed_at")
+        .first()
+    )
+    return found.beat_id if found else ""
+
+
+def unplanned_context(run: Run, form: UnplannedForm | None = None) -> dict[str, Any]:
+    return {
+        "run": run,
+        "scene": run.scene,
+        "unplanned_form": form or UnplannedForm(run),
+        "deviations": [(i, incidents.deviation_words(i)) for i in incidents.for_run(run)],
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def unplanned(request: HttpRequest, run_id: int) -> HttpResponse:
+    """GET: the form on a page of its own. POST: record it; the scene goes on hold."""
+    run, _ = _run(request, run_id, "coordinator")
+    form = UnplannedForm(run, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            seen = incidents.Unplanned(**{k: str(v or "") for k, v in form.cleaned_data.items()})
+            try:
+                incident = incidents.record_unplanned(request.user, run.pk, seen)
+            except NotFound:
+                raise
+            except DomainError as error:
+                for field, words in error.fields.items() or [(None, error.message)]:
+                    form.add_error(field if field in form.fields else None, words)
+            else:
+                messages.success(
+                    request,
+                    f"Recorded: {incidents.deviation_words(incident)}. The scene is on hold.",
+                )
+                return redirect("onset:console", run_id=run.pk)
+        status = 400
+    return render(
+        request, "onset/incident_unplanned.html", unplanned_context(run, form), status=status
+    )
+
+
+# --- incidents --------------------------------------------------------------------------------
+
+
+class ReportForm(forms.Form):
+    description = forms.CharField(
+        label="What happened",
+        widget=forms.Textarea(attrs={"rows": 6}),
+        max_length=incidents.TEXT_MAX,
+        help_text="Only the coordinator can read this.",
+        error_messages={"required": "Say what happened, in your own words."},
+    )
+    scene = forms.TypedChoiceField(label="Scene", required=False, coerce=int, empty_value=None)
+    anonymous = forms.BooleanField(
+        label="Send it without my name",
+        required=False,
+        help_text=(
+            "Nobody, the coordinator included, will be able to see who sent it; you will not "
+            "be able to follow its state here either."
+        ),
+    )
+
+    def __init__(self, production: Any, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        scenes = production.scenes.order_by("number", "pk")
+        _choices(
+            self,
+            "scene",
+            [("", "None in particular")]
+            + [(s.pk, f"{s.number}{': ' + s.title if s.title else ''}") for s in scenes],
+        )
+
+
+@login_required
+@require_GET
+def incident_list(request: HttpRequest, production_id: int) -> HttpResponse:
+    """What each role sees: the coordinator everything, the producer counts by state, anyone
+    their own named reports' states."""
+    production = get_production(request.user, production_id)
+    roles = role_in(request.user, production)
+    context: dict[str, Any] = {
+        "production": production,
+        "mine": incidents.my_reports(request.user, production.pk),
+    }
+    context["coordinator"] = Role.COORDINATOR in roles
+    if context["coordinator"]:
+        context["rows"] = [
+            _row(incident, request.user)
+            for incident in incidents.for_coordinator(request.user, production.pk)
+        ]
+    if Role.PRODUCER in roles or Role.COORDINATOR in roles:
+        found = incidents.counts(request.user, production.pk)
+        context["counts"] = [(label, found[value]) for value, label in Incident.State.choices]
+    return render(request, "onset/incidents.html", context)
+
+
+def _row(incident: Incident, reader: Any) -> dict[str, Any]:
+    return {
+        "incident": incident,
+        "what": incidents.deviation_words(incident)
+        if incident.kind == Incident.Kind.DEVIATION
+        else "",
+        "description": incidents.read_text(incident, "description", reader),
+        "actions": incidents.read_text(incident, "actions", reader),
+        "sealed_elsewhere": incident.sealed_for_id not in (None, reader.pk)
+        and (incident.description is not None or incident.actions is not None),
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest, production_id: int) -> HttpResponse:
+    """Anyone in the production reports an incident, with or without their name."""
+    production = get_production(request.user, production_id)
+    form = ReportForm(production, request.POST if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                incidents.report(
+                    request.user,
+                    production.pk,
+                    data["description"],
+                    anonymous=bool(data["anonymous"]),
+                    scene_id=data["scene"],
+                )
+            except NotFound:
+                raise
+            except DomainError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request,
+                    "Sent to the coordinator without your name."
+                    if data["anonymous"]
+                    else "Sent to the coordinator. Its state shows below.",
+                )
+                return redirect("onset:incidents", production_id=production.pk)
+        status = 400
+    return render(
+        request, "onset/incident_new.html", {"production": production, "form": form}, status=status
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def incident_detail(request: HttpRequest, production_id: int, incident_id: int) -> HttpResponse:
+    """The coordinator's page of one incident: everything, and acknowledge or resolve."""
+    incident = incidents.incident_for_coordinator(request.user, production_id, incident_id)
+    message, status = "", 200
+    if request.method == "POST":
+        try:
+            incidents.move(
+                request.user,
+                production_id,
+                incident.pk,
+                str(request.POST.get("step", "")),
+                str(request.POST.get("actions", "")),
+            )
+        except NotFound:
+            raise
+        except DomainError as error:
+            message, status = error.message, 400
+        else:
+            return redirect("onset:incident", production_id=production_id, incident_id=incident.pk)
+    incident = incidents.incident_for_coordinator(request.user, production_id, incident.pk)
+    return render(
+        request,
+        "onset/incident_detail.html",
+        {
+            "production": incident.production,
+            "row": _row(incident, request.user),
+            "message": message,
+            "typed": str(request.POST.get("actions", "")) if message else "",
+        },
+        status=status,
+    )
