@@ -90,13 +90,13 @@ def test_an_unplanned_slap_becomes_an_incident_and_a_red_stops_the_scene(
     )
     assert all(i.log_entry_id for i in found)
 
-    # Mara's phone; Ines asks for a check-in after beat b1.
+    # Mara's phone; Ines asks for a check-in after beat 1.
     mara = navigator(PHONE)
     mara.log_in(world.mara, persona_password)
     mara.go(f"/onset/runs/{run.pk}/")
     phone = mara.page
     expect(phone.get_by_text("Check-in: how are you?")).to_have_count(0)
-    console.get_by_label("Ask everyone now").select_option(label="after beat b1")
+    console.get_by_label("Ask everyone now").select_option(label="after beat 1")
     console.get_by_role("button", name="Ask for a check-in").click()
     console.wait_for_load_state()
     expect(console.get_by_text("Mara: no answer yet")).to_be_visible()

@@ -292,10 +292,17 @@ def _entry_fields(
 
 
 def beat_shot(decision: BeatDecision) -> bool:
-    """Whether the beat was already shot (then a withdrawal can no longer change it).
+    """Whether the beat was already shot (then a withdrawal can no longer change it): marked
+    done on the console of a run of this final version, or of an earlier one the answer was
+    carried over from unchanged."""
+    from closedset.onset.day import beat_was_shot
 
-    The shoot-day issue answers this from the on-set console; until then nothing is shot."""
-    return False
+    finals = []
+    current: BeatDecision | None = decision
+    while current is not None and len(finals) < 100:
+        finals.append(current.request.final)
+        current = current.carried_from
+    return any(beat_was_shot(final, decision.beat_id) for final in finals)
 
 
 def _late(scene: Scene, at: datetime) -> bool:

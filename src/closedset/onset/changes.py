@@ -20,10 +20,9 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -55,11 +54,9 @@ _ENDED = "change-end-"
 
 
 def clock() -> datetime:
-    """The time the change rules go by: now, moved on by CLOSEDSET_CHANGE_CLOCK_SECONDS (0 unless
-    set). A walk in a browser sets it to go past a reflection period instead of waiting it out."""
-    return timezone.now() + timedelta(
-        seconds=getattr(settings, "CLOSEDSET_CHANGE_CLOCK_SECONDS", 0)
-    )
+    """The time the change rules go by (one name, so a browser walk can move it on past a
+    reflection period rather than wait it out)."""
+    return timezone.now()
 
 
 # --- what the director reads ----------------------------------------------------------------
@@ -312,7 +309,7 @@ def answer(
         raise InvalidInput("Answer yes or no.", {"answer": "yes or no"})
     moment = now or clock()
     with transaction.atomic():
-        run, what = services.locked_run(user, run_id)
+        run, what = services.open_run(user, run_id)
         if "performer" not in what or not _known(change_id):
             raise NotFound(NO_CHANGE)
         change = (
@@ -387,7 +384,7 @@ def add_to_plan(user: Any, run_id: int, change_id: int) -> ChangeRequest:
     from closedset.plans.models import PlanVersion
 
     with transaction.atomic():
-        run, what = services.locked_run(user, run_id)
+        run, what = services.open_run(user, run_id)
         if "coordinator" not in what or not _known(change_id):
             raise NotFound(NO_CHANGE)
         change = (

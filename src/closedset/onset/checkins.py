@@ -24,7 +24,6 @@ from closedset.onset import services
 from closedset.onset.models import CheckIn, CheckInAnswer, Colour, Run
 
 NO_CHECKIN = "There is no check-in to answer right now. The coordinator will ask when it is time."
-CLOSED_RUN = "This scene is closed: there is nobody to check in with."
 COLOURS = "Answer green, yellow or red."
 # What the director's screen says: nothing about who answered what, or that anyone did.
 CONTINUE = "continue"
@@ -42,12 +41,18 @@ def beat_ids(run: Run) -> list[str]:
     return [str(b["id"]) for b in data.get("beats") or [] if isinstance(b, dict) and b.get("id")]
 
 
+def beat_place(run: Run, beat_id: str) -> int | str:
+    """A beat as the console counts them (1, 2, ...), not by its id."""
+    ids = beat_ids(run)
+    return ids.index(beat_id) + 1 if beat_id in ids else beat_id
+
+
 def open_checkin(run: Run) -> CheckIn | None:
     return run.checkins.filter(closed_at__isnull=True).order_by("-asked_at", "-pk").first()
 
 
 def _coordinator_run(user: Any, run_id: int) -> Run:
-    run, what = services.locked_run(user, run_id)
+    run, what = services.open_run(user, run_id)
     if "coordinator" not in what:
         raise NotFound(services.NO_RUN)
     return run
@@ -59,8 +64,6 @@ def ask(user: Any, run_id: int, after_beat: str = "", now: datetime | None = Non
     after_beat = (after_beat or "").strip()
     with transaction.atomic():
         run = _coordinator_run(user, run_id)
-        if run.state == Run.State.CLOSED:
-            raise InvalidInput(CLOSED_RUN)
         if after_beat and after_beat not in beat_ids(run):
             raise InvalidInput(
                 "Choose one of the scene's beats, or ask without one.",
@@ -70,7 +73,11 @@ def ask(user: Any, run_id: int, after_beat: str = "", now: datetime | None = Non
         checkin = CheckIn.objects.create(
             run=run, after_beat=after_beat, asked_by=user, asked_at=moment
         )
-        words = f"Check-in asked after beat {after_beat}" if after_beat else "Check-in asked"
+        words = (
+            f"Check-in asked after beat {beat_place(run, after_beat)}"
+            if after_beat
+            else "Check-in asked"
+        )
         services.note(run, "checkin", words, at=moment)
     return checkin
 
@@ -93,7 +100,7 @@ def answer(user: Any, run_id: int, colour: str, now: datetime | None = None) -> 
         raise InvalidInput(COLOURS, {"colour": COLOURS})
     moment = now or timezone.now()
     with transaction.atomic():
-        run, what = services.locked_run(user, run_id)
+        run, what = services.open_run(user, run_id)
         if "performer" not in what:
             raise NotFound(services.NO_RUN)
         checkin = open_checkin(run)
@@ -165,6 +172,7 @@ class ConsoleView:
     checkin: CheckIn | None
     lines: list[AnswerLine]
     stopped: bool = False
+    after_place: int | str = ""  # the beat it was asked after, as the console counts them
 
     @property
     def reds(self) -> list[AnswerLine]:
@@ -212,7 +220,8 @@ def console_view(run: Run) -> ConsoleView:
                 talked_at=given.talked_at if given else None,
             )
         )
-    return ConsoleView(checkin, lines, stopped)
+    place = beat_place(run, checkin.after_beat) if checkin.after_beat else ""
+    return ConsoleView(checkin, lines, stopped, place)
 
 
 @dataclass(frozen=True)

@@ -452,7 +452,7 @@ def set_beat(
         )
     moment = now or timezone.now()
     with transaction.atomic():
-        run, what = services.locked_run(user, run_id)
+        run, what = services.open_run(user, run_id)
         if "coordinator" not in what:
             raise NotFound(services.NO_RUN)
         places = {str(b.get("id")): n for n, b in enumerate(_beats(run), start=1)}

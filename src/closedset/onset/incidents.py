@@ -102,7 +102,7 @@ def record_unplanned(
 
     moment = now or timezone.now()
     with transaction.atomic():
-        run, what = services.locked_run(user, run_id)
+        run, what = services.open_run(user, run_id)
         if "coordinator" not in what:
             raise NotFound(services.NO_RUN)
         by, to = check_unplanned(run, seen)

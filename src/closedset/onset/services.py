@@ -223,6 +223,17 @@ def resume(user: Any, run_id: int, now: datetime | None = None) -> Run:
     return run
 
 
+def open_run(user: Any, run_id: int) -> tuple[Run, set[str]]:
+    """As `locked_run`, for a change to the run: a closed run takes no more (beats, check-ins,
+    deviations, change requests), in plain words."""
+    run, what = _run(user, run_id, lock=True)
+    if run.state == Run.State.CLOSED:
+        raise Conflict(
+            f"Scene {run.scene.number} is closed: nothing more can be changed in it today."
+        )
+    return run, what
+
+
 def locked_run(user: Any, run_id: int) -> tuple[Run, set[str]]:
     """The run locked for an update in the caller's transaction, for someone in it; the same
     NotFound as `run_for` for anyone else."""
@@ -253,7 +264,11 @@ def send(user: Any, run_id: int, kind: str, key: str) -> Signal:
         if stored is not None:
             return stored  # a replay: the first one counts
         run.last_seq += 1
-        if kind == Signal.Kind.STOP:
+        # Stored whatever the state; a closed scene stays closed (the press still reaches
+        # the coordinator, and is on the day's report).
+        if run.state == Run.State.CLOSED:
+            pass
+        elif kind == Signal.Kind.STOP:
             run.state = Run.State.STOPPED
         elif run.state == Run.State.RUNNING:
             run.state = Run.State.ON_HOLD

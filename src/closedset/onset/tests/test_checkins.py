@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from closedset.compliance import services as compliance
 from closedset.compliance.tests.helpers import ready_scene
-from closedset.lib.errors import InvalidInput, NotFound
+from closedset.lib.errors import Conflict, InvalidInput, NotFound
 from closedset.onset import checkins, services
 from closedset.onset.models import CheckInAnswer, Run, TimelineEntry
 from closedset.record.models import LogEntry
@@ -45,7 +45,7 @@ def test_the_coordinator_asks_and_the_timeline_says_so_without_colours(world, ru
     checkins.answer(world.jonas, run.pk, "red")
     mine = TimelineEntry.objects.filter(run=run, kind="checkin")
     assert list(mine.values_list("text", flat=True)) == [
-        "Check-in asked after beat b1",
+        "Check-in asked after beat 1",
         "Scene stopped after a check-in",
     ]
     lines = TimelineEntry.objects.filter(run=run).values_list("text", flat=True)
@@ -143,7 +143,7 @@ def test_a_colour_outside_the_three_is_refused(world, run, colour):
 
 def test_a_closed_scene_is_not_asked(world, run):
     Run.objects.filter(pk=run.pk).update(state=Run.State.CLOSED)
-    with pytest.raises(InvalidInput, match="closed"):
+    with pytest.raises(Conflict, match="closed"):
         checkins.ask(world.ines, run.pk)
 
 
@@ -159,7 +159,7 @@ def test_the_console_shows_who_answered_what(world, run, client_as):
     response = ines.post(f"/onset/runs/{run.pk}/checkins/", {"after_beat": "b1"})
     assert response["Location"] == f"/onset/runs/{run.pk}/console/"
     text = console(ines, run)
-    assert "Check-in asked at" in text and "after beat b1" in text
+    assert "Check-in asked at" in text and "after beat 1" in text
     assert text.count("no answer yet") == 2
     checkins.answer(world.mara, run.pk, "yellow")
     checkins.answer(world.jonas, run.pk, "red")

@@ -464,3 +464,26 @@ def test_the_producer_sees_states_escalations_and_counts_never_who(world, run, c
 )
 def test_only_producers_see_the_day(world, run, client_as, who, status):
     assert client_as(who).get(f"/onset/{world.production.pk}/today/").status_code == status
+
+
+def test_once_closed_no_part_of_the_day_changes_it_and_a_late_stop_is_still_stored(world, run):
+    from closedset.onset import checkins, day, incidents
+    from closedset.onset.models import CheckIn, Incident, Signal
+
+    close_run(world, run)
+    words = "closed: nothing more can be changed"
+    with pytest.raises(Conflict, match=words):
+        day.set_beat(world.ines, run.pk, "b1", "in_progress")
+    with pytest.raises(Conflict, match=words):
+        checkins.ask(world.ines, run.pk)
+    slap = incidents.Unplanned(
+        act="slap", zone="buttocks", intensity="hard", by="mara", to="jonas", beat="b1"
+    )
+    with pytest.raises(Conflict, match=words):
+        incidents.record_unplanned(world.ines, run.pk, slap)
+    assert not CheckIn.objects.exists() and not Incident.objects.exists()
+    # A STOP after the scene closed still reaches the coordinator; the scene stays closed.
+    services.send(world.mara, run.pk, "stop", "after-closing-stop")
+    run.refresh_from_db()
+    assert run.state == Run.State.CLOSED
+    assert Signal.objects.filter(run=run, key="after-closing-stop").exists()

@@ -514,3 +514,24 @@ def test_the_day_page_for_another_day(world, client_as):
     assert "Kim Laurent" in text and f'value="{tomorrow.isoformat()}"' in text
     damaged = ines.get(day_url(world) + "?day=yesterday-ish")
     assert damaged.status_code == 422 and "Reload the day page" in damaged.content.decode()
+
+
+def test_a_beat_done_on_set_can_no_longer_be_withdrawn(world, run):
+    from closedset.consent import services as consent
+    from closedset.consent.models import BeatDecision
+
+    answer = BeatDecision.objects.get(
+        request__performer=world.mara,
+        request__final=run.final,
+        beat_id="b1",
+        withdrawn_at__isnull=True,
+        voided_at__isnull=True,
+    )
+    day.set_beat(world.ines, run.pk, "b1", "in_progress")
+    assert not consent.beat_shot(answer)  # in progress: she may still withdraw
+    day.set_beat(world.ines, run.pk, "b1", "done")
+    assert consent.beat_shot(answer)
+    with pytest.raises(Conflict, match="shot already"):
+        consent.withdraw(world.mara, answer.pk)
+    answer.refresh_from_db()
+    assert answer.withdrawn_at is None
