@@ -120,9 +120,15 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             return
         self.what = what
         self.admitted_at = _clock()
-        self.group = services.group_name(self.run_id)
+        # A console hears every signal; a phone only its own person's (services.broadcast).
+        self.groups_joined: list[str] = []
+        if "coordinator" in what:
+            self.groups_joined.append(services.console_group(self.run_id))
+        if "performer" in what:
+            self.groups_joined.append(services.person_group(self.run_id, self.user.pk))
         if self.channel_layer is not None:
-            await self.channel_layer.group_add(self.group, self.channel_name)
+            for group in self.groups_joined:
+                await self.channel_layer.group_add(group, self.channel_name)
             self.joined = True
         await self.accept()
         after = self._after_from_query()
@@ -131,7 +137,8 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
 
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False) and self.channel_layer is not None:
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+            for group in self.groups_joined:
+                await self.channel_layer.group_discard(group, self.channel_name)
             self.joined = False
 
     async def _still_admitted(self) -> bool:
@@ -312,14 +319,13 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
     # --- from the run's group -----------------------------------------------------------------
 
     async def onset_signal(self, event: dict[str, Any]) -> None:
-        """A signal stored, acknowledged or escalated: to the console always, to a phone only
-        when it is the phone's own. The sender's id never leaves the server."""
-        sender = event.get("sender")
-        mine = sender is not None and sender == self.user.pk
-        if not self.console and not mine:
-            return
+        """A signal stored, acknowledged or escalated, as services.message made it for this
+        socket's group: the console's carries the id and who pressed, a phone's neither."""
         if not await self._still_admitted():
             return
+        mine = bool(event.get("mine"))
+        if not mine and not self.console:
+            return  # a console message reaching a socket that is no longer a console
         out: dict[str, Any] = {
             "type": "signal",
             "seq": event.get("seq"),
@@ -328,23 +334,10 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             "escalated": bool(event.get("escalated")),
             "mine": mine,
         }
-        if self.console:
-            try:
-                out.update(await database_sync_to_async(self._console_extra)(event))
-            except Exception:  # noqa: BLE001 - the console catches up by seq anyway
-                logger.warning("an on-set signal's details could not be read", exc_info=True)
+        if not mine:
+            out["id"] = event.get("id")
+            out["sender_name"] = event.get("sender_name", "")
         await self.send_json(out)
-
-    def _console_extra(self, event: dict[str, Any]) -> dict[str, Any]:
-        seq = event.get("seq")
-        if not isinstance(seq, int):
-            return {}
-        row = Signal.objects.filter(run_id=self.run_id, seq=seq).values("pk", "sender_id").first()
-        if row is None:
-            return {}
-        if row["sender_id"] is not None:
-            self._learn_names({row["sender_id"]})
-        return {"id": row["pk"], "sender_name": self.names.get(row["sender_id"] or 0, "")}
 
     async def _error(self, message: str, key: str | None = None) -> None:
         reply: dict[str, Any] = {"type": "error", "message": message}

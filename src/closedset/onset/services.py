@@ -53,9 +53,16 @@ def reflection_period(production: Any) -> timedelta:
     return timedelta(minutes=day_settings(production).reflection_minutes)
 
 
-def group_name(run_id: int) -> str:
-    """The channel group of a run's screens (console, phones)."""
-    return f"onset-run-{run_id}"
+def console_group(run_id: int) -> str:
+    """The channel group of a run's consoles: every signal goes here."""
+    return f"onset-run-{run_id}-console"
+
+
+def person_group(run_id: int, user_id: int) -> str:
+    """The channel group of one person's phones in a run: only her own signals go here. A
+    PAUSE is sent to two groups, never to every socket of the set, so its cost does not grow
+    with the number of phones connected."""
+    return f"onset-run-{run_id}-person-{user_id}"
 
 
 # --- starting -------------------------------------------------------------------------------
@@ -286,7 +293,7 @@ def acknowledge(user: Any, signal_id: int) -> Signal:
     with transaction.atomic():
         signal = (
             Signal.objects.select_for_update(of=("self",))
-            .select_related("run")
+            .select_related("run", "sender")
             .filter(pk=signal_id)
             .first()
             if _known(signal_id)
@@ -339,8 +346,8 @@ def escalate_due(now: datetime | None = None, run_id: int | None = None) -> list
     due: list[Signal] = []
     waits: dict[int, timedelta] = {}
     with transaction.atomic():
-        for signal in overdue.select_for_update(skip_locked=True).select_related(
-            "run__scene__production"
+        for signal in overdue.select_for_update(skip_locked=True, of=("self",)).select_related(
+            "run__scene__production", "sender"
         ):
             production = signal.run.scene.production
             if production.pk not in waits:
@@ -379,31 +386,37 @@ def _tell_producers(signal: Signal) -> None:
 # --- the shortcut -----------------------------------------------------------------------------
 
 
-def message(signal: Signal) -> dict[str, Any]:
-    """What the run's group is sent: enough to show the signal, and its sender's id for the
-    consumer alone, which forwards a signal to the console and to its sender's phone only
-    (never the id itself); screens fetch the rest by `seq`."""
-    return {
+def message(signal: Signal, *, console: bool) -> dict[str, Any]:
+    """What a group is sent, ready to show: the consoles get the signal's id (to acknowledge
+    it) and who pressed; the sender's own phones get neither, only that it is theirs. Nothing
+    is read from the database on the way out, so delivery does not queue behind it."""
+    out: dict[str, Any] = {
         "type": "onset.signal",
-        "run": signal.run_id,
         "seq": signal.seq,
         "kind": signal.kind,
-        "sender": signal.sender_id,
         "acknowledged": signal.acknowledged_at is not None,
         "escalated": signal.escalated_at is not None,
+        "mine": not console,
     }
+    if console:
+        out["id"] = signal.pk
+        out["sender_name"] = getattr(signal.sender, "display_name", "") or ""
+    return out
 
 
 def broadcast(run_id: int, signal: Signal) -> bool:
-    """Tell the run's open screens at once. Best effort: a failure is logged and changes
-    nothing, because every screen also catches up from the database."""
+    """Tell the run's consoles and the sender's phones at once. Best effort: a failure is
+    logged and changes nothing, because every screen also catches up from the database."""
     from channels.layers import get_channel_layer
 
     try:
         layer = get_channel_layer()
         if layer is None:
             return False
-        async_to_sync(layer.group_send)(group_name(run_id), message(signal))
+        send = async_to_sync(layer.group_send)
+        send(console_group(run_id), message(signal, console=True))
+        if signal.sender_id is not None:
+            send(person_group(run_id, signal.sender_id), message(signal, console=False))
     except Exception:  # noqa: BLE001 - the row is stored; a lost shortcut is caught up
         logger.warning("a shoot-day signal was stored but not broadcast", exc_info=True)
         return False

@@ -4,6 +4,7 @@ layer drops them (docs/shootday.md)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Any
 
@@ -137,25 +138,42 @@ def test_an_unacknowledged_signal_escalates_once_after_the_setting(world, run, s
     assert "Mara" not in told.subject + told.body
 
 
-def test_a_stored_signal_reaches_the_runs_screens_after_commit(
+def test_a_stored_signal_reaches_the_consoles_and_the_senders_phones_after_commit(
     world, run, django_capture_on_commit_callbacks
 ):
     layer = get_channel_layer()
-    channel = run_async(layer.new_channel)
-    run_async(layer.group_add, services.group_name(run.pk), channel)
+    console, mara, jonas = (run_async(layer.new_channel) for _ in range(3))
+    run_async(layer.group_add, services.console_group(run.pk), console)
+    run_async(layer.group_add, services.person_group(run.pk, world.mara.pk), mara)
+    run_async(layer.group_add, services.person_group(run.pk, world.jonas.pk), jonas)
     with django_capture_on_commit_callbacks(execute=True):
         signal = services.send(world.mara, run.pk, "pause", KEY)
-    got = run_async(layer.receive, channel)
-    assert got == {
+    base = {
         "type": "onset.signal",
-        "run": run.pk,
         "seq": signal.seq,
         "kind": "pause",
-        "sender": world.mara.pk,
         "acknowledged": False,
         "escalated": False,
     }
-    assert "mara" not in str(got).lower()
+    # The console's message is ready to show (no database read on the way out).
+    assert run_async(layer.receive, console) == {
+        **base,
+        "mine": False,
+        "id": signal.pk,
+        "sender_name": "Mara",
+    }
+    # Her own phone learns it is hers, and nothing about anyone.
+    assert run_async(layer.receive, mara) == {**base, "mine": True}
+
+    # Jonas's phone is not sent Mara's signal at all.
+    async def nothing_for_jonas() -> bool:
+        try:
+            await asyncio.wait_for(layer.receive(jonas), timeout=0.2)
+        except TimeoutError:
+            return True
+        return False
+
+    assert run_async(nothing_for_jonas)
 
 
 def test_a_broadcast_that_fails_loses_nothing(
