@@ -174,6 +174,33 @@ def _run(user: Any, run_id: int, *, lock: bool = False) -> tuple[Run, set[str]]:
     return run, what
 
 
+def shoot_newest(run: Run) -> Run:
+    """Move a run onto the scene's newest final version once everyone in it has consented (an
+    approved change on the day, added to the plan and signed): until then the version being
+    shot stays the one everyone agreed to. Cheap when nothing changed: one read."""
+    from closedset.compliance.services import gate
+    from closedset.consent.services import current_final
+
+    newest = current_final(run.scene)
+    if newest is None or newest.pk == run.final_id or run.state == Run.State.CLOSED:
+        return run
+    if not gate(run.scene, run.day).passed:
+        return run
+    with transaction.atomic():
+        locked = Run.objects.select_for_update().get(pk=run.pk)
+        if locked.final_id != newest.pk:
+            locked.final = newest
+            locked.save(update_fields=["final"])
+            note(
+                locked,
+                "plan",
+                f"Everyone agreed to version {newest.plan_version.number} of the plan; "
+                "it is the one being shot now.",
+            )
+    run.refresh_from_db()
+    return run
+
+
 # --- the run's state and timeline ----------------------------------------------------------
 
 

@@ -187,6 +187,7 @@ def console(request: HttpRequest, run_id: int) -> HttpResponse:
     run, what = _in_run(request.user, run_id)
     if "coordinator" not in what:
         raise NotFound(NO_RUN)
+    run = services.shoot_newest(run)
     # signals_after escalates what waited too long, so the console's own reading does too.
     items = [_item(s, request.user, console=True) for s in _signals(request.user, run.pk)]
     items.reverse()  # newest first
@@ -251,6 +252,7 @@ def phone(request: HttpRequest, run_id: int) -> HttpResponse:
     if "performer" not in what:
         raise NotFound(NO_RUN)
     if request.method == "GET":
+        run = services.shoot_newest(run)
         return _phone_page(request, run, what)
     try:
         services.send(
