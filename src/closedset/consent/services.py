@@ -297,7 +297,7 @@ def beat_shot(decision: BeatDecision) -> bool:
     carried over from unchanged."""
     from closedset.onset.day import beat_was_shot
 
-    finals = []
+    finals: list[FinalVersion] = []
     current: BeatDecision | None = decision
     while current is not None and len(finals) < 100:
         finals.append(current.request.final)
