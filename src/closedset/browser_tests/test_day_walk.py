@@ -11,7 +11,6 @@ import pytest
 from playwright.sync_api import expect
 
 from closedset.browser_tests.conftest import LAPTOP, PHONE
-from closedset.compliance.tests.helpers import withdraw_one
 from closedset.onset.models import BeatState, Run
 from closedset.onset.tests.test_day import ready
 
@@ -101,9 +100,19 @@ def test_the_day_from_roster_to_done(
     expect(page.locator(".day-timeline")).to_contain_text("Resumed by Ines (was on hold).")
     ines.screenshot("day-console-resumed")
 
-    # Mara withdraws her consent to a beat: the console shows it within seconds, and that
-    # beat can no longer start.
-    assert withdraw_one(world, "mara")
+    # Mara withdraws her consent to beat 2 (beat 1 is shot: that one can no longer be
+    # withdrawn): the console shows it within seconds, and beat 2 can no longer start.
+    from closedset.consent import services as consent
+    from closedset.consent.models import BeatDecision
+
+    not_shot = BeatDecision.objects.get(
+        request__performer=world.mara,
+        beat_id="b2",
+        withdrawn_at__isnull=True,
+        voided_at__isnull=True,
+        request__final__superseded_at__isnull=True,
+    )
+    consent.withdraw(world.mara, not_shot.pk)
     expect(page.get_by_text("withdrew consent")).to_be_visible(timeout=8_000)
     ines.screenshot("day-console-withdrawn")
 

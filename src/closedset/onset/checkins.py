@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
 from closedset.onset import services
@@ -189,7 +190,14 @@ class ConsoleView:
             parts.append("closed" if self.checkin.closed_at else "open")
         for line in self.lines:
             parts.append(f"{line.answer_id}:{line.colour}:{bool(line.talked_at)}")
-        return "-".join(parts)
+        return _hashed(parts)
+
+
+def _hashed(parts: list[str]) -> str:
+    """A digest for the polling address: addresses land in the web server's access log, so
+    it must not spell out a colour, nor be one a reader of the log could guess by hashing the
+    few possible answers (hence keyed with the site's secret)."""
+    return salted_hmac("onset.checkins.digest", "|".join(parts)).hexdigest()[:16]
 
 
 def cast_people(run: Run) -> list[Any]:
@@ -231,7 +239,7 @@ class PhoneView:
     stopped: bool
 
     def digest(self) -> str:
-        return f"{self.checkin.pk if self.checkin else 0}-{self.mine}-{int(self.stopped)}"
+        return _hashed([str(self.checkin.pk if self.checkin else 0), self.mine, str(self.stopped)])
 
 
 def phone_view(run: Run, performer: Any) -> PhoneView:

@@ -18,6 +18,10 @@ is done about it:
   and no answer is taken after that: once shown, it never changes.
 - The viewer's own answer. A coordinator who answered subtracts her own: the threshold counts
   the others (3 besides her), so what she sees is always the mix of at least three people.
+- Who is asked. Fixed at the close (kept with the closure): someone who joins afterwards is
+  not asked, and someone who leaves still counts until the window ends. Otherwise adding a
+  member would reopen feedback after the aggregate was shown, and their answer would be the
+  difference; removing one who had not answered would end it early.
 - Timing and counts. The count ("2 answers so far") is shown; it tells that someone answered,
   not what. No time is stored with an answer.
 The aggregate is the coordinator's alone (her console, the closure page and her report).
@@ -128,6 +132,15 @@ def asked(run: Run) -> list[Any]:
     return people
 
 
+def asked_at_close(run: Run) -> set[int] | None:
+    """The ids of those asked, as kept when the scene was closed; None before the close."""
+    kept = (Closure.objects.filter(run=run).values_list("checklist", flat=True).first()) or {}
+    ids = kept.get("asked") if isinstance(kept, dict) else None
+    if not isinstance(ids, list):
+        return None
+    return {i for i in ids if isinstance(i, int)}
+
+
 def _run_for_feedback(user: Any, run_id: int) -> Run:
     """The run for someone asked for feedback on it; for anyone else the same NotFound."""
     try:
@@ -135,6 +148,10 @@ def _run_for_feedback(user: Any, run_id: int) -> Run:
     except NotFound:
         run = services.run_seen_by(user, run_id, Role.DIRECTOR)
     if user not in asked(run):
+        raise NotFound(services.NO_RUN)
+    kept = asked_at_close(run)
+    if kept is not None and user.pk not in kept:
+        # Joined after the close: not asked (their answer could be subtracted).
         raise NotFound(services.NO_RUN)
     return run
 
@@ -342,6 +359,8 @@ def close(user: Any, run_id: int, now: datetime | None = None) -> Run:
             )
         closure.closed_at = moment
         closure.closed_by = user
+        # Who is asked for feedback is fixed now: see the module's docstring.
+        closure.checklist = {**(closure.checklist or {}), "asked": [u.pk for u in asked(run)]}
         closure.save()
         run.state = Run.State.CLOSED
         run.save(update_fields=["state"])
@@ -386,7 +405,8 @@ def feedback_over(run: Run, now: datetime | None = None) -> bool:
         return False
     if (now or timezone.now()) >= closed_at + FEEDBACK_OPEN:
         return True
-    people = {u.pk for u in asked(run)}
+    kept = asked_at_close(run)
+    people = kept if kept is not None else {u.pk for u in asked(run)}
     answered = set(FeedbackGiven.objects.filter(run=run).values_list("person_id", flat=True))
     return people <= answered
 

@@ -586,6 +586,9 @@ def tick_mine(
     run, what = services.run_for(user, run_id)
     if "performer" not in what:
         raise NotFound(services.NO_RUN)
+    if run.state == Run.State.CLOSED:
+        # Ticked after the scene, a line would say she was ready when she was not asked.
+        raise Conflict("The scene is closed: its checklist no longer changes.")
     item = _item(run.scene, item_id)
     if item.performer_id != user.pk or item.day != run.day:
         raise Conflict(STALE)

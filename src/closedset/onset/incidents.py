@@ -32,7 +32,7 @@ from closedset.core.words import Persons, beat_sentence
 from closedset.lib import crypto
 from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
 from closedset.onset import services
-from closedset.onset.checkins import beat_ids, cast_people
+from closedset.onset.checkins import beat_ids, beat_place, cast_people
 from closedset.onset.models import Incident, Run
 from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import acting_members, get_production, require_role
@@ -122,7 +122,8 @@ def record_unplanned(
             reported_at=moment,
         )
         services.hold(run)
-        during = f" during beat {seen.beat}" if seen.beat else " between beats"
+        # The console counts beats (1, 2, ...): the plan's ids are not the coordinator's words.
+        during = f" during beat {beat_place(run, seen.beat)}" if seen.beat else " between beats"
         services.note(
             run, "deviation", f"Something unplanned{during}: {deviation_words(incident)}.", moment
         )

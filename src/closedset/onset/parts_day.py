@@ -43,6 +43,8 @@ def phone_context(request: HttpRequest, run: Run, what: set[str]) -> dict[str, A
         return {}
     return {
         "url": reverse("onset:day_phone", args=[run.pk]),
+        # Once the scene is closed her checklist is a record of the day, not a form.
+        "closed": run.state == Run.State.CLOSED,
         "beats": day.my_beats(request.user, run),
         "checklist": [
             (item, reverse("onset:day_my_check", args=[run.pk, item.pk]))

@@ -123,12 +123,47 @@ def phone_checkin(request: HttpRequest, run_id: int) -> HttpResponse:
 class UnplannedForm(forms.Form):
     """Act, zone, intensity, who, to whom and the beat: selects from the taxonomy and the run."""
 
-    act = forms.ChoiceField(label="What happened")
-    zone = forms.ChoiceField(label="Where", required=False)
-    intensity = forms.ChoiceField(label="How hard")
-    by = forms.ChoiceField(label="Who did it")
-    to = forms.ChoiceField(label="To whom")
-    beat = forms.ChoiceField(label="During", required=False)
+    # Plain words, never Django's "Select a valid choice. X is not ...", which echoes input.
+    act = forms.ChoiceField(
+        label="What happened",
+        error_messages={
+            "required": "Choose what happened from the list.",
+            "invalid_choice": "Choose what happened from the list.",
+        },
+    )
+    zone = forms.ChoiceField(
+        label="Where",
+        required=False,
+        error_messages={"invalid_choice": "Choose where from the list, or “no zone”."},
+    )
+    intensity = forms.ChoiceField(
+        label="How hard",
+        error_messages={
+            "required": "Choose how hard: light, medium or hard.",
+            "invalid_choice": "Choose how hard: light, medium or hard.",
+        },
+    )
+    by = forms.ChoiceField(
+        label="Who did it",
+        error_messages={
+            "required": "Choose who did it from the scene's cast.",
+            "invalid_choice": "Choose who did it from the scene's cast.",
+        },
+    )
+    to = forms.ChoiceField(
+        label="To whom",
+        error_messages={
+            "required": "Choose to whom from the scene's cast.",
+            "invalid_choice": "Choose to whom from the scene's cast.",
+        },
+    )
+    beat = forms.ChoiceField(
+        label="During",
+        required=False,
+        error_messages={
+            "invalid_choice": "Choose one of the scene's beats, or “between beats”.",
+        },
+    )
 
     def __init__(self, run: Run, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -144,7 +179,11 @@ class UnplannedForm(forms.Form):
         _choices(self, "by", cast)
         _choices(self, "to", cast)
         beats = checkins.beat_ids(run)
-        _choices(self, "beat", [(b, f"beat {b}") for b in beats] + [("", "between beats")])
+        _choices(
+            self,
+            "beat",
+            [(b, f"beat {n}") for n, b in enumerate(beats, start=1)] + [("", "between beats")],
+        )
         if not self.is_bound:
             # Prefilled for a few taps: the first two cast, the beat being shot.
             if len(cast) > 1:
@@ -175,7 +214,14 @@ def unplanned_context(run: Run, form: UnplannedForm | None = None) -> dict[str, 
         "run": run,
         "scene": run.scene,
         "unplanned_form": form or UnplannedForm(run),
-        "deviations": [(i, incidents.deviation_words(i)) for i in incidents.for_run(run)],
+        "deviations": [
+            (
+                i,
+                incidents.deviation_words(i),
+                checkins.beat_place(run, i.beat_id) if i.beat_id else "",
+            )
+            for i in incidents.for_run(run)
+        ],
     }
 
 
@@ -219,7 +265,14 @@ class ReportForm(forms.Form):
         help_text="Only the coordinator can read this.",
         error_messages={"required": "Say what happened, in your own words."},
     )
-    scene = forms.TypedChoiceField(label="Scene", required=False, coerce=int, empty_value=None)
+    scene = forms.TypedChoiceField(
+        label="Scene",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        # Django's own words would echo what was sent back (an id, for a scene not listed).
+        error_messages={"invalid_choice": "Choose a scene from the list, or none."},
+    )
     anonymous = forms.BooleanField(
         label="Send it without my name",
         required=False,

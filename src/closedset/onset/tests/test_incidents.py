@@ -59,7 +59,7 @@ def test_a_slap_becomes_an_incident_tied_to_beat_act_zone_and_people(world, run)
     run.refresh_from_db()
     assert run.state == Run.State.ON_HOLD
     line = TimelineEntry.objects.get(run=run, kind="deviation").text
-    assert line == "Something unplanned during beat b1: Mara slaps Jonas's buttocks, hard."
+    assert line == "Something unplanned during beat 1: Mara slaps Jonas's buttocks, hard."
     content = entry_of(incident)
     assert {k: content[k] for k in ("type", "run", "incident", "beats", "outcome")} == {
         "type": "incident",
