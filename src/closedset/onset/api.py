@@ -145,7 +145,9 @@ class ChangeIn(Schema):
 
 
 class ChangeOut(Schema):
-    id: int
+    # Not the database id: ids are counted across every production, so reading them would
+    # tell the director how many changes were asked elsewhere meanwhile.
+    number: int = Field(description="its place among the scene's change requests today")
     words: str
     replaces: str
     proposed_at: datetime
@@ -179,7 +181,7 @@ def _director_run(request: HttpRequest, production_id: int, run_id: int) -> Run:
 
 def _change_out(change: changes.ChangeView) -> dict[str, Any]:
     return {
-        "id": change.id,
+        "number": change.number,
         "words": change.words,
         "replaces": change.replaces,
         "proposed_at": change.proposed_at,

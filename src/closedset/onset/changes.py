@@ -49,6 +49,14 @@ TOO_LATE = (
     "The time to answer this change has passed, so it was not approved. If you want it after "
     "all, tell the coordinator."
 )
+# At most this many changes wait for answers in a run at once: asking variant after variant
+# (each intensity, each zone) corners the performers, and is how a director would narrow down
+# who says no. Which changes wait is all he reads of them anyway, so the limit tells nothing.
+MAX_WAITING = 5
+TOO_MANY = (
+    f"{MAX_WAITING} changes are waiting for answers in this scene. Wait until one of them is "
+    "decided, then ask again."
+)
 # The console's timeline marks a change whose period ended: its record entry is written once.
 _ENDED = "change-end-"
 
@@ -235,8 +243,6 @@ def propose(
     now: datetime | None = None,
 ) -> ChangeRequest:
     """The director asks for a new beat (or a change to `replaces`) while the scene runs."""
-    from closedset.record import services as record
-
     moment = now or clock()
     with transaction.atomic():
         run = _director_run(user, run_id)
@@ -253,6 +259,22 @@ def propose(
             )
             raise InvalidInput(message, {"by": message})
         fp = fingerprint(new)
+        # A second tap, a second tab, the same beat asked again while it waits: the one
+        # already waiting (whether it waits is all the director reads of it anyway).
+        waiting = ChangeRequest.objects.filter(
+            run=run,
+            fingerprint=fp,
+            replaces=replaces.strip(),
+            approved_at__isnull=True,
+            reflect_until__gt=moment,
+        ).first()
+        if waiting is not None:
+            return waiting
+        others = ChangeRequest.objects.filter(
+            run=run, approved_at__isnull=True, reflect_until__gt=moment
+        )
+        if others.count() >= MAX_WAITING:
+            raise Conflict(TOO_MANY)
         refused = _crosses_a_limit(run, core, new["id"])
         change = ChangeRequest.objects.create(
             run=run,
@@ -270,12 +292,9 @@ def propose(
             ChangeAnswer.objects.bulk_create(
                 ChangeAnswer(change=change, performer=person) for person in affected
             )
-        if refused:
-            record.append(
-                run.scene.production.organisation,
-                _entry(change, "refused"),
-                people=affected,
-            )
+        # A refusal is recorded when the period ends, as a decline is (`settle_due`): an
+        # entry now would grow the organisation's public log at once, and anyone polling its
+        # checkpoint would learn that the beat crosses somebody's hard limit.
         services.note(run, "change", f"Change asked for: {beat_words(run, new)}.", at=moment)
     return change
 
@@ -424,15 +443,15 @@ def add_to_plan(user: Any, run_id: int, change_id: int) -> ChangeRequest:
 
 
 def settle_due(run: Run, now: datetime | None = None) -> int:
-    """Changes whose period ended without every yes get their "not approved" record entry and
-    a timeline line, once. Run by every screen that reads the run's changes, so no timer held
-    in a process is relied on; the entry's time is never the time of anyone's no."""
+    """Changes whose period ended without every yes get their record entry ("not-approved",
+    or "refused" for one the check refused) and a timeline line, once. Run by every screen
+    that reads the run's changes, so no timer held in a process is relied on; the entry's time
+    is never the time of anyone's no, and a refusal by the check is logged at the same moment
+    and with the same line as a decline."""
     from closedset.record import services as record
 
     moment = now or clock()
-    due = ChangeRequest.objects.filter(
-        run=run, approved_at__isnull=True, reflect_until__lte=moment
-    ).exclude(checked=ChangeRequest.Check.REFUSED)
+    due = ChangeRequest.objects.filter(run=run, approved_at__isnull=True, reflect_until__lte=moment)
     ended = set(
         TimelineEntry.objects.filter(run=run, kind__startswith=_ENDED).values_list(
             "kind", flat=True
@@ -452,7 +471,10 @@ def settle_due(run: Run, now: datetime | None = None) -> int:
             people = _performers(run, _roles_in(change.beat))
             record.append(
                 run.scene.production.organisation,
-                _entry(change, "not-approved"),
+                _entry(
+                    change,
+                    "refused" if change.checked == ChangeRequest.Check.REFUSED else "not-approved",
+                ),
                 people=people,
             )
             services.note(
@@ -479,6 +501,7 @@ class ChangeView:
     reflect_until: datetime
     outcome: str
     in_plan: int | None = None  # the version it became, once the coordinator added it
+    number: int = 0  # its place among the run's changes: what the director's API names it by
 
 
 def changes_of(run: Run, now: datetime | None = None) -> list[ChangeView]:
@@ -494,10 +517,14 @@ def changes_of(run: Run, now: datetime | None = None) -> list[ChangeView]:
             reflect_until=c.reflect_until,
             outcome=outcome(c, moment),
             in_plan=c.applied_final.plan_version.number if c.applied_final else None,
+            number=number,
         )
-        for c in ChangeRequest.objects.filter(run=run)
-        .select_related("applied_final__plan_version")
-        .order_by("proposed_at", "pk")
+        for number, c in enumerate(
+            ChangeRequest.objects.filter(run=run)
+            .select_related("applied_final__plan_version")
+            .order_by("proposed_at", "pk"),
+            start=1,
+        )
     ]
 
 
@@ -560,7 +587,10 @@ def prompts_for(user: Any, run: Run, now: datetime | None = None) -> list[Prompt
                 ),
                 alone=change.answers.count() == 1,
                 answer=row.answer,
-                open=not row.answer and moment < change.reflect_until,
+                # A closed scene takes no answer: no buttons that could only say so.
+                open=not row.answer
+                and moment < change.reflect_until
+                and run.state != Run.State.CLOSED,
             )
         )
     return found

@@ -142,10 +142,9 @@ def phone_changes(request: HttpRequest, run_id: int) -> HttpResponse:
 def _phone_partial(request: HttpRequest, run: Run, what: set[str], **extra: Any) -> HttpResponse:
     context = parts_changes.phone_context(request, run, what)
     context.update(extra)
-    status = 400 if extra.get("message") else 200
-    return render(
-        request, "onset/_phone_changes.html", {"run": run, "changes": context}, status=status
-    )
+    # HTMX swaps nothing on a 4xx, so a refusal comes back as a 200 with its words in the
+    # part itself (role="alert"); a plain form post gets her whole page (see `answer`).
+    return render(request, "onset/_phone_changes.html", {"run": run, "changes": context})
 
 
 @login_required
@@ -155,12 +154,22 @@ def answer(request: HttpRequest, run_id: int, change_id: int) -> HttpResponse:
     run, what = services.run_for(request.user, run_id)
     if "performer" not in what:
         raise NotFound(services.NO_RUN)
+    # One value or none: a form carrying both (tampered, or a replayed double tap) is not
+    # taken as whichever came last.
+    given = request.POST.getlist("answer")
+    said = given[0] if len(given) == 1 else ""
     try:
-        changes.answer(request.user, run.pk, change_id, str(request.POST.get("answer", "")))
+        changes.answer(request.user, run.pk, change_id, said)
     except NotFound:
         raise
     except DomainError as error:
-        return _phone_partial(request, run, what, message=error.message)
+        if request.headers.get("HX-Request") == "true":
+            return _phone_partial(request, run, what, message=error.message)
+        # Without JavaScript: her whole phone page (PAUSE and STOP with it), the words on top.
+        from closedset.onset.views import _phone_page
+
+        run.refresh_from_db()
+        return _phone_page(request, run, what, message=error.message, status=400)  # type: ignore[no-any-return]
     if request.headers.get("HX-Request") == "true":
         return _phone_partial(request, run, what)
     return redirect("onset:phone", run_id=run.pk)
