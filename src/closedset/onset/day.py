@@ -35,7 +35,8 @@ NAME_MAX = RosterEntry._meta.get_field("name").max_length or 120
 JOB_MAX = RosterEntry._meta.get_field("job").max_length or 80
 LABEL_MAX = CheckItem._meta.get_field("label").max_length or 120
 ESCALATE_MAX = 300
-REFLECTION_MIN, REFLECTION_MAX = 1, 120
+# Less than five minutes is no time to think a new act over.
+REFLECTION_MIN, REFLECTION_MAX = 5, 120
 STALE = "This line is no longer on the list. Reload the page to see it as it is now."
 RUN_CLOSED = "The scene is closed: its beats no longer change."
 
@@ -319,6 +320,17 @@ def save_settings(
             values[name] = _whole(raw, low, high, message, name)
         except InvalidInput as error:
             errors.update(error.fields)
+    current = services.day_settings(production)
+    if (
+        "reflection_minutes" in values
+        and values["reflection_minutes"] < current.reflection_minutes
+        and Role.COORDINATOR not in role_in(user, production)
+    ):
+        # The performers' time to think is theirs to keep: only their coordinator shortens it.
+        errors["reflection_minutes"] = (
+            "Only the intimacy coordinator can shorten the performers' time to think it over "
+            f"(now {current.reflection_minutes} minutes). Ask them, or leave it as it is."
+        )
     if errors:
         raise InvalidInput(" ".join(dict.fromkeys(errors.values())), errors)
     row, _ = DaySettings.objects.update_or_create(production=production, defaults=values)

@@ -241,7 +241,7 @@ def test_settings_are_checked_before_anything_is_saved(world):
         day.save_settings(world.ines, pid, "4", "121")
     assert refused.value.fields == {
         "escalate_seconds": "Write a whole number of seconds between 5 and 300.",
-        "reflection_minutes": "Write a whole number of minutes between 1 and 120.",
+        "reflection_minutes": "Write a whole number of minutes between 5 and 120.",
     }
     for bad in ("", "ten", "-5", "5.5", "１０", "9" * 20, None):
         with pytest.raises(InvalidInput):
@@ -427,6 +427,16 @@ def test_the_settings_page_says_what_is_wrong_and_keeps_it(world, client_as):
     assert DaySettings.objects.get().escalate_seconds == 20
     assert client_as("dario").get(url).status_code == 403
     assert client_as("oscar").post(url, {"escalate_seconds": "20"}).status_code == 404
+
+
+def test_only_the_coordinator_shortens_the_time_to_think(world):
+    pid = world.production.pk
+    day.save_settings(world.petra, pid, "15", "20")  # the producer may give more time
+    with pytest.raises(InvalidInput, match="Only the intimacy coordinator can shorten"):
+        day.save_settings(world.petra, pid, "15", "5")
+    assert DaySettings.objects.get().reflection_minutes == 20
+    day.save_settings(world.ines, pid, "15", "5")
+    assert DaySettings.objects.get().reflection_minutes == 5
 
 
 def test_the_console_shows_beats_moves_and_the_timeline(world, run, client_as):
