@@ -50,7 +50,7 @@ def answer(page: Any, who: str, said: str) -> None:
     prompt = page.locator("#phone-changes")
     expect(prompt.get_by_text("The director asks for a change")).to_be_visible(timeout=8_000)
     expect(prompt).to_contain_text(WORDS[who])
-    name = "Yes, I agree" if said == "yes" else "No"
+    name = "Yes, I agree" if said == "yes" else "No, I don't"
     prompt.get_by_role("button", name=name, exact=True).click()
     expect(page.locator("#phone-changes")).to_contain_text(f"You said {said}", timeout=8_000)
 

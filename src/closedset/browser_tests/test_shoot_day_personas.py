@@ -212,7 +212,7 @@ def test_ines_mara_and_dario_walk_the_day_from_the_production_page(
     assert_no_leaks(phone)
     mara.assert_accessible()
     mara.screenshot("personas-mara-change-prompt")
-    prompt.get_by_role("button", name="No", exact=True).click()
+    prompt.get_by_role("button", name="No, I don't", exact=True).click()
     expect(phone.locator("#phone-changes")).to_contain_text("You said no", timeout=8_000)
     mara.screenshot("personas-mara-change-no")
     door(dario, production, "Director's screen for scene 12B")

@@ -504,6 +504,17 @@ class ChangeView:
     number: int = 0  # its place among the run's changes: what the director's API names it by
 
 
+def _replaced(run: Run, beat_id: str) -> str:
+    """The beat a change would replace, as the console counts and words it ("2: Jonas ...")."""
+    if not beat_id:
+        return ""
+    beats = (run.final.plan_version.data or {}).get("beats") or []
+    for place, found in enumerate(beats, start=1):
+        if isinstance(found, dict) and str(found.get("id")) == beat_id:
+            return f"{place}: {beat_words(run, found)}"
+    return "one no longer in the plan"
+
+
 def changes_of(run: Run, now: datetime | None = None) -> list[ChangeView]:
     """The run's changes, oldest first, from the two facts alone."""
     moment = now or clock()
@@ -512,7 +523,7 @@ def changes_of(run: Run, now: datetime | None = None) -> list[ChangeView]:
         ChangeView(
             id=int(c.pk),
             words=beat_words(run, c.beat),
-            replaces=c.replaces,
+            replaces=_replaced(run, c.replaces),
             proposed_at=c.proposed_at,
             reflect_until=c.reflect_until,
             outcome=outcome(c, moment),

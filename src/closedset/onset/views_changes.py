@@ -85,7 +85,7 @@ def director(request: HttpRequest, run_id: int) -> HttpResponse:
     beat = _beat_form(request)
     replaces = str(request.POST.get("replaces", ""))[:40]
     try:
-        changes.propose(request.user, run.pk, beat, replaces)
+        change = changes.propose(request.user, run.pk, beat, replaces)
     except NotFound:
         raise
     except DomainError as error:
@@ -98,6 +98,13 @@ def director(request: HttpRequest, run_id: int) -> HttpResponse:
             errors=error.fields,
             status=400,
         )
+    # The same words whatever the check or the performers make of it.
+    minutes = round((change.reflect_until - change.proposed_at).total_seconds() / 60)
+    messages.success(
+        request,
+        "Sent to the performers in it. You will see “approved” or “not approved” here "
+        f"within {minutes} minutes.",
+    )
     return redirect("onset:director", run_id=run.pk)
 
 
