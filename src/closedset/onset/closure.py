@@ -210,6 +210,7 @@ class ClosurePage:
     closed_at: str
     feedback: FeedbackSummary
     waiting_signals: int
+    unfinished: list[str]  # what is still open on the console, in words (closing is allowed)
 
 
 def _closure(run: Run) -> Closure:
@@ -242,6 +243,39 @@ def _waiting(run: Run) -> int:
     return Signal.objects.filter(run=run, acknowledged_at__isnull=True).count()
 
 
+def _unfinished(run: Run, now: datetime | None) -> list[str]:
+    """What the console still shows as open: the coordinator may close anyway, knowingly."""
+    from closedset.onset.changes import outcome
+    from closedset.onset.models import BeatState, CheckIn
+
+    found = []
+    beats = [
+        str(b.get("id"))
+        for b in (run.final.plan_version.data or {}).get("beats") or []
+        if isinstance(b, dict)
+    ]
+    settled = set(
+        BeatState.objects.filter(
+            run=run, status__in=[BeatState.Status.DONE, BeatState.Status.SKIPPED]
+        ).values_list("beat_id", flat=True)
+    )
+    left = len([b for b in beats if b not in settled])
+    if left:
+        found.append(f"{left} beat{'s' if left > 1 else ''} neither done nor skipped")
+    moment = now or timezone.now()
+    waiting = sum(outcome(c, moment) == "waiting" for c in ChangeRequest.objects.filter(run=run))
+    if waiting:
+        found.append(f"{waiting} change request{'s' if waiting > 1 else ''} still waiting")
+    if CheckIn.objects.filter(run=run, closed_at__isnull=True).exists():
+        found.append("a check-in still open")
+    open_incidents = Incident.objects.filter(run=run, state=Incident.State.OPEN).count()
+    if open_incidents:
+        found.append(
+            f"{open_incidents} incident{'s' if open_incidents > 1 else ''} not yet acknowledged"
+        )
+    return found
+
+
 def closure_page(user: Any, run_id: int, now: datetime | None = None) -> ClosurePage:
     """What the coordinator's "Close the scene" page shows."""
     run = _coordinator_run(user, run_id)
@@ -271,6 +305,7 @@ def closure_page(user: Any, run_id: int, now: datetime | None = None) -> Closure
         closed_at=_clock(closure.closed_at),
         feedback=feedback_summary(run, user, now),
         waiting_signals=_waiting(run),
+        unfinished=[] if run.state == Run.State.CLOSED else _unfinished(run, now),
     )
 
 

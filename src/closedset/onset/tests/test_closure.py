@@ -487,3 +487,15 @@ def test_once_closed_no_part_of_the_day_changes_it_and_a_late_stop_is_still_stor
     run.refresh_from_db()
     assert run.state == Run.State.CLOSED
     assert Signal.objects.filter(run=run, key="after-closing-stop").exists()
+
+
+def test_the_closing_page_says_what_is_still_open_but_lets_her_close(world, run, client_as):
+    from closedset.onset import checkins
+
+    checkins.ask(world.ines, run.pk)
+    text = client_as("ines").get(f"/onset/runs/{run.pk}/closure/").content.decode()
+    assert "Not finished on the console:" in text
+    assert "neither done nor skipped" in text and "a check-in still open" in text
+    close_run(world, run)
+    text = client_as("ines").get(f"/onset/runs/{run.pk}/closure/").content.decode()
+    assert "Not finished on the console" not in text and "Scene 12B: closed" in text
