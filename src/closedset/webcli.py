@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -75,6 +75,7 @@ def serve(
     # X-Forwarded-For is believed only from the configured proxies (the same list as
     # closedset.lib.net.client_ip), so the access log shows the real client.
     trusted = list(settings.CLOSEDSET_TRUSTED_PROXIES)
+    held = _hold_sqlite_open(settings.DATABASES["default"])
     uvicorn.run(
         "closedset.asgi:application",
         host=host,
@@ -86,6 +87,21 @@ def serve(
         # Every access and server log line passes the path-redacting filter.
         log_config=uvicorn_log_config(),
     )
+    if held is not None:
+        held.close()
+
+
+def _hold_sqlite_open(database: dict[str, Any]) -> Any:
+    """SQLite checkpoints its write-ahead log whenever the last connection to the file closes,
+    and under ASGI Django opens and closes a connection for every request and every socket
+    message: each would pay for a checkpoint. One idle connection held for the server's life
+    keeps the log open (SQLite still checkpoints it every 1,000 pages). It never starts a
+    transaction, so it holds no snapshot and blocks no writer."""
+    if database.get("ENGINE") != "django.db.backends.sqlite3":
+        return None
+    import sqlite3
+
+    return sqlite3.connect(str(database["NAME"]), check_same_thread=False)
 
 
 def rotate_keys() -> None:

@@ -65,7 +65,7 @@ def test_an_unplanned_slap_becomes_an_incident_and_a_red_stops_the_scene(
     ines.screenshot("unplanned-console-running")
 
     # The slap to his buttocks, during beat b1.
-    record_unplanned(console, act="Slap", zone="Buttocks", intensity="medium", beat="beat b1")
+    record_unplanned(console, act="Slap", zone="Buttocks", intensity="medium", beat="beat 1")
     expect(
         console.get_by_text("Recorded: Mara slaps Jonas's buttocks, moderately.")
     ).to_be_visible()
@@ -73,7 +73,7 @@ def test_an_unplanned_slap_becomes_an_incident_and_a_red_stops_the_scene(
     ines.screenshot("unplanned-console-first-slap")
 
     # Then one to his face.
-    record_unplanned(console, act="Slap", zone="Face", intensity="hard", beat="beat b1")
+    record_unplanned(console, act="Slap", zone="Face", intensity="hard", beat="beat 1")
     expect(console.get_by_text("Recorded: Mara slaps Jonas's face, hard.")).to_be_visible()
     expect(console.locator("#run-state")).to_have_text("on hold")
     expect(console.locator(".onset-deviations li")).to_have_count(2)
