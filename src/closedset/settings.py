@@ -27,6 +27,7 @@ from closedset.lib.env import (
     env_networks,
     env_secret,
     env_str,
+    json_created_once,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -46,18 +47,13 @@ SITE_NAME = env_str("SITE_NAME", "closedset")
 
 def _dev_secrets() -> dict[str, str]:
     """Secrets for development, generated once and kept in the data folder (never in code)."""
-    path = DATA_DIR / "dev-secrets.json"
-    if path.exists():
-        return dict(json.loads(path.read_text(encoding="utf-8")))
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    data = {
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "CLOSEDSET_KEK": base64.b64encode(secrets.token_bytes(32)).decode(),
-    }
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump(data, handle)
-    return data
+    return json_created_once(
+        DATA_DIR / "dev-secrets.json",
+        lambda: {
+            "SECRET_KEY": secrets.token_urlsafe(50),
+            "CLOSEDSET_KEK": base64.b64encode(secrets.token_bytes(32)).decode(),
+        },
+    )
 
 
 def _kek_id(key: bytes) -> str:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import json
 import os
+import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 TRUE = {"1", "true", "yes", "on"}
@@ -72,3 +76,28 @@ def env_networks(name: str) -> tuple[str, ...]:
                 f"{name}: {item!r} is not an IP address or network (e.g. 10.0.0.1 or 10.0.0.0/8)"
             ) from None
     return tuple(result)
+
+
+def json_created_once(path: Path, make: Callable[[], dict[str, str]]) -> dict[str, str]:
+    """A small JSON file of development secrets, made once (mode 0600) and read ever after.
+
+    Several processes may start together on a fresh data folder (two app processes, a test
+    with two servers): each writes its own candidate to a private file and links it into place,
+    which succeeds for one only; the others read the winner's, so all share one set. A reader
+    never sees a half-written file, because the link appears only once the file is complete."""
+    if path.exists():
+        return dict(json.loads(path.read_text(encoding="utf-8")))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    candidate = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(candidate, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(make(), handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Another process may have made it first: then theirs is the one.
+        with contextlib.suppress(FileExistsError):
+            os.link(candidate, path)
+    finally:
+        candidate.unlink(missing_ok=True)
+    return dict(json.loads(path.read_text(encoding="utf-8")))

@@ -7,8 +7,6 @@ Settings imports this module, so it must not import Django.
 from __future__ import annotations
 
 import datetime
-import json
-import os
 from pathlib import Path
 
 from cryptography import x509
@@ -59,12 +57,11 @@ def self_signed_pair(common_name: str = DEV_NAME) -> tuple[str, str]:
 
 def dev_signing_pair(path: Path) -> tuple[str, str]:
     """The development pair, generated once and kept beside the other dev secrets (mode 0600)."""
-    if path.exists():
-        data = json.loads(path.read_text(encoding="utf-8"))
-        return str(data["key"]), str(data["cert"])
-    path.parent.mkdir(parents=True, exist_ok=True)
-    key_pem, cert_pem = self_signed_pair()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({"key": key_pem, "cert": cert_pem}, handle)
-    return key_pem, cert_pem
+    from closedset.lib.env import json_created_once
+
+    def make() -> dict[str, str]:
+        key_pem, cert_pem = self_signed_pair()
+        return {"key": key_pem, "cert": cert_pem}
+
+    data = json_created_once(path, make)
+    return str(data["key"]), str(data["cert"])
