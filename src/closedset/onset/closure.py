@@ -479,7 +479,11 @@ def give_feedback(
         "respect": _score(respect, "respect"),
         "comfort": _score(comfort, "comfort"),
     }
-    text = str(comment or "").strip()
+    # Control characters other than line breaks and tabs mean nothing in a comment (and
+    # PostgreSQL refuses NUL): they are dropped, the words kept.
+    text = "".join(
+        ch for ch in str(comment or "") if ch in "\n\r\t" or not (ord(ch) < 32 or ord(ch) == 127)
+    ).strip()
     if len(text) > COMMENT_MAX:
         message = f"The comment is too long: shorten it to {COMMENT_MAX:,} characters."
         raise InvalidInput(message, {"comment": message})

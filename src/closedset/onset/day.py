@@ -185,7 +185,10 @@ def _coordinated(user: Any, production_id: int, scene_id: int) -> Scene:
 
 
 def _text(raw: object, limit: int, what: str, *, required: bool, field_name: str) -> str:
-    text = " ".join(str(raw or "").split())
+    # Control characters (NUL among them, which PostgreSQL refuses) are dropped, words kept.
+    text = " ".join(
+        "".join(ch for ch in str(raw or "") if ord(ch) >= 32 and ord(ch) != 127).split()
+    )
     if required and not text:
         message = f"Write {what}."
         raise InvalidInput(message, {field_name: message})

@@ -177,7 +177,9 @@ def test_another_performers_checklist_line_cannot_be_ticked(world, run, client_a
     assert response.status_code == 200
     item.refresh_from_db()
     assert item.done_at is None
-    assert str(item.pk) not in response.content.decode().replace(str(run.pk), "")
+    # Her page offers no button for his line.
+    page = response.content.decode()
+    assert reverse("onset:day_my_check", args=[run.pk, item.pk]) not in page
 
 
 # --- what a director or producer can probe ----------------------------------------------
@@ -523,3 +525,18 @@ def test_the_console_counts_a_deviations_beat_never_shows_its_id(world, run, cli
     incidents.record_unplanned(world.ines, run.pk, slap)
     page = client_as("ines").get(reverse("onset:console", args=[run.pk])).content.decode()
     assert "(beat 1)" in page and "beat b1" not in page
+
+
+def test_control_characters_are_dropped_from_feedback_and_the_roster(world, run):
+    from closedset.onset import closure, day
+    from closedset.onset.models import Feedback, RosterEntry
+
+    entry = day.add_to_roster(
+        world.ines, world.production.pk, world.scene.pk, run.day, "Kim\x00 Lau\x07rent"
+    )
+    assert RosterEntry.objects.get(pk=entry.pk).name == "Kim Laurent"
+    close_run(world, run)
+    closure.give_feedback(
+        world.mara, run.pk, safety=5, respect=5, comfort=5, comment="Felt\x00 safe.\nThank you"
+    )
+    assert Feedback.objects.get().comment == "Felt safe.\nThank you"
