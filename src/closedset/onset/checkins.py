@@ -201,13 +201,11 @@ def _hashed(parts: list[str]) -> str:
 
 
 def cast_people(run: Run) -> list[Any]:
-    """The performers cast in the version being shot, in cast order."""
-    from closedset.accounts.models import User
+    """The performers cast in the version being shot, in cast order, each once (the one
+    reader of a run's cast: closure.cast)."""
+    from closedset.onset.closure import cast
 
-    data = run.final.plan_version.data or {}
-    handles = [h for h in (data.get("cast") or {}).values() if isinstance(h, str) and h]
-    found = {u.handle: u for u in User.objects.filter(handle__in=handles)}
-    return [found[h] for h in handles if h in found]
+    return cast(run)
 
 
 def console_view(run: Run) -> ConsoleView:
