@@ -29,17 +29,19 @@ The aggregate is the coordinator's alone (her console, the closure page and her 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from closedset.lib import crypto
-from closedset.lib.errors import Conflict, InvalidInput, NotFound
+from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
 from closedset.onset import services
 from closedset.onset.models import (
     AftercareNote,
@@ -53,8 +55,8 @@ from closedset.onset.models import (
     Run,
     Signal,
 )
-from closedset.productions.models import Role
-from closedset.productions.services import acting_members, get_production
+from closedset.productions.models import Production, Role
+from closedset.productions.services import acting_members, get_production, role_in
 
 # The closing checklist, in the order it is done on set.
 CHECKLIST: tuple[tuple[str, str], ...] = (
@@ -541,25 +543,41 @@ def feedback_summary(run: Run, viewer: Any, now: datetime | None = None) -> Feed
 
 # --- the coordinator's report of the day ------------------------------------------------
 
+# The same words for every way of asking for a day's report one may not have: another role,
+# another production, a production that does not exist.
+NO_REPORT = "There is no such report. Check the address, or ask the production's coordinator."
+BAD_DAY = "That is not a date: write it as year-month-day, for example 2026-11-26."
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+# A change request's outcome in the report, in the order the day's summary counts them.
+CHANGE_OUTCOMES = (
+    "approved",
+    "not approved",
+    "refused at once (crosses a hard limit)",
+    "waiting for answers",
+)
+
 
 def _change_outcome(change: ChangeRequest, moment: datetime) -> str:
+    approved, not_approved, refused, waiting = CHANGE_OUTCOMES
     if change.checked == ChangeRequest.Check.REFUSED:
-        return "refused at once (crosses a hard limit)"
+        return refused
     if change.approved_at is not None:
-        return "approved"
+        return approved
     if moment >= change.reflect_until:
-        return "not approved"
-    return "waiting for answers"
+        return not_approved
+    return waiting
 
 
-def report_context(user: Any, run_id: int, now: datetime | None = None) -> dict[str, Any]:
-    """Everything the report shows. Never aftercare or debrief text, a boundary, a check-in
-    colour, who declined a change, or who reported an incident."""
+def _report_section(run: Run, viewer: Any, moment: datetime) -> dict[str, Any]:
+    """What a report shows of one run, in the per-run report and the day's alike. Never
+    aftercare or debrief text, a boundary, a check-in colour, who declined a change, or who
+    reported an incident: only states, times and counts (and the feedback's aggregate, under
+    its own rules)."""
     from closedset.consent.services import beat_words
     from closedset.core.taxonomy import load_taxonomy
 
-    moment = now or timezone.now()
-    run = _coordinator_run(user, run_id)
     scene = run.scene
     words = beat_words(run.final, None)
     states = {b.beat_id: b for b in BeatState.objects.filter(run=run)}
@@ -578,6 +596,7 @@ def report_context(user: Any, run_id: int, now: datetime | None = None) -> dict[
             "at": _clock(s.stored_at),
             "seen": _clock(s.acknowledged_at) or "not acknowledged",
             "escalated": _clock(s.escalated_at),
+            "acknowledged": s.acknowledged_at is not None,
         }
         for s in Signal.objects.filter(run=run).order_by("seq")
     ]
@@ -603,11 +622,10 @@ def report_context(user: Any, run_id: int, now: datetime | None = None) -> dict[
     return {
         "run": run,
         "scene": scene,
-        "production": scene.production,
-        "day": run.day,
         "called": timezone.localtime(schedule.call_at).strftime("%H:%M") if schedule else "",
         "started": _clock(run.started_at),
         "closed": _clock(closure.closed_at),
+        "is_closed": run.state == Run.State.CLOSED,
         "state": run.get_state_display(),
         "version": run.final.plan_version.number,
         "beats": beats,
@@ -621,14 +639,24 @@ def report_context(user: Any, run_id: int, now: datetime | None = None) -> dict[
             for c in ChangeRequest.objects.filter(run=run).order_by("proposed_at", "pk")
         ],
         "items": [(label, key in ticked) for key, label in CHECKLIST],
-        "feedback": feedback_summary(run, user, moment),
-        "made_at": timezone.localtime(moment).strftime("%Y-%m-%d %H:%M"),
+        "feedback": feedback_summary(run, viewer, moment),
     }
 
 
-def _state_counts(incidents: list[Incident]) -> list[tuple[str, int]]:
-    counts = Counter(i.state for i in incidents)
-    return [(label, counts[value]) for value, label in Incident.State.choices if counts[value]]
+def _made_at(moment: datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def report_context(user: Any, run_id: int, now: datetime | None = None) -> dict[str, Any]:
+    """The report of one run (one scene's day), for the production's coordinator."""
+    moment = now or timezone.now()
+    run = _coordinator_run(user, run_id)
+    return {
+        "section": _report_section(run, user, moment),
+        "production": run.scene.production,
+        "day": run.day,
+        "made_at": _made_at(moment),
+    }
 
 
 def report_pdf(user: Any, run_id: int, now: datetime | None = None) -> bytes:
@@ -637,6 +665,113 @@ def report_pdf(user: Any, run_id: int, now: datetime | None = None) -> bytes:
 
     html = render_to_string("onset/report_pdf.html", report_context(user, run_id, now))
     return _render_pdf(html)
+
+
+def _coordinator_production(user: Any, production_id: int) -> Production:
+    """The production, for one of its coordinators; for anyone else the same NotFound."""
+    if not (isinstance(production_id, int) and 0 < production_id <= MAX_ID):
+        raise NotFound(NO_REPORT)
+    if Role.COORDINATOR not in role_in(user, production_id):
+        raise NotFound(NO_REPORT)
+    found = Production.objects.filter(pk=production_id).first()
+    if found is None:
+        raise NotFound(NO_REPORT)
+    return found
+
+
+def _report_date(text: str) -> date:
+    """The day of a report's address ("2026-11-26"), or InvalidInput in words."""
+    if not _ISO_DAY.fullmatch(text or ""):
+        raise InvalidInput(BAD_DAY, {"day": BAD_DAY})
+    try:
+        return date.fromisoformat(text)
+    except ValueError:  # 2026-02-30 and the like
+        raise InvalidInput(BAD_DAY, {"day": BAD_DAY}) from None
+
+
+def day_runs(production: Production, day: date) -> list[Run]:
+    """The production's runs of `day`, by call time (scenes not called last), then start."""
+    return list(
+        Run.objects.filter(scene__production=production, day=day)
+        .select_related("scene__production", "scene__schedule", "final__plan_version")
+        .order_by(F("scene__schedule__call_at").asc(nulls_last=True), "started_at", "pk")
+    )
+
+
+def _count_words(counts: Counter[str], order: list[str]) -> list[tuple[str, int]]:
+    return [(label, counts[label]) for label in order if counts[label]]
+
+
+def report_day_context(
+    user: Any, production_id: int, day: str, now: datetime | None = None
+) -> dict[str, Any]:
+    """The report of one production's whole day, for its coordinators: a summary, then each
+    run as the per-run report shows it. Who may not have it learns nothing, not even whether
+    the date is well written; a coordinator is told what is wrong."""
+    production = _coordinator_production(user, production_id)
+    when = _report_date(day)
+    runs = day_runs(production, when)
+    if not runs:
+        raise NotFound(
+            f"No scene of {production.name} was started on {when:%A} {when.day} "
+            f"{when:%B %Y}, so there is no report of that day."
+        )
+    moment = now or timezone.now()
+    sections = [_report_section(run, user, moment) for run in runs]
+    signals = Counter(s["kind"] for section in sections for s in section["signals"])
+    changes = Counter(c["outcome"] for section in sections for c in section["changes"])
+    # Counts only: the incidents themselves (who reported them) never reach the template.
+    incidents: Counter[str] = Counter()
+    for section in sections:
+        incidents.update(dict(section["incident_states"]))
+    return {
+        "production": production,
+        "day": when,
+        "made_at": _made_at(moment),
+        "sections": sections,
+        "summary": {
+            "started": [section["scene"].number for section in sections],
+            "closed": [section["scene"].number for section in sections if section["is_closed"]],
+            "signal_count": sum(signals.values()),
+            "signals": _count_words(signals, [label for _, label in Signal.Kind.choices]),
+            "unacknowledged": sum(
+                not s["acknowledged"] for section in sections for s in section["signals"]
+            ),
+            "incident_count": sum(incidents.values()),
+            "incident_states": _count_words(
+                incidents, [label for _, label in Incident.State.choices]
+            ),
+            "change_count": sum(changes.values()),
+            "changes": _count_words(changes, list(CHANGE_OUTCOMES)),
+        },
+    }
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    name: str  # report-harbour-lights-2026-11-26.pdf
+    pdf: bytes
+
+
+def report_day_pdf(
+    user: Any, production_id: int, day: str, now: datetime | None = None
+) -> ReportFile:
+    """The coordinator's report of the production's day, as a PDF from
+    onset/report_day_pdf.html, with its file name."""
+    from django.utils.text import slugify
+
+    from closedset.rider.pdf import _render_pdf
+
+    context = report_day_context(user, production_id, day, now)
+    production = context["production"]
+    # Safe letters only in the file name: the production's name is free text.
+    name = f"report-{slugify(production.name) or production.pk}-{context['day']:%Y-%m-%d}.pdf"
+    return ReportFile(name, _render_pdf(render_to_string("onset/report_day_pdf.html", context)))
+
+
+def _state_counts(incidents: list[Incident]) -> list[tuple[str, int]]:
+    counts = Counter(i.state for i in incidents)
+    return [(label, counts[value]) for value, label in Incident.State.choices if counts[value]]
 
 
 # --- the producer's screen --------------------------------------------------------------

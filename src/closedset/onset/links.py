@@ -15,6 +15,9 @@ from closedset.onset.models import Run
 from closedset.productions.models import Production, Role
 from closedset.productions.services import role_in
 
+# The coordinator's reports of the newest shoot days offered here (a week of shooting).
+REPORT_DAYS = 7
+
 
 @dataclass(frozen=True)
 class Door:
@@ -48,6 +51,14 @@ def doors(user: Any, production: Production) -> list[Door]:
                 Door(
                     f"The day for scene {scene.number}: closed set, checklists, start",
                     reverse("onset:day", args=[production.pk, scene.pk]),
+                )
+            )
+        shot = Run.objects.filter(scene__production=production).values_list("day", flat=True)
+        for day in shot.distinct().order_by("-day")[:REPORT_DAYS]:
+            found.append(
+                Door(
+                    f"Report of the day, {day:%A} {day.day} {day:%B %Y} (PDF)",
+                    reverse("onset:report_day", args=[production.pk, day.isoformat()]),
                 )
             )
     if Role.PRODUCER in roles:

@@ -25,4 +25,6 @@ urlpatterns = [
     path("", include("closedset.onset.urls_changes")),
     # Closure, feedback, the day's report and the producer's screen (onset/urls_closure.py).
     path("", include("closedset.onset.urls_closure")),
+    # The coordinator's report of a production's whole day (onset/urls_report.py).
+    path("", include("closedset.onset.urls_report")),
 ]

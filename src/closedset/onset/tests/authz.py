@@ -98,9 +98,10 @@ from closedset.onset.tests import (  # noqa: E402
     authz_checkins,
     authz_closure,
     authz_day,
+    authz_report,
 )
 
-for _part in (authz_day, authz_checkins, authz_changes, authz_closure):
+for _part in (authz_day, authz_checkins, authz_changes, authz_closure, authz_report):
     EXPECTED.update(_part.EXPECTED)
     ROUTE_PARAMS.update(_part.ROUTE_PARAMS)
     BODIES.update(_part.BODIES)
