@@ -494,6 +494,11 @@ if REDIS_URL:
     }
 else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+# How long the shoot-day sockets keep their database connection between messages (seconds;
+# 0 closes it after each, as pages do). Sockets share one database thread, so this is one
+# connection a process, not one a socket; opening one costs more than a PAUSE's own queries
+# (onset/consumers.py). Tests close it at once: a test database must be droppable at the end.
+CLOSEDSET_SOCKET_DB_SECONDS = env_int("CLOSEDSET_SOCKET_DB_SECONDS", 0 if TESTING else 60)
 
 _LOG_LEVEL = env_str("LOG_LEVEL", "WARNING")
 LOGGING = {

@@ -15,11 +15,15 @@ from __future__ import annotations
 import json
 import logging
 import time
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
+from django.conf import settings
+from django.db import connections
 
 from closedset.lib.errors import BUSY_MESSAGE, MAX_ID, DomainError, database_busy
 from closedset.onset import services
@@ -51,6 +55,38 @@ NOT_COORDINATOR = "Only the coordinator can do this on this screen."
 BROKEN = "Something went wrong on the server; nothing was changed. Try again in a moment."
 
 
+T = TypeVar("T")
+
+
+def _on_socket_thread(work: Callable[..., T]) -> Callable[..., Awaitable[T]]:
+    """`database_sync_to_async` for the socket, keeping the database connection between
+    messages for CLOSEDSET_SOCKET_DB_SECONDS: opening one (and SQLite reading its schema
+    again) costs more than a PAUSE's own queries. Channels runs every socket's database work
+    on one thread (pages get a thread each, and keep closing theirs), so this is one
+    connection a process. Django's own check still closes it once it is older than that, has
+    failed, or was left inside a transaction."""
+
+    def kept(*args: Any, **kwargs: Any) -> T:
+        try:
+            return work(*args, **kwargs)
+        finally:
+            _keep_connections()
+
+    return database_sync_to_async(kept)  # type: ignore[no-any-return]
+
+
+def _keep_connections() -> None:
+    seconds = getattr(settings, "CLOSEDSET_SOCKET_DB_SECONDS", 0)
+    if seconds <= 0:
+        return
+    for connection in connections.all(initialized_only=True):
+        raw = connection.connection
+        # Once a connection: its age counts from when it was opened, not from its last use.
+        if raw is not None and getattr(connection, "_socket_kept", None) is not raw:
+            connection.close_at = time.monotonic() + seconds
+            connection._socket_kept = raw  # type: ignore[attr-defined]
+
+
 def _second_factor_ok(user: Any, session: Any) -> bool:
     """The rule SecondFactorMiddleware applies to pages, for a socket's session: verified in
     this session, or neither enrolled nor in a role that needs it (OTPMiddleware's check)."""
@@ -71,7 +107,7 @@ def _second_factor_ok(user: Any, session: Any) -> bool:
 
 def admit(user: Any, session: Any, run_id: int) -> set[str] | None:
     """What `user` is in the run ("coordinator", "performer") if this session may open its
-    socket, else None. Sync: call through database_sync_to_async."""
+    socket, else None. Sync: call through _on_socket_thread."""
     from closedset.accounts import services as accounts
 
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -109,9 +145,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         self.signalled = False  # the first signal on a socket is never rate-limited
         self.names: dict[int, str] = {}
         try:
-            what = await database_sync_to_async(admit)(
-                self.user, self.scope.get("session"), self.run_id
-            )
+            what = await _on_socket_thread(admit)(self.user, self.scope.get("session"), self.run_id)
         except Exception:  # noqa: BLE001 - refuse rather than fail open
             logger.warning("an on-set socket could not be checked; refused", exc_info=True)
             what = None
@@ -135,6 +169,15 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         if after is not None:
             await self._catch_up(after)
 
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        """As Channels' own, without its trip to the database thread before every handler (to
+        close old connections): every database call here goes through `_on_socket_thread`,
+        which does that itself, and a PAUSE on its way to the console waits for nothing else."""
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message.get('type')!r}")
+        await handler(message)
+
     async def disconnect(self, code: int) -> None:
         if getattr(self, "joined", False) and self.channel_layer is not None:
             for group in self.groups_joined:
@@ -147,9 +190,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         if _clock() - self.admitted_at < READMIT_SECONDS:
             return True
         try:
-            what = await database_sync_to_async(admit)(
-                self.user, self.scope.get("session"), self.run_id
-            )
+            what = await _on_socket_thread(admit)(self.user, self.scope.get("session"), self.run_id)
         except Exception:  # noqa: BLE001 - when in doubt, stop listening
             logger.warning("an on-set socket could not be checked again; closed", exc_info=True)
             what = None
@@ -248,7 +289,9 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         # One press is exempt from the limit, whatever becomes of it: a socket cannot flood
         # past the bucket with signals that fail.
         self.signalled = True
-        signal = await database_sync_to_async(services.send)(self.user, self.run_id, kind, key)
+        signal, new = await _on_socket_thread(services.store)(self.user, self.run_id, kind, key)
+        if new:
+            await services.abroadcast(signal)  # stored and committed: the console first
         await self.send_json(
             {"type": "stored", "key": signal.key, "seq": signal.seq, "kind": signal.kind}
         )
@@ -264,7 +307,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         if not 0 < signal_id <= MAX_ID:
             await self._error(services.NO_RUN)
             return
-        signal = await database_sync_to_async(services.acknowledge)(self.user, signal_id)
+        signal = await _on_socket_thread(services.acknowledge)(self.user, signal_id)
         await self.send_json(
             {
                 "type": "acknowledged",
@@ -276,7 +319,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
 
     async def _catch_up(self, seq: int) -> None:
         try:
-            items = await database_sync_to_async(self._signals_after)(seq)
+            items = await _on_socket_thread(self._signals_after)(seq)
         except DomainError as error:
             await self._error(error.message)
             return
