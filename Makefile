@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# The translations' .po files are compiled to .mo at every install (never committed).
 install: $(STAMP)
+	@$(BIN)/python -c "from closedset.core.catalogs import compile_catalogs; compile_catalogs()"
 
 # Debian's Chromium for the browser tests; never a downloaded browser build.
 browser:

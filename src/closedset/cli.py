@@ -49,11 +49,15 @@ def _print_json(data: object) -> None:
 @app.command()
 def taxonomy(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    lang: Annotated[
+        str, typer.Option("--lang", help="Labels and glosses in this language: en, es, cs, hu.")
+    ] = "en",
 ) -> None:
     """List the acts (id, label, plain gloss, category, zones, directions) and body zones."""
     from closedset.core.taxonomy import load_taxonomy
 
-    tax = load_taxonomy()
+    # An unknown language is a BadInput naming the ones there are (exit 2, one line).
+    tax = load_taxonomy(lang)
     if as_json:
         _print_json(tax.as_json())
         return
@@ -63,14 +67,19 @@ def taxonomy(
     for act in tax.acts.values():
         table.add_row(
             act.id,
-            act.label,
-            act.category,
+            escape(act.label),
+            escape(tax.category_label(act.category)),
             ", ".join(act.directions),
             ", ".join(act.zones) or "-",
-            act.gloss,
+            escape(act.gloss),
         )
     out.print(table)
-    out.print("zones: " + ", ".join(zone.id for zone in tax.zones.values()))
+    if lang == "en":
+        out.print("zones: " + ", ".join(zone.id for zone in tax.zones.values()))
+    else:
+        # Ids for files, each with its label for the reader.
+        zones = (f"{zone.id} ({zone.label})" for zone in tax.zones.values())
+        out.print(escape("zones: " + ", ".join(zones)))
 
 
 @app.command("check")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from enum import IntEnum
 from functools import cache
 from importlib import resources
@@ -59,9 +59,16 @@ class Act:
 class Taxonomy:
     acts: dict[str, Act]
     zones: dict[str, Zone]
+    # The language of the labels, glosses and phrases; ids are the same in every language.
+    lang: str = "en"
+    # Category id -> its name in `lang`; a category with none is named by its id.
+    category_labels: dict[str, str] = field(default_factory=dict)
 
     def act(self, act_id: str) -> Act:
         return self.acts[act_id]
+
+    def category_label(self, category: str) -> str:
+        return self.category_labels.get(category, category)
 
     def categories(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -106,7 +113,36 @@ def taxonomy_from_data(data: dict[str, Any]) -> Taxonomy:
 
 
 @cache
-def load_taxonomy() -> Taxonomy:
-    """The taxonomy shipped with the package."""
+def load_taxonomy(lang: str = "en") -> Taxonomy:
+    """The taxonomy shipped with the package, its labels, glosses and phrases in `lang`
+    (core.catalogs; an unknown language is a BadInput naming the ones there are). Ids,
+    categories, zones and directions are the same in every language."""
+    if lang != "en":
+        return translate_taxonomy(load_taxonomy(), lang)
     text = resources.files("closedset.core").joinpath("taxonomy.yaml").read_text("utf-8")
     return taxonomy_from_data(yaml.safe_load(text))
+
+
+def translate_taxonomy(taxonomy: Taxonomy, lang: str) -> Taxonomy:
+    """The same (English) taxonomy with its texts in `lang`, found by id in the catalog; a
+    text the catalog lacks, or one it has for different English, stays English."""
+    from closedset.core.catalogs import translation
+
+    t = translation(lang)
+    zones = {
+        zone.id: replace(zone, label=t.pgettext(f"zone-label:{zone.id}", zone.label))
+        for zone in taxonomy.zones.values()
+    }
+    acts = {}
+    for act in taxonomy.acts.values():
+        phrase = act.phrase
+        if phrase is not None:
+            phrase = t.pgettext(f"act-phrase:{act.id}", phrase)
+        acts[act.id] = replace(
+            act,
+            label=t.pgettext(f"act-label:{act.id}", act.label),
+            gloss=t.pgettext(f"act-gloss:{act.id}", act.gloss),
+            phrase=phrase,
+        )
+    categories = {c: t.pgettext(f"category:{c}", c) for c in taxonomy.categories()}
+    return Taxonomy(acts=acts, zones=zones, lang=lang, category_labels=categories)
