@@ -57,6 +57,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Destroying it makes everything sealed for this person unreadable (erasure).
     wrapped_data_key = models.BinaryField(null=True, blank=True, editable=False)
     kek_id = models.CharField(max_length=40, blank=True, editable=False)
+    # The language the person chose for every page, e-mail and document shown to them (a code
+    # from settings.LANGUAGES); empty until they choose, and then their browser's decides.
+    language = models.CharField(max_length=8, blank=True, default="")
 
     objects = UserManager()
 
