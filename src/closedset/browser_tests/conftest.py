@@ -85,7 +85,8 @@ class Navigator:
     def go(self, path: str) -> None:
         self.page.goto(self.base_url + path)
 
-    def log_in(self, user: Any, password: str) -> None:
+    def log_in(self, user: Any, password: str, then: str = "") -> None:
+        """Logged in with password (and second factor if asked), then on `then` if given."""
         from django_otp.oath import totp
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -102,6 +103,8 @@ class Navigator:
             self.page.get_by_role("button", name="Continue").click()
             self.page.wait_for_load_state()
         assert "/login/" not in self.page.url, "login failed"
+        if then:
+            self.go(then)
 
     def open_scene(self, production: str, scene: str) -> None:
         """From the home page: the production, then the scene's plan."""

@@ -5,17 +5,18 @@ the scene closed, and never who did what."""
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from closedset.browser_tests.conftest import LAPTOP, PHONE
-from closedset.compliance import services as compliance
-from closedset.compliance.tests.helpers import ready_scene
-from closedset.onset import closure, services
+from closedset.browser_tests.helpers import (
+    assert_no_other_errors,
+    rate_the_scene,
+    started_run,
+)
+from closedset.onset import closure
 from closedset.onset.models import Feedback, FeedbackGiven, Run
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -26,35 +27,25 @@ EXPECTED_NOISE = ("WebSocket", "409 (Conflict)")
 AFTERCARE = "Drink water and rest. Call me tonight if anything comes back."
 
 
-def assert_no_other_errors(page: Any) -> None:
-    errors = [e for e in page.js_errors if not any(noise in e for noise in EXPECTED_NOISE)]
-    assert not errors, errors
-
-
 def test_ines_closes_mara_reads_her_note_and_answers_petra_sees_it_closed(
     staff_devices: Any, navigator: Any, persona_password: str
 ) -> None:
     world = staff_devices
-    ready_scene(world)
-    compliance.schedule(world.ines, world.scene, timezone.now() + timedelta(hours=1))
-    run = services.start(world.ines, world.scene)
+    run = started_run(world)
 
     mara = navigator(PHONE)
-    mara.log_in(world.mara, persona_password)
-    mara.go(f"/onset/runs/{run.pk}/")
+    mara.log_in(world.mara, persona_password, then=f"/onset/runs/{run.pk}/")
     phone = mara.page
     expect(phone.get_by_role("heading", name="After the scene")).to_have_count(0)
 
     petra = navigator(LAPTOP)
-    petra.log_in(world.petra, persona_password)
-    petra.go(f"/onset/{world.production.pk}/today/")
+    petra.log_in(world.petra, persona_password, then=f"/onset/{world.production.pk}/today/")
     producer = petra.page
     expect(producer.locator("#producer-live")).to_contain_text("running")
 
     # Ines: from the console to the closing page.
     ines = navigator(LAPTOP)
-    ines.log_in(world.ines, persona_password)
-    ines.go(f"/onset/runs/{run.pk}/console/")
+    ines.log_in(world.ines, persona_password, then=f"/onset/runs/{run.pk}/console/")
     console = ines.page
     console.get_by_role("link", name="Close the scene").click()
     console.wait_for_load_state()
@@ -94,9 +85,7 @@ def test_ines_closes_mara_reads_her_note_and_answers_petra_sees_it_closed(
     mara.assert_accessible()
     mara.screenshot("closure-phone-aftercare")
     form = phone.locator("#closure-phone")
-    form.get_by_role("group", name="Did you feel safe?").get_by_label("5").check()
-    form.get_by_role("group", name="Were you treated with respect?").get_by_label("4").check()
-    form.get_by_role("group", name="How comfortable were you?").get_by_label("4").check()
+    rate_the_scene(form, safe="5", respect="4", comfort="4")
     form.get_by_label("Anything else? (optional)").fill("I knew I could stop at any time.")
     mara.screenshot("closure-phone-feedback")
     form.get_by_role("button", name="Send my answer").click()
@@ -123,4 +112,4 @@ def test_ines_closes_mara_reads_her_note_and_answers_petra_sees_it_closed(
     petra.screenshot("closure-producer-today")
 
     for navigator_page in (phone, console, producer):
-        assert_no_other_errors(navigator_page)
+        assert_no_other_errors(navigator_page, EXPECTED_NOISE)

@@ -11,19 +11,11 @@ import pytest
 from playwright.sync_api import expect
 
 from closedset.browser_tests.conftest import LAPTOP, PHONE
+from closedset.browser_tests.helpers import assert_no_other_errors, name_kim_and_mara_robe
 from closedset.onset.models import BeatState, Run
 from closedset.onset.tests.test_day import ready
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-# No socket server runs under the test server: the console's and phone's refused sockets are
-# expected; nothing else may show up as an error.
-EXPECTED_NOISE = ("WebSocket",)
-
-
-def assert_no_other_errors(page: Any) -> None:
-    errors = [e for e in page.js_errors if not any(noise in e for noise in EXPECTED_NOISE)]
-    assert not errors, errors
 
 
 def test_the_day_from_roster_to_done(
@@ -33,21 +25,16 @@ def test_the_day_from_roster_to_done(
     ready(world)
 
     ines = navigator(LAPTOP)
-    ines.log_in(world.ines, persona_password)
-    ines.go(f"/onset/{world.production.pk}/scenes/{world.scene.pk}/day/")
+    ines.log_in(
+        world.ines,
+        persona_password,
+        then=f"/onset/{world.production.pk}/scenes/{world.scene.pk}/day/",
+    )
     page = ines.page
     expect(page.get_by_text("Called for")).to_be_visible()
 
-    # The closed set: a name and a job.
-    page.get_by_label("Name").fill("Kim Laurent")
-    page.get_by_label("Job").fill("camera operator")
-    page.get_by_role("button", name="Add to the closed set").click()
-    expect(page.locator(".messages")).to_contain_text("Kim Laurent is on the closed set.")
-
-    # Mara's robe, added and ticked.
-    page.get_by_label("Performer").select_option(label="Mara")
-    page.get_by_label("What", exact=True).select_option(label="Robe")
-    page.get_by_role("button", name="Add to the checklist").click()
+    # The closed set (a name and a job), and Mara's robe, added and ticked.
+    name_kim_and_mara_robe(page)
     page.get_by_role("button", name="Tick robe for Mara").click()
     expect(page.get_by_text("Ticked by Ines at")).to_be_visible()
     expect(page.get_by_text("(1 of 1 ready)")).to_be_visible()
@@ -74,8 +61,7 @@ def test_the_day_from_roster_to_done(
 
     # Mara's phone: her beats in her words, and her checklist.
     mara = navigator(PHONE)
-    mara.log_in(world.mara, persona_password)
-    mara.go(f"/onset/runs/{run.pk}/")
+    mara.log_in(world.mara, persona_password, then=f"/onset/runs/{run.pk}/")
     phone = mara.page
     mine = phone.locator("#phone-day")
     expect(mine).to_contain_text("Beat 1: done")

@@ -16,6 +16,7 @@ from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
 from closedset.browser_tests.conftest import LAPTOP, PHONE
+from closedset.browser_tests.helpers import assert_no_other_errors, propose_a_slap
 from closedset.compliance import services as compliance
 from closedset.compliance.tests.helpers import ready_scene
 from closedset.onset import changes, services
@@ -25,21 +26,7 @@ from closedset.plans.tests.scenario import JONAS, MARA
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 CSRF = re.compile(rb'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
-# No socket server runs under the test server: the phone page's refusals are expected.
-EXPECTED_NOISE = ("WebSocket",)
 PAST_THE_PERIOD = 10 * 60 + 1
-
-
-def propose_a_slap(page: Any) -> None:
-    """Dario's form: Jonas (B) slaps Mara's (A) buttocks, lightly: not in the plan."""
-    form = page.locator("#change-form")
-    form.get_by_label("Act").select_option("slap")
-    form.get_by_label("Done by").select_option("B")
-    form.get_by_role("checkbox", name="A: Mara").check()
-    form.get_by_label("Body zone").select_option("buttocks")
-    form.get_by_label("Intensity").select_option("light")
-    form.get_by_role("button", name="Ask the performers").click()
-    page.wait_for_load_state()
 
 
 # Each reads the change in her or his own words.
@@ -76,14 +63,11 @@ def test_one_declines_and_the_director_sees_only_not_approved(
     director_url = f"/onset/runs/{run.pk}/director/"
 
     mara = navigator(PHONE)
-    mara.log_in(world.mara, persona_password)
-    mara.go(f"/onset/runs/{run.pk}/")
+    mara.log_in(world.mara, persona_password, then=f"/onset/runs/{run.pk}/")
     jonas = navigator(PHONE)
-    jonas.log_in(world.jonas, persona_password)
-    jonas.go(f"/onset/runs/{run.pk}/")
+    jonas.log_in(world.jonas, persona_password, then=f"/onset/runs/{run.pk}/")
     dario = navigator(LAPTOP)
-    dario.log_in(world.dario, persona_password)
-    dario.go(director_url)
+    dario.log_in(world.dario, persona_password, then=director_url)
     page = dario.page
     expect(page.locator("#director-word")).to_have_text("continue")
     dario.assert_accessible()
@@ -130,11 +114,9 @@ def test_one_declines_and_the_director_sees_only_not_approved(
     assert seen["mara"] == seen["jonas"]
 
     ines = navigator(LAPTOP)
-    ines.log_in(world.ines, persona_password)
-    ines.go(f"/onset/runs/{run.pk}/console/")
+    ines.log_in(world.ines, persona_password, then=f"/onset/runs/{run.pk}/console/")
     expect(ines.page.locator("#console-changes")).to_contain_text("not approved")
     ines.screenshot("change-console-not-approved")
 
     for who in (mara, jonas, dario, ines):
-        errors = [e for e in who.page.js_errors if not any(n in e for n in EXPECTED_NOISE)]
-        assert not errors, errors
+        assert_no_other_errors(who.page)

@@ -6,17 +6,13 @@ from the service worker's copy) until the network is back, and exactly one STOP 
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from closedset.browser_tests.conftest import LAPTOP, PHONE
-from closedset.compliance import services as compliance
-from closedset.compliance.tests.helpers import ready_scene
-from closedset.onset import services
+from closedset.browser_tests.helpers import assert_no_other_errors, started_run
 from closedset.onset.models import Signal
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
@@ -34,11 +30,6 @@ EXPECTED_NOISE = (
 )
 
 
-def assert_no_other_errors(page: Any) -> None:
-    errors = [e for e in page.js_errors if not any(noise in e for noise in EXPECTED_NOISE)]
-    assert not errors, errors
-
-
 def assert_big(page: Any, name: str) -> None:
     box = page.get_by_role("button", name=name, exact=True).bounding_box()
     assert box and box["height"] >= 120 and box["width"] >= 300, (name, box)
@@ -48,13 +39,10 @@ def test_pause_is_seen_and_stop_survives_a_lost_network(
     staff_devices: Any, navigator: Any, persona_password: str
 ) -> None:
     world = staff_devices
-    ready_scene(world)
-    compliance.schedule(world.ines, world.scene, timezone.now() + timedelta(hours=1))
-    run = services.start(world.ines, world.scene)
+    run = started_run(world)
 
     mara = navigator(PHONE)
-    mara.log_in(world.mara, persona_password)
-    mara.go(f"/onset/runs/{run.pk}/")
+    mara.log_in(world.mara, persona_password, then=f"/onset/runs/{run.pk}/")
     phone = mara.page
     status = phone.locator("#phone-status")
     assert_big(phone, "PAUSE")
@@ -65,8 +53,7 @@ def test_pause_is_seen_and_stop_survives_a_lost_network(
     mara.screenshot("onset-phone-ready")
 
     ines = navigator(LAPTOP)
-    ines.log_in(world.ines, persona_password)
-    ines.go(f"/onset/runs/{run.pk}/console/")
+    ines.log_in(world.ines, persona_password, then=f"/onset/runs/{run.pk}/console/")
     console = ines.page
     expect(console.get_by_text("No one has pressed PAUSE or STOP")).to_be_visible()
 
@@ -116,5 +103,5 @@ def test_pause_is_seen_and_stop_survives_a_lost_network(
     ines.screenshot("onset-console-stop")
     mara.screenshot("onset-phone-stop-sent")
 
-    assert_no_other_errors(phone)
-    assert_no_other_errors(console)
+    assert_no_other_errors(phone, EXPECTED_NOISE)
+    assert_no_other_errors(console, EXPECTED_NOISE)

@@ -19,6 +19,12 @@ from playwright.sync_api import expect
 
 from closedset.boundaries import services as boundaries
 from closedset.browser_tests.conftest import LAPTOP, PHONE
+from closedset.browser_tests.helpers import (
+    assert_no_other_errors,
+    name_kim_and_mara_robe,
+    propose_a_slap,
+    rate_the_scene,
+)
 from closedset.onset import services
 from closedset.onset.models import Incident, Run
 from closedset.onset.tests.test_day import ready
@@ -44,11 +50,6 @@ CONSOLE_HEADINGS = (
     "Signals",
 )
 AFTERCARE = "Drink water and rest tonight; message me if anything comes back."
-
-
-def assert_no_other_errors(page: Any) -> None:
-    errors = [e for e in page.js_errors if not any(noise in e for noise in EXPECTED_NOISE)]
-    assert not errors, errors
 
 
 def assert_no_leaks(page: Any) -> None:
@@ -89,13 +90,7 @@ def test_ines_mara_and_dario_walk_the_day_from_the_production_page(
     door(ines, production, re.compile(r"^The day for scene 12B"))
     page = ines.page
     expect(page.get_by_role("heading", level=1)).to_be_visible()
-    page.get_by_label("Name").fill("Kim Laurent")
-    page.get_by_label("Job").fill("camera operator")
-    page.get_by_role("button", name="Add to the closed set").click()
-    expect(page.locator(".messages")).to_contain_text("Kim Laurent is on the closed set.")
-    page.get_by_label("Performer").select_option(label="Mara")
-    page.get_by_label("What", exact=True).select_option(label="Robe")
-    page.get_by_role("button", name="Add to the checklist").click()
+    name_kim_and_mara_robe(page)
     ines.assert_accessible()
     ines.screenshot("personas-ines-day")
 
@@ -193,14 +188,7 @@ def test_ines_mara_and_dario_walk_the_day_from_the_production_page(
     expect(director.locator("#director-word")).to_be_visible()
     dario.assert_accessible()
     dario.screenshot("personas-dario-director")
-    change = director.locator("#change-form")
-    change.get_by_label("Act").select_option("slap")
-    change.get_by_label("Done by").select_option("B")
-    change.get_by_role("checkbox", name="A: Mara").check()
-    change.get_by_label("Body zone").select_option("buttocks")
-    change.get_by_label("Intensity").select_option("light")
-    change.get_by_role("button", name="Ask the performers").click()
-    director.wait_for_load_state()
+    propose_a_slap(director)
     expect(director.locator(".onset-outcome")).to_have_text("waiting")
     dario.assert_accessible()
     dario.screenshot("personas-dario-proposed")
@@ -253,16 +241,14 @@ def test_ines_mara_and_dario_walk_the_day_from_the_production_page(
     mara.assert_accessible()
     mara.screenshot("personas-mara-aftercare")
     feedback = phone.locator("#closure-phone")
-    feedback.get_by_role("group", name="Did you feel safe?").get_by_label("4").check()
-    feedback.get_by_role("group", name="Were you treated with respect?").get_by_label("4").check()
-    feedback.get_by_role("group", name="How comfortable were you?").get_by_label("3").check()
+    rate_the_scene(feedback, safe="4", respect="4", comfort="3")
     feedback.get_by_role("button", name="Send my answer").click()
     phone.wait_for_load_state()
     expect(phone.get_by_text("Your answer is in. Thank you.")).to_be_visible()
     mara.screenshot("personas-mara-feedback-sent")
 
     for who in (ines, mara, dario, narrow):
-        assert_no_other_errors(who.page)
+        assert_no_other_errors(who.page, EXPECTED_NOISE)
 
 
 def test_petra_cora_oscar_and_an_anonymous_report(
@@ -370,4 +356,4 @@ def test_petra_cora_oscar_and_an_anonymous_report(
     expect(oscar.page.get_by_role("heading", name="Not found")).to_be_visible()
 
     for who in (petra, cora, ines, mara, oscar):
-        assert_no_other_errors(who.page)
+        assert_no_other_errors(who.page, EXPECTED_NOISE)

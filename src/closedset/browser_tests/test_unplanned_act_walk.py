@@ -10,28 +10,16 @@ stopped.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from closedset.browser_tests.conftest import LAPTOP, PHONE
-from closedset.compliance import services as compliance
-from closedset.compliance.tests.helpers import ready_scene
-from closedset.onset import services
+from closedset.browser_tests.helpers import assert_no_other_errors, started_run
 from closedset.onset.models import CheckInAnswer, Incident, Run
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-# No socket server runs under the test server: its refusal is expected, nothing else.
-EXPECTED_NOISE = ("WebSocket",)
-
-
-def assert_no_other_errors(page: Any) -> None:
-    errors = [e for e in page.js_errors if not any(noise in e for noise in EXPECTED_NOISE)]
-    assert not errors, errors
 
 
 def record_unplanned(page: Any, *, act: str, zone: str, intensity: str, beat: str) -> None:
@@ -51,15 +39,12 @@ def test_an_unplanned_slap_becomes_an_incident_and_a_red_stops_the_scene(
     staff_devices: Any, navigator: Any, persona_password: str
 ) -> None:
     world = staff_devices
-    ready_scene(world)
-    compliance.schedule(world.ines, world.scene, timezone.now() + timedelta(hours=1))
-    run = services.start(world.ines, world.scene)
+    run = started_run(world)
     beats = run.final.plan_version.data["beats"]
     assert [b["act"] for b in beats] == ["kiss"]  # nobody agreed to a slap
 
     ines = navigator(LAPTOP)
-    ines.log_in(world.ines, persona_password)
-    ines.go(f"/onset/runs/{run.pk}/console/")
+    ines.log_in(world.ines, persona_password, then=f"/onset/runs/{run.pk}/console/")
     console = ines.page
     expect(console.locator("#run-state")).to_have_text("running")
     ines.screenshot("unplanned-console-running")
@@ -92,8 +77,7 @@ def test_an_unplanned_slap_becomes_an_incident_and_a_red_stops_the_scene(
 
     # Mara's phone; Ines asks for a check-in after beat 1.
     mara = navigator(PHONE)
-    mara.log_in(world.mara, persona_password)
-    mara.go(f"/onset/runs/{run.pk}/")
+    mara.log_in(world.mara, persona_password, then=f"/onset/runs/{run.pk}/")
     phone = mara.page
     expect(phone.get_by_text("Check-in: how are you?")).to_have_count(0)
     console.get_by_label("Ask everyone now").select_option(label="after beat 1")

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 from functools import wraps
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -82,8 +83,17 @@ def _first_name(user: Any) -> str:
     return name.split()[0] if name else "the coordinator"
 
 
-def _in_run(user: Any, run_id: int) -> tuple[Run, set[str]]:
-    return services.run_for(user, run_id)
+# Whose screen each is: the console is the coordinator's, the phone page a performer's.
+SCREEN_ROLE = {"console": "coordinator", "phone": "performer"}
+
+
+def run_as(user: Any, run_id: int, role: str) -> tuple[Run, set[str]]:
+    """The run and what `user` is in it, if she is in it as `role`; anyone else gets the same
+    "not found" as for a run that does not exist."""
+    run, what = services.run_for(user, run_id)
+    if role not in what:
+        raise NotFound(NO_RUN)
+    return run, what
 
 
 def _item(signal: Signal, user: Any, *, console: bool) -> dict[str, Any]:
@@ -134,6 +144,11 @@ def _body(request: HttpRequest) -> dict[str, Any]:
     return {key: request.POST.get(key) for key in request.POST}
 
 
+def posted(request: HttpRequest, *names: str) -> list[str]:
+    """The form's fields in that order, each "" when it was not sent."""
+    return [str(request.POST.get(name, "")) for name in names]
+
+
 def _wants_json(request: HttpRequest) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
@@ -142,14 +157,27 @@ def _wants_json(request: HttpRequest) -> bool:
 PARTS = ("day", "checkins", "changes", "closure")
 
 
-def _parts(request: HttpRequest, run: Run, what: set[str], screen: str) -> dict[str, Any]:
-    from importlib import import_module
+PartContext = Callable[[HttpRequest, Run, set[str]], dict[str, Any]]
 
-    found: dict[str, Any] = {}
-    for name in PARTS:
-        part = import_module(f"closedset.onset.parts_{name}")
-        found[name] = getattr(part, f"{screen}_context")(request, run, what)
+
+def _part_context(name: str, screen: str) -> PartContext:
+    """onset/parts_<name>.py's console_context or phone_context."""
+    found: PartContext = getattr(
+        import_module(f"closedset.onset.parts_{name}"), f"{screen}_context"
+    )
     return found
+
+
+def _parts(request: HttpRequest, run: Run, what: set[str], screen: str) -> dict[str, Any]:
+    return {name: _part_context(name, screen)(request, run, what) for name in PARTS}
+
+
+def live_part(request: HttpRequest, run_id: int, part: str, screen: str) -> HttpResponse:
+    """One part's section of the console or the phone page alone, for the screen's polling:
+    onset/_<screen>_<part>.html with what the part adds to the whole page."""
+    run, what = run_as(request.user, run_id, SCREEN_ROLE[screen])
+    context = _part_context(part, screen)(request, run, what)
+    return render(request, f"onset/_{screen}_{part}.html", {"run": run, part: context})
 
 
 # --- starting a scene -----------------------------------------------------------------------
@@ -184,9 +212,7 @@ def start(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
 @login_required
 @require_GET
 def console(request: HttpRequest, run_id: int) -> HttpResponse:
-    run, what = _in_run(request.user, run_id)
-    if "coordinator" not in what:
-        raise NotFound(NO_RUN)
+    run, what = run_as(request.user, run_id, "coordinator")
     run = services.shoot_newest(run)
     # signals_after escalates what waited too long, so the console's own reading does too.
     items = [_item(s, request.user, console=True) for s in _signals(request.user, run.pk)]
@@ -215,7 +241,7 @@ def _phone_page(
     *,
     message: str = "",
     status: int = 200,
-) -> Any:
+) -> HttpResponse:
     items = [_item(s, request.user, console=False) for s in _signals(request.user, run.pk)]
     items.reverse()
     return render(
@@ -243,24 +269,24 @@ def _phone_page(
     )
 
 
+def phone_refusal(request: HttpRequest, run: Run, what: set[str], message: str) -> HttpResponse:
+    """Her whole phone page again, PAUSE and STOP with it, the refusal's words on top: what a
+    part's form posted without JavaScript gets back."""
+    run.refresh_from_db()
+    return _phone_page(request, run, what, message=message, status=400)
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def phone(request: HttpRequest, run_id: int) -> HttpResponse:
     """GET: PAUSE and STOP, and what became of the last one. POST: the same without
     JavaScript, landing back here."""
-    run, what = _in_run(request.user, run_id)
-    if "performer" not in what:
-        raise NotFound(NO_RUN)
+    run, what = run_as(request.user, run_id, "performer")
     if request.method == "GET":
         run = services.shoot_newest(run)
         return _phone_page(request, run, what)
     try:
-        services.send(
-            request.user,
-            run.pk,
-            str(request.POST.get("kind", "")),
-            str(request.POST.get("key", "")),
-        )
+        services.send(request.user, run.pk, *posted(request, "kind", "key"))
     except NotFound:
         raise
     except DomainError as error:
@@ -293,7 +319,7 @@ def signals(request: HttpRequest, run_id: int) -> HttpResponse:
     raw = request.GET.get("after", "0")
     if not raw.isascii() or not raw.isdigit() or len(raw) > 18:
         return _json_error("Ask from a sequence number of 0 or more.", 400)
-    run, what = _in_run(request.user, run_id)
+    run, what = services.run_for(request.user, run_id)
     console = "coordinator" in what
     rows = _signals(request.user, run.pk, int(raw))
     run.refresh_from_db(fields=["state", "last_seq"])

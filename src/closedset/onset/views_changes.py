@@ -17,8 +17,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
 from closedset.lib.errors import DomainError, NotFound
-from closedset.onset import changes, parts_changes, services
+from closedset.onset import changes, parts_changes
 from closedset.onset.models import Run
+from closedset.onset.views import live_part, phone_refusal, run_as
 from closedset.plans import services as plans
 
 
@@ -123,27 +124,13 @@ def director_changes(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def console_changes(request: HttpRequest, run_id: int) -> HttpResponse:
-    run, what = services.run_for(request.user, run_id)
-    if "coordinator" not in what:
-        raise NotFound(services.NO_RUN)
-    return render(
-        request,
-        "onset/_console_changes.html",
-        {"run": run, "changes": parts_changes.console_context(request, run, what)},
-    )
+    return live_part(request, run_id, "changes", "console")
 
 
 @login_required
 @require_GET
 def phone_changes(request: HttpRequest, run_id: int) -> HttpResponse:
-    run, what = services.run_for(request.user, run_id)
-    if "performer" not in what:
-        raise NotFound(services.NO_RUN)
-    return render(
-        request,
-        "onset/_phone_changes.html",
-        {"run": run, "changes": parts_changes.phone_context(request, run, what)},
-    )
+    return live_part(request, run_id, "changes", "phone")
 
 
 def _phone_partial(request: HttpRequest, run: Run, what: set[str], **extra: Any) -> HttpResponse:
@@ -158,9 +145,7 @@ def _phone_partial(request: HttpRequest, run: Run, what: set[str], **extra: Any)
 @require_POST
 def answer(request: HttpRequest, run_id: int, change_id: int) -> HttpResponse:
     """A performer's yes or no; back to her phone page (or the partial, for HTMX)."""
-    run, what = services.run_for(request.user, run_id)
-    if "performer" not in what:
-        raise NotFound(services.NO_RUN)
+    run, what = run_as(request.user, run_id, "performer")
     # One value or none: a form carrying both (tampered, or a replayed double tap) is not
     # taken as whichever came last.
     given = request.POST.getlist("answer")
@@ -172,11 +157,7 @@ def answer(request: HttpRequest, run_id: int, change_id: int) -> HttpResponse:
     except DomainError as error:
         if request.headers.get("HX-Request") == "true":
             return _phone_partial(request, run, what, message=error.message)
-        # Without JavaScript: her whole phone page (PAUSE and STOP with it), the words on top.
-        from closedset.onset.views import _phone_page
-
-        run.refresh_from_db()
-        return _phone_page(request, run, what, message=error.message, status=400)  # type: ignore[no-any-return]
+        return phone_refusal(request, run, what, error.message)
     if request.headers.get("HX-Request") == "true":
         return _phone_partial(request, run, what)
     return redirect("onset:phone", run_id=run.pk)

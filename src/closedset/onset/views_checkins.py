@@ -19,19 +19,18 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from closedset.core.taxonomy import Intensity, load_taxonomy
 from closedset.lib.errors import DomainError, NotFound
-from closedset.onset import checkins, incidents, services
+from closedset.onset import checkins, incidents
 from closedset.onset.models import Incident, Run
+from closedset.onset.views import phone_refusal, posted, run_as
 from closedset.productions.models import Role
 from closedset.productions.services import get_production, role_in
 
-NO_RUN = services.NO_RUN
 
-
-def _run(request: HttpRequest, run_id: int, role: str) -> tuple[Run, set[str]]:
-    run, what = services.run_for(request.user, run_id)
-    if role not in what:
-        raise NotFound(NO_RUN)
-    return run, what
+def _live(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    """A live check-in part; 204 when the screen already shows this digest (?v=)."""
+    if request.GET.get("v") == context["digest"]:
+        return HttpResponse(status=204)
+    return render(request, template, context)
 
 
 # --- check-ins: the console -----------------------------------------------------------------
@@ -46,12 +45,9 @@ def console_live(request: HttpRequest, run: Run) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def console_checkins(request: HttpRequest, run_id: int) -> HttpResponse:
     """GET: the console's live check-in part. POST: ask everyone cast for a check-in."""
-    run, _ = _run(request, run_id, "coordinator")
+    run, _ = run_as(request.user, run_id, "coordinator")
     if request.method == "GET":
-        context = console_live(request, run)
-        if request.GET.get("v") == context["digest"]:
-            return HttpResponse(status=204)
-        return render(request, "onset/checkin_console.html", context)
+        return _live(request, "onset/checkin_console.html", console_live(request, run))
     after_beat = str(request.POST.get("after_beat", ""))
     try:
         checkins.ask(request.user, run.pk, after_beat)
@@ -99,21 +95,15 @@ def phone_live(request: HttpRequest, run: Run) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 def phone_checkin(request: HttpRequest, run_id: int) -> HttpResponse:
     """GET: the phone's live check-in part. POST: her answer, green, yellow or red."""
-    run, what = _run(request, run_id, "performer")
+    run, what = run_as(request.user, run_id, "performer")
     if request.method == "GET":
-        context = phone_live(request, run)
-        if request.GET.get("v") == context["digest"]:
-            return HttpResponse(status=204)
-        return render(request, "onset/checkin_phone.html", context)
+        return _live(request, "onset/checkin_phone.html", phone_live(request, run))
     try:
         checkins.answer(request.user, run.pk, str(request.POST.get("colour", "")))
     except NotFound:
         raise
     except DomainError as error:
-        from closedset.onset.views import _phone_page
-
-        run.refresh_from_db()
-        return _phone_page(request, run, what, message=error.message, status=400)  # type: ignore[no-any-return]
+        return phone_refusal(request, run, what, error.message)
     return redirect("onset:phone", run_id=run.pk)
 
 
@@ -229,7 +219,7 @@ def unplanned_context(run: Run, form: UnplannedForm | None = None) -> dict[str, 
 @require_http_methods(["GET", "POST"])
 def unplanned(request: HttpRequest, run_id: int) -> HttpResponse:
     """GET: the form on a page of its own. POST: record it; the scene goes on hold."""
-    run, _ = _run(request, run_id, "coordinator")
+    run, _ = run_as(request.user, run_id, "coordinator")
     form = UnplannedForm(run, request.POST if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -372,14 +362,9 @@ def incident_detail(request: HttpRequest, production_id: int, incident_id: int) 
     incident = incidents.incident_for_coordinator(request.user, production_id, incident_id)
     message, status = "", 200
     if request.method == "POST":
+        step, actions = posted(request, "step", "actions")
         try:
-            incidents.move(
-                request.user,
-                production_id,
-                incident.pk,
-                str(request.POST.get("step", "")),
-                str(request.POST.get("actions", "")),
-            )
+            incidents.move(request.user, production_id, incident.pk, step, actions)
         except NotFound:
             raise
         except DomainError as error:

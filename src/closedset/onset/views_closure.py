@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from closedset.lib.errors import DomainError, NotFound
 from closedset.onset import closure as services
 from closedset.onset import parts_closure
-from closedset.onset.services import NO_RUN, run_for
+from closedset.onset.services import run_for
+from closedset.onset.views import live_part
 
 # --- the coordinator closes the scene -----------------------------------------------------
 
@@ -90,28 +91,14 @@ def closure(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def console_part(request: HttpRequest, run_id: int) -> HttpResponse:
     """The console's closure section, for its polling."""
-    run, what = run_for(request.user, run_id)
-    if "coordinator" not in what:
-        raise NotFound(NO_RUN)
-    return render(
-        request,
-        "onset/_console_closure.html",
-        {"run": run, "closure": parts_closure.console_context(request, run, what)},
-    )
+    return live_part(request, run_id, "closure", "console")
 
 
 @login_required
 @require_GET
 def phone_part(request: HttpRequest, run_id: int) -> HttpResponse:
     """The phone's closure section, for its polling until the scene is closed."""
-    run, what = run_for(request.user, run_id)
-    if "performer" not in what:
-        raise NotFound(NO_RUN)
-    return render(
-        request,
-        "onset/_phone_closure.html",
-        {"run": run, "closure": parts_closure.phone_context(request, run, what)},
-    )
+    return live_part(request, run_id, "closure", "phone")
 
 
 # --- anonymous feedback -------------------------------------------------------------------

@@ -20,8 +20,9 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.lib.errors import DomainError, NotFound
-from closedset.onset import day, parts_day, services
+from closedset.onset import day, services
 from closedset.onset.models import CheckItem, DaySettings
+from closedset.onset.views import live_part, posted
 from closedset.productions.models import Role
 from closedset.productions.services import get_scene
 
@@ -77,6 +78,10 @@ def day_page(request: HttpRequest, production_id: int, scene_id: int) -> HttpRes
     return _day_page(request, production_id, scene_id, on)
 
 
+# Where a day-page change acts: (who asks, production id, scene id), as the day.* rules take it.
+At = tuple[Any, int, int]
+
+
 def _day_change(form: str) -> Callable[[Callable[..., str]], Callable[..., HttpResponse]]:
     """A POST on the day page: do it, say so, land back on the page; or show the page again
     with the refusal beside the form it belongs to."""
@@ -91,7 +96,7 @@ def _day_change(form: str) -> Callable[[Callable[..., str]], Callable[..., HttpR
             get_scene(request.user, production_id, scene_id, Role.COORDINATOR)
             try:
                 on = day.parse_day(request.POST.get("day"))
-                done = change(request, production_id, scene_id, on, **ids)
+                done = change(request, (request.user, production_id, scene_id), on, **ids)
             except NotFound:
                 raise
             except DomainError as error:
@@ -116,55 +121,34 @@ def _safe_day(request: HttpRequest) -> date | None:
 
 
 @_day_change("roster")
-def roster_add(request: HttpRequest, production_id: int, scene_id: int, on: date) -> str:
+def roster_add(request: HttpRequest, at: At, on: date) -> str:
     """Someone who may be on the closed set."""
-    entry = day.add_to_roster(
-        request.user,
-        production_id,
-        scene_id,
-        on,
-        request.POST.get("name", ""),
-        request.POST.get("job", ""),
-    )
+    entry = day.add_to_roster(*at, on, *posted(request, "name", "job"))
     return f"{entry.name} is on the closed set."
 
 
 @_day_change("roster")
-def roster_remove(
-    request: HttpRequest, production_id: int, scene_id: int, on: date, entry_id: int
-) -> str:
-    day.remove_from_roster(request.user, production_id, scene_id, entry_id)
+def roster_remove(request: HttpRequest, at: At, on: date, entry_id: int) -> str:
+    day.remove_from_roster(*at, entry_id)
     return "Taken off the roster."
 
 
 @_day_change("checks")
-def check_add(request: HttpRequest, production_id: int, scene_id: int, on: date) -> str:
-    item = day.add_check(
-        request.user,
-        production_id,
-        scene_id,
-        on,
-        request.POST.get("performer", ""),
-        request.POST.get("kind", ""),
-        request.POST.get("label", ""),
-    )
+def check_add(request: HttpRequest, at: At, on: date) -> str:
+    item = day.add_check(*at, on, *posted(request, "performer", "kind", "label"))
     return f"Added to {item.performer.display_name}'s checklist: {item.label}."
 
 
 @_day_change("checks")
-def check_tick(
-    request: HttpRequest, production_id: int, scene_id: int, on: date, item_id: int
-) -> str:
+def check_tick(request: HttpRequest, at: At, on: date, item_id: int) -> str:
     done = request.POST.get("done") == "1"
-    item = day.tick(request.user, production_id, scene_id, item_id, done)
+    item = day.tick(*at, item_id, done)
     return f"{item.label[:1].upper()}{item.label[1:]}: {'ticked' if done else 'not ticked'}."
 
 
 @_day_change("checks")
-def check_remove(
-    request: HttpRequest, production_id: int, scene_id: int, on: date, item_id: int
-) -> str:
-    day.remove_check(request.user, production_id, scene_id, item_id)
+def check_remove(request: HttpRequest, at: At, on: date, item_id: int) -> str:
+    day.remove_check(*at, item_id)
     return "Taken off the checklist."
 
 
@@ -221,23 +205,11 @@ def day_settings(request: HttpRequest, production_id: int) -> HttpResponse:
 # --- the console ------------------------------------------------------------------------------
 
 
-def _coordinating(request: HttpRequest, run_id: int) -> Any:
-    run, what = services.run_for(request.user, run_id)
-    if "coordinator" not in what:
-        raise NotFound(services.NO_RUN)
-    return run, what
-
-
 @login_required
 @require_GET
 def console_part(request: HttpRequest, run_id: int) -> HttpResponse:
     """Beats, their people and the timeline: what the console polls for."""
-    run, what = _coordinating(request, run_id)
-    return render(
-        request,
-        "onset/_console_day.html",
-        {"day": parts_day.console_context(request, run, what), "run": run},
-    )
+    return live_part(request, run_id, "day", "console")
 
 
 @login_required
@@ -274,14 +246,7 @@ def resume(request: HttpRequest, run_id: int) -> HttpResponse:
 @require_GET
 def phone_part(request: HttpRequest, run_id: int) -> HttpResponse:
     """Her beats and her checklist, as the phone page shows them."""
-    run, what = services.run_for(request.user, run_id)
-    if "performer" not in what:
-        raise NotFound(services.NO_RUN)
-    return render(
-        request,
-        "onset/_phone_day.html",
-        {"day": parts_day.phone_context(request, run, what), "run": run},
-    )
+    return live_part(request, run_id, "day", "phone")
 
 
 @login_required
