@@ -3,6 +3,7 @@ core commands (check, cast, taxonomy) stay fast and never import Django."""
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from typing import Annotated, Any
@@ -76,8 +77,14 @@ def serve(
     # closedset.lib.net.client_ip), so the access log shows the real client.
     trusted = list(settings.CLOSEDSET_TRUSTED_PROXIES)
     held = _hold_sqlite_open(settings.DATABASES["default"])
+    from closedset.asgi import application
+
+    # What start-up made lives as long as the server: leave it out of the collector's full
+    # passes, which otherwise walk it all and hold up every message (a PAUSE among them).
+    gc.collect()
+    gc.freeze()
     uvicorn.run(
-        "closedset.asgi:application",
+        application,
         host=host,
         port=port,
         lifespan="off",

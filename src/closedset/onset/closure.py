@@ -102,25 +102,7 @@ def refuse_if_closed(run: Run) -> None:
 
 def cast(run: Run) -> list[Any]:
     """The performers cast in the version being shot, in the plan's order."""
-    from closedset.accounts.models import User
-
-    data = run.final.plan_version.data or {}
-    handles = [h for h in (data.get("cast") or {}).values() if isinstance(h, str) and h]
-    members = {
-        user.handle: user
-        for user in User.objects.filter(
-            handle__in=handles,
-            memberships__production=run.scene.production,
-            memberships__role=Role.PERFORMER,
-            is_active=True,
-        ).distinct()
-    }
-    seen: list[Any] = []
-    for handle in handles:
-        user = members.get(handle)
-        if user is not None and user not in seen:
-            seen.append(user)
-    return seen
+    return services.cast_people(run.scene.production, run.final.plan_version.data)
 
 
 def asked(run: Run) -> list[Any]:

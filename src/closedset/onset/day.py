@@ -78,22 +78,15 @@ def parse_day(raw: object) -> date:
 def cast_of(scene: Scene) -> list[Any]:
     """The performers cast in the scene, in role order: from its final version once there is
     one (that is what is shot), else from the working plan."""
-    from closedset.consent.services import _cast_performers, current_final
+    from closedset.consent.services import current_final
     from closedset.plans.models import RoleSlot
 
     final = current_final(scene)
     if final is not None:
-        data = final.plan_version.data or {}
-        people = _cast_performers(scene.production, data)
-        ordered = [people.get(h) for h in (data.get("cast") or {}).values() if h]
-    else:
-        slots = RoleSlot.objects.filter(plan__scene=scene, performer__isnull=False)
-        ordered = [s.performer for s in slots.select_related("performer").order_by("position")]
-    seen: dict[int, Any] = {}
-    for user in ordered:
-        if user is not None and user.pk not in seen:
-            seen[user.pk] = user
-    return list(seen.values())
+        return services.cast_people(scene.production, final.plan_version.data)
+    slots = RoleSlot.objects.filter(plan__scene=scene, performer__isnull=False)
+    ordered = [s.performer for s in slots.select_related("performer").order_by("position")]
+    return list({u.pk: u for u in ordered if u is not None and u.is_active}.values())
 
 
 # --- the day page -------------------------------------------------------------------------------

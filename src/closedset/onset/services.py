@@ -122,10 +122,30 @@ def _append(run: Run, kind: str, people: Any = ()) -> Any:
 # --- who is in a run ------------------------------------------------------------------------
 
 
-def _cast_handles(run: Run) -> set[str]:
-    data = run.final.plan_version.data or {}
-    cast = data.get("cast") or {}
-    return {handle for handle in cast.values() if isinstance(handle, str) and handle}
+def cast_handles(data: Any) -> list[str]:
+    """The handles cast in a plan version's data, in role order, once each: no query, so
+    every signal can check its sender with it."""
+    cast = (data or {}).get("cast") or {}
+    return list(dict.fromkeys(h for h in cast.values() if isinstance(h, str) and h))
+
+
+def cast_people(production: Any, data: Any) -> list[Any]:
+    """The production's active performers cast in a plan version's data, in role order, once
+    each: the one reader of who is in a scene on the day (the day page, check-ins,
+    deviations, closure)."""
+    from closedset.accounts.models import User
+
+    handles = cast_handles(data)
+    members = {
+        user.handle: user
+        for user in User.objects.filter(
+            handle__in=handles,
+            memberships__production=production,
+            memberships__role=Role.PERFORMER,
+            is_active=True,
+        ).distinct()
+    }
+    return [members[handle] for handle in handles if handle in members]
 
 
 def _in_run(user: Any, run: Run) -> set[str]:
@@ -135,7 +155,9 @@ def _in_run(user: Any, run: Run) -> set[str]:
     found = set()
     if Role.COORDINATOR in roles:
         found.add("coordinator")
-    if Role.PERFORMER in roles and getattr(user, "handle", None) in _cast_handles(run):
+    if Role.PERFORMER in roles and getattr(user, "handle", None) in cast_handles(
+        run.final.plan_version.data
+    ):
         found.add("performer")
     return found
 
@@ -156,6 +178,13 @@ def run_seen_by(user: Any, run_id: int, *roles: str) -> Run:
     return run
 
 
+def _one(rows: Any) -> Any:
+    """The one row a query by key finds, or None. Cheaper than `.first()`, which sorts and
+    slices: these queries run on every PAUSE."""
+    found = list(rows)
+    return found[0] if found else None
+
+
 def _known(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_ID
 
@@ -165,7 +194,7 @@ def _run(user: Any, run_id: int, *, lock: bool = False) -> tuple[Run, set[str]]:
     rows = Run.objects.select_related("scene__production", "final__plan_version")
     if lock:
         rows = rows.select_for_update(of=("self",))
-    run = rows.filter(pk=run_id).first() if _known(run_id) else None
+    run = _one(rows.filter(pk=run_id)) if _known(run_id) else None
     if run is None:
         raise NotFound(NO_RUN)
     what = _in_run(user, run)
@@ -305,7 +334,7 @@ def store(user: Any, run_id: int, kind: str, key: str) -> tuple[Signal, bool]:
         run, what = _run(user, run_id, lock=True)
         if "performer" not in what:
             raise NotFound(NO_RUN)
-        stored = Signal.objects.filter(run=run, sender=user, key=key).first()
+        stored = _one(Signal.objects.filter(run=run, sender=user, key=key))
         if stored is not None:
             return stored, False  # a replay: the first one counts
         run.last_seq += 1
