@@ -44,6 +44,9 @@ class Production(models.Model):
     # One person may be intimacy coordinator and producer or director only while this is on
     # AND every performer has agreed (OnePersonCrewAgreement); see services.check_independence.
     allow_one_person_crew = models.BooleanField(default=False)
+    # The language the production's documents are written in (a code from settings.LANGUAGES):
+    # a performer reading another signs in hers with this one alongside (docs/translation.md).
+    language = models.CharField(max_length=8, default="en")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
