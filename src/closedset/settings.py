@@ -238,10 +238,14 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "closedset.lib.middleware.HtmxLoginRedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language, or the picker's cookie) until the person chooses.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # A signed-in person's own choice of language wins over the browser's.
+    "closedset.accounts.language.AccountLanguageMiddleware",
     # A browser session ended from another device is signed out here, before anything else.
     "closedset.accounts.activity.SessionActivityMiddleware",
     # Each request starts able to reach all the person's productions (API tokens narrow it).
@@ -455,6 +459,20 @@ CLOSEDSET_TOKEN_DAYS = env_int("CLOSEDSET_TOKEN_DAYS", 90)
 CLOSEDSET_API_REQUESTS_PER_MINUTE = env_int("CLOSEDSET_API_REQUESTS_PER_MINUTE", 600)
 
 LANGUAGE_CODE = "en"
+# Each language named in itself, so a person finds their own in the picker (docs/translation.md).
+LANGUAGES = [("en", "English"), ("es", "Español"), ("cs", "Čeština"), ("hu", "Magyar")]
+# The site-wide templates (base, error pages) translate in closedset/locale, each app in its
+# own <app>/locale. The apps' are listed too: Django would otherwise let the catalogs of apps
+# installed earlier (the admin, auth, django-otp) win for the same English text ("Log in"),
+# and a performer would read their words instead of ours. The taxonomy's (core) is not Django's.
+LOCALE_PATHS = [
+    PACKAGE_DIR / "locale",
+    *sorted(path for path in PACKAGE_DIR.glob("*/locale") if path.parent.name != "core"),
+]
+LANGUAGE_COOKIE_SECURE = SECURE_COOKIES
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_AGE = 60 * 60 * 24 * 365  # a visitor's choice outlasts the browser session
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

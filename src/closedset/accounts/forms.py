@@ -7,7 +7,9 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils.translation import get_language, gettext_lazy
 
+from closedset.accounts.language import offered
 from closedset.lib.errors import DomainError
 
 
@@ -22,9 +24,23 @@ def add_domain_errors(form: forms.Form, error: DomainError) -> None:
         form.add_error(None, error.message)
 
 
+def language_field() -> forms.ChoiceField:
+    """The language a new account starts in, for a sign-up form: the page's own language is
+    chosen already (the browser's, or the one picked in the footer), each named in itself."""
+    return forms.ChoiceField(
+        label=gettext_lazy("Language"),
+        choices=list(offered().items()),
+        initial=get_language,
+        help_text=gettext_lazy(
+            "Pages are shown to you in this language. You can change it at the foot of any page."
+        ),
+    )
+
+
 class LoginForm(AuthenticationForm):
     username = forms.EmailField(
-        label="Email", widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True})
+        label=gettext_lazy("Email"),
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
 
     def clean_username(self) -> str:

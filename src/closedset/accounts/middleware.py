@@ -16,6 +16,8 @@ from closedset.accounts import services
 EXEMPT_URL_NAMES = {
     "accounts:login",
     "accounts:logout",
+    # Anyone may read the next step in their own language.
+    "accounts:language",
     "accounts:otp_setup",
     "accounts:otp_verify",
     "accounts:otp_recovery",
@@ -32,6 +34,7 @@ EXEMPT_URL_NAMES = {
 EMAIL_EXEMPT_URL_NAMES = {
     "accounts:login",
     "accounts:logout",
+    "accounts:language",
     "accounts:email_pending",
     "accounts:email_confirm",
 }

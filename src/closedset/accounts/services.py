@@ -28,6 +28,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from closedset.accounts.errors import (
     MailNotSent,
@@ -38,6 +39,7 @@ from closedset.accounts.errors import (
     TokenNotValid,
     TokenReadOnly,
 )
+from closedset.accounts.language import is_offered as is_offered_language
 from closedset.accounts.models import (
     ApiToken,
     RecoveryCode,
@@ -84,9 +86,11 @@ def create_user(
     handle: str,
     password: str | None = None,
     email_verified: bool = False,
+    language: str = "",
 ) -> User:
     """A new account. `email_verified=True` only when the caller proved the address, e.g. the
-    account comes from an invitation link that was mailed to that very address."""
+    account comes from an invitation link that was mailed to that very address. `language`
+    is the one chosen at sign-up ("": the browser's decides)."""
     email = email.strip().lower()
     handle = handle.strip()
     errors: dict[str, str] = {}
@@ -103,6 +107,8 @@ def create_user(
         or RetiredHandle.objects.filter(digest=RetiredHandle.digest_of(handle)).exists()
     ):
         errors["handle"] = f"The handle {handle!r} is taken; choose another."
+    if language and not is_offered_language(language):
+        errors["language"] = gettext("Choose one of the languages in the list.")
     if password is not None:
         try:
             validate_password(password, User(email=email, display_name=display_name))
@@ -116,6 +122,7 @@ def create_user(
         display_name=display_name.strip(),
         handle=handle,
         email_verified_at=timezone.now() if email_verified else None,
+        language=language,
     )
     crypto.ensure_data_key(user)
     return user
@@ -812,6 +819,8 @@ def export_data(user: User) -> dict[str, Any]:
             "email": user.email,
             "display_name": user.display_name,
             "handle": user.handle,
+            # Empty when the person never chose: their browser's language decides.
+            "language": user.language,
             "joined_at": user.date_joined,
             "last_login_at": user.last_login,
             "email_confirmed_at": user.email_verified_at,

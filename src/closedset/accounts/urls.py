@@ -7,6 +7,7 @@ from closedset.accounts import views
 app_name = "accounts"
 urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
+    path("language/", views.language, name="language"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("account/second-factor/setup/", views.otp_setup, name="otp_setup"),
     path("account/second-factor/", views.otp_verify, name="otp_verify"),

@@ -3,21 +3,24 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
+from closedset.accounts import language as languages
 from closedset.accounts import services
 from closedset.accounts.errors import MailNotSent, RateLimited
 from closedset.accounts.forms import (
@@ -42,6 +45,42 @@ def _next_url(request: HttpRequest, default: str = "productions:home") -> str:
     from django.urls import reverse
 
     return reverse(default)
+
+
+def _is_site_path(target: str) -> bool:
+    return target.startswith("/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts=None, require_https=False
+    )
+
+
+def _same_site_path(request: HttpRequest) -> str:
+    """Where the picker was: `next` if it is a path of this site, else the page the browser
+    says it came from (same-origin requests send it in full), else the front page. The page
+    does not carry its own address, so two pages differ in nothing but what they show."""
+    target = request.POST.get("next", "")
+    if not target:
+        referer = request.META.get("HTTP_REFERER", "")
+        if url_has_allowed_host_and_scheme(
+            referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            parts = urlsplit(referer)
+            target = urlunsplit(("", "", parts.path, parts.query, ""))
+    return target if _is_site_path(target) else "/"
+
+
+@require_POST
+def language(request: HttpRequest) -> HttpResponse:
+    """The footer's language picker: kept on the account when signed in, and in the browser
+    (a cookie, as Django's set_language does) either way; then back to the same page."""
+    code = request.POST.get("language", "")
+    if not languages.is_offered(code):
+        raise InvalidInput(_("Choose one of the languages in the list."))
+    if request.user.is_authenticated:
+        languages.choose(request.user, code)
+    # Only a page of this site: a link elsewhere must not borrow our redirect.
+    response = HttpResponseRedirect(_same_site_path(request))
+    languages.remember_in_browser(response, code)
+    return response
 
 
 class LoginView(auth_views.LoginView):

@@ -185,3 +185,15 @@ def _passkey_id(world: Any) -> int:
 
 
 PARAMS["passkey_id"] = _passkey_id
+
+
+# --- the language picker ---
+
+EXPECTED.update(
+    {
+        # Anyone may choose the language of the pages; a choice posted goes back to the page.
+        "GET /language/": outcomes(default=405),
+        "POST /language/": outcomes(default=REDIRECT),
+    }
+)
+BODIES["POST /language/"] = lambda world: {"language": "en", "next": "/"}
