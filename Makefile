@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-postgres lint format browser clean
+.PHONY: install run test test-postgres lint format browser messages clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -16,9 +16,16 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	@$(BIN)/python -c "from closedset.core.catalogs import compile_catalogs; compile_catalogs()"
 
-# Debian's Chromium for the browser tests; never a downloaded browser build.
+# Debian's Chromium for the browser tests (never a downloaded browser build), and gettext,
+# whose xgettext the catalogs' freshness test runs (src/closedset/tests/test_catalogs.py).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	@test -x /usr/bin/xgettext || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+
+# Gather every marked string into the catalogs (then translate the new entries).
+messages: install
+	cd src/closedset && CLOSEDSET_DEV=1 ../../$(BIN)/closedset manage makemessages -l es -l cs -l hu \
+		--no-obsolete --ignore core --ignore tests --ignore browser_tests --ignore static
 
 run: install
 	CLOSEDSET_DEV=1 $(BIN)/closedset migrate

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 
 
 def site(request: HttpRequest) -> dict[str, object]:
@@ -53,23 +54,24 @@ def navigation_for(request: HttpRequest) -> Navigation | None:
         roles = roles_of(user)
     except DatabaseError:
         # An error page for a database that cannot answer must still render: the bare minimum.
-        return Navigation((NavLink("Account", reverse("accounts:account"), False),), False, False)
+        account = NavLink(_("Account"), reverse("accounts:account"), False)
+        return Navigation((account,), False, False)
     performer = "performer" in roles
     performer_only = roles == {"performer"}
     wanted: list[tuple[str, str]] = []
     if performer:
-        wanted.append(("My scenes", "scenes:mine"))
+        wanted.append((_("My scenes"), "scenes:mine"))
         # Requests waiting for an answer, and every answer given, with its receipt.
-        wanted.append(("Consent", "consent:mine"))
+        wanted.append((_("Consent"), "consent:mine"))
     # Someone with no role yet may be a performer-to-be: their profile is where they start.
     if performer or not roles:
-        wanted.append(("My boundaries", "boundaries:mine"))
+        wanted.append((_("My boundaries"), "boundaries:mine"))
     # What happened that concerns them (cast, a plan changed, a proposal, a release).
-    wanted.append(("Notices", "notices:list"))
-    wanted.append(("Account", "accounts:account"))
+    wanted.append((_("Notices"), "notices:list"))
+    wanted.append((_("Account"), "accounts:account"))
     if not performer_only:
         # API tokens serve the crew's own tools; a performer has no use for them.
-        wanted.append(("Sessions & tokens", "accounts:sessions"))
+        wanted.append((_("Sessions & tokens"), "accounts:sessions"))
     found = [(label, url) for label, name in wanted if (url := _url(name)) is not None]
     # The current section is the longest link the path starts with (/account/sessions/ is
     # "Sessions & tokens", not "Account").

@@ -372,7 +372,8 @@ def test_the_producer_sees_the_roster_and_nothing_of_the_checklists(world, clien
     text = client_as("petra").get(day_url(world)).content.decode()
     assert "Kim Laurent" in text and "camera operator" in text
     assert "thong" not in text and "Checklists" not in text
-    assert text.count("<form") == 1  # logging out, nothing else
+    # Logging out and the language picker, every page's own; nothing of the day's.
+    assert text.count("<form") == 2 and text.count('action="/onset/') == 0
 
 
 @pytest.mark.parametrize("who,status", [("dario", 403), ("mara", 403), ("oscar", 404)])
