@@ -16,7 +16,9 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.functional import Promise
+from django.utils.translation import gettext, gettext_lazy
 
 from closedset.accounts.models import User
 from closedset.boundaries import words
@@ -36,6 +38,7 @@ from closedset.lib import crypto, scope
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.lib.paging import Page, page_of
 from closedset.notices import services as notices
+from closedset.productions.labels import role_label
 from closedset.productions.models import Membership, Production, Role
 from closedset.productions.services import check_performer_eligible, performers, role_in
 
@@ -71,11 +74,13 @@ def _context(user: User, number: int) -> str:
 def may_keep_profile(user: User) -> None:
     """Only a performer id holder keeps a profile. The 18+ identity gate will sit here too."""
     if not getattr(user, "is_authenticated", False):
-        raise Forbidden("Sign in to keep a boundary profile.")
+        raise Forbidden(gettext("Sign in to keep a boundary profile."))
     if not user.handle:
         raise Forbidden(
-            "A boundary profile needs a performer name on your account. "
-            "Add one on your account page, then come back."
+            gettext(
+                "A boundary profile needs a performer name on your account. "
+                "Add one on your account page, then come back."
+            )
         )
 
 
@@ -158,7 +163,7 @@ def my_version(user: User, number: int) -> CoreProfile:
     require_known_ids(number)
     version = ProfileVersion.objects.filter(profile__owner=user, number=number).first()
     if version is None:
-        raise NotFound("No such version of your profile.")
+        raise NotFound(gettext("No such version of your profile."))
     return _unseal(user, version)
 
 
@@ -175,7 +180,7 @@ def _validated(user: User, data: dict[str, Any], field: str | None = None) -> Co
     except BadInput as error:
         raise ProfileInvalid.from_bad_input(error, field, data) from None
     if profile.performer != user.handle:
-        message = (
+        message = gettext(
             "This profile belongs to someone else. Import a file of your own, "
             "or remove the performer line from this one."
         )
@@ -250,7 +255,9 @@ def replace_profile(user: User, data: object) -> int:
     scope.require_whole_account()
     may_keep_profile(user)
     if not isinstance(data, dict):
-        message = "This is not a boundary profile: it needs a performer and a list of answers."
+        message = gettext(
+            "This is not a boundary profile: it needs a performer and a list of answers."
+        )
         raise ProfileInvalid(message, {"profile": message})
     # A file exported elsewhere may omit the performer; it can only be the owner's.
     data = {"performer": user.handle, **data}
@@ -260,7 +267,9 @@ def replace_profile(user: User, data: object) -> int:
 def import_profile(user: User, text: str) -> int:
     may_keep_profile(user)
     if not text.strip():
-        message = "The file is empty. Choose your exported profile file, or paste its text."
+        message = gettext(
+            "The file is empty. Choose your exported profile file, or paste its text."
+        )
         raise ProfileInvalid(message, {"file": message})
     try:
         data = load(text, "profile")
@@ -291,9 +300,9 @@ def _partners_by_name(user: User, data: object) -> object:
 def _act(act: str, direction: str) -> None:
     taxonomy = load_taxonomy()
     if act not in taxonomy.acts:
-        raise NotFound("No such act.")
+        raise NotFound(gettext("No such act."))
     if direction not in taxonomy.acts[act].directions:
-        raise NotFound("That act has no such direction.")
+        raise NotFound(gettext("That act has no such direction."))
 
 
 def _with_entry(
@@ -320,7 +329,8 @@ def set_answer(user: User, act: str, direction: str, answer: str) -> int:
     may_keep_profile(user)
     _act(act, direction)
     if answer and answer not in ANSWERS:
-        raise ProfileInvalid("Choose yes, no or maybe.", {"answer": "Choose yes, no or maybe."})
+        message = gettext("Choose yes, no or maybe.")
+        raise ProfileInvalid(message, {"answer": message})
     profile, _ = my_profile(user)
     existing = profile.boundary(act, direction)
     if not answer:
@@ -370,9 +380,10 @@ def set_boundary(user: User, act: str, direction: str, form: BoundaryForm) -> in
     may_keep_profile(user)
     _act(act, direction)
     if form.answer and form.answer not in ANSWERS:
-        raise ProfileInvalid("Choose yes, no or maybe.", {"answer": "Choose yes, no or maybe."})
+        message = gettext("Choose yes, no or maybe.")
+        raise ProfileInvalid(message, {"answer": message})
     if form.max_intensity and form.max_intensity not in Intensity.names():
-        message = "Choose light, medium or hard, or no limit."
+        message = gettext("Choose light, medium or hard, or no limit.")
         raise ProfileInvalid(message, {"max_intensity": message})
     profile, _ = my_profile(user)
     entry = entry_from_form(act, direction, form)
@@ -382,7 +393,7 @@ def set_boundary(user: User, act: str, direction: str, form: BoundaryForm) -> in
     allowed = set(partner_names(user)) | set((existing.partners or ()) if existing else ())
     unknown = [p for p in (entry or {}).get("partners", []) if p not in allowed]
     if unknown:
-        message = "Choose partners from the list of people you work with."
+        message = gettext("Choose partners from the list of people you work with.")
         raise ProfileInvalid(message, {"partners": message})
     data = _with_entry(profile, act, direction, entry)
     try:
@@ -397,7 +408,7 @@ def set_boundary(user: User, act: str, direction: str, form: BoundaryForm) -> in
 def set_barrier(user: User, barrier: str) -> int:
     may_keep_profile(user)
     if barrier not in BARRIERS:
-        message = "Choose what partners must use from the list."
+        message = gettext("Choose what partners must use from the list.")
         raise ProfileInvalid(message, {"barrier": message})
     profile, _ = my_profile(user)
     data = profile.to_data() | {"barrier": barrier}
@@ -465,16 +476,15 @@ def _coordinator_memberships(production: Production) -> list[Membership]:
 
 
 def _coordinator_info(membership: Membership) -> CoordinatorInfo:
-    labels = dict(Role.choices)
     other = Membership.objects.filter(
         production_id=membership.production_id, user_id=membership.user_id
     ).exclude(role__in=[COORDINATOR, PERFORMER])
     return CoordinatorInfo(
         membership_id=membership.pk,
         display_name=membership.user.display_name or membership.user.handle,
-        role=labels[COORDINATOR],
+        role=role_label(COORDINATOR),
         joined_at=membership.created_at,
-        also=tuple(labels.get(m.role, m.role).lower() for m in other),
+        also=tuple(role_label(m.role).lower() for m in other),
     )
 
 
@@ -510,7 +520,7 @@ def _my_production(user: User, production_id: int) -> Production:
     require_known_ids(production_id)
     production = Production.objects.filter(pk=production_id).first()
     if production is None or PERFORMER not in role_in(user, production):
-        raise NotFound("No such production among yours.")
+        raise NotFound(gettext("No such production among yours."))
     return production
 
 
@@ -575,12 +585,12 @@ def confirm_coordinator(user: User, production_id: int, membership_id: int) -> S
         .first()
     )
     if current is None:
-        raise NotFound("You do not share your profile with this production.")
+        raise NotFound(gettext("You do not share your profile with this production."))
     membership = Membership.objects.filter(
         pk=membership_id, production=production, role=COORDINATOR
     ).first()
     if membership is None:
-        raise NotFound("No such coordinator in this production.")
+        raise NotFound(gettext("No such coordinator in this production."))
     _, created = ShareCoverage.objects.get_or_create(
         share=current, membership=membership, defaults={"confirmed": True}
     )
@@ -665,21 +675,19 @@ def tell_sharing_performers(membership: Membership) -> int:
     told = 0
     for item in shares:
         performer = item.profile.owner
-        body = render_to_string(
-            "boundaries/email/new_coordinator.txt",
-            {
-                "performer": performer,
-                "production": production,
-                "coordinator": _coordinator_info(membership),
-            },
-        )
-        try:
-            send_mail(
-                "A new intimacy coordinator joined one of your productions",
-                body,
-                None,
-                [performer.email],
+        # In the performer's own language, whoever's action (the coordinator's) sent it.
+        with translation.override(performer.language or None):
+            body = render_to_string(
+                "boundaries/email/new_coordinator.txt",
+                {
+                    "performer": performer,
+                    "production": production,
+                    "coordinator": _coordinator_info(membership),
+                },
             )
+            subject = gettext("A new intimacy coordinator joined one of your productions")
+        try:
+            send_mail(subject, body, None, [performer.email])
         except OSError as error:  # the sharing page shows it anyway
             logger.warning("telling a performer failed: %s", type(error).__name__)
             continue
@@ -716,16 +724,20 @@ def tell_seen_by_new(performer: User, production: Production, people: list[User]
     if not people:
         return
     who = ", ".join(_name(p) for p in people)
+    # A notice is stored as text: it is written in the language of the person it is for.
+    with translation.override(performer.language or None):
+        subject = gettext("%(who)s can now see your boundary profile") % {"who": who}
+        body = gettext(
+            "%(who)s can now see your boundary profile for %(production)s, as the "
+            "production's intimacy coordinator. You can stop sharing at any time on your "
+            "Sharing page; it is hidden at once."
+        ) % {"who": who, "production": production.name}
     notices.notify(
         performer,
         "profile_seen_by_new",
         production=production,
-        subject=f"{who} can now see your boundary profile",
-        body=(
-            f"{who} can now see your boundary profile for {production.name}, as the "
-            "production's intimacy coordinator. You can stop sharing at any time on your "
-            "Sharing page; it is hidden at once."
-        ),
+        subject=subject,
+        body=body,
         url=reverse("boundaries:sharing"),
     )
 
@@ -737,16 +749,22 @@ def tell_profile_changed(performer: User) -> None:
     ).select_related("production", "profile")
     for item in shares:
         for coordinator in _covered_coordinators(item):
+            values = {"name": _name(performer), "production": item.production.name}
+            with translation.override(coordinator.language or None):
+                subject = gettext("%(name)s updated their boundary profile") % values
+                body = (
+                    gettext(
+                        "%(name)s saved a new version of their boundary profile for "
+                        "%(production)s. Read it before you plan or check a scene with them."
+                    )
+                    % values
+                )
             notices.notify(
                 coordinator,
                 "profile_changed",
                 production=item.production,
-                subject=f"{_name(performer)} updated their boundary profile",
-                body=(
-                    f"{_name(performer)} saved a new version of their boundary profile for "
-                    f"{item.production.name}. Read it before you plan or check a scene "
-                    "with them."
-                ),
+                subject=subject,
+                body=body,
                 url=reverse(
                     "boundaries:production_profile", args=[item.production.pk, performer.handle]
                 ),
@@ -754,17 +772,24 @@ def tell_profile_changed(performer: User) -> None:
 
 
 def tell_unshared(performer: User, production: Production, coordinators: list[User]) -> None:
+    values = {"name": _name(performer), "production": production.name}
     for coordinator in coordinators:
+        with translation.override(coordinator.language or None):
+            subject = gettext("%(name)s stopped sharing their boundary profile") % values
+            body = (
+                gettext(
+                    "%(name)s has stopped sharing their boundary profile with "
+                    "%(production)s. Until they share it again, plan nothing with them "
+                    "that needs their answers; talk with them first."
+                )
+                % values
+            )
         notices.notify(
             coordinator,
             "profile_unshared",
             production=production,
-            subject=f"{_name(performer)} stopped sharing their boundary profile",
-            body=(
-                f"{_name(performer)} has stopped sharing their boundary profile with "
-                f"{production.name}. Until they share it again, plan nothing with them "
-                "that needs their answers; talk with them first."
-            ),
+            subject=subject,
+            body=body,
             url=reverse("boundaries:production", args=[production.pk]),
         )
 
@@ -776,12 +801,14 @@ def _coordinated(viewer: User, production_id: int) -> Production:
     require_known_ids(production_id)
     production = Production.objects.filter(pk=production_id).first()
     if production is None:
-        raise NotFound("No such production.")
+        raise NotFound(gettext("No such production."))
     roles = role_in(viewer, production)
     if not roles:
-        raise NotFound("No such production.")
+        raise NotFound(gettext("No such production."))
     if COORDINATOR not in roles:
-        raise Forbidden("Only the production's intimacy coordinator sees boundary profiles.")
+        raise Forbidden(
+            gettext("Only the production's intimacy coordinator sees boundary profiles.")
+        )
     return production
 
 
@@ -811,7 +838,7 @@ def production_profile(
     ).first()
     profile = shared_profile(performer, production, coordinator=viewer) if performer else None
     if performer is None or profile is None:
-        raise NotFound("No profile shared with this production under that performer id.")
+        raise NotFound(gettext("No profile shared with this production under that performer id."))
     record_profile_view(viewer, performer, production, ProfileView.Via.PAGE)
     return production, performer, profile
 
@@ -852,11 +879,8 @@ def summarise(performer: User, production: Production, profile: CoreProfile) -> 
     soft: list[str] = []
     conditions: list[str] = []
     if profile.barrier != "none":
-        conditions.append(
-            f"{who}: "
-            + words.BARRIER_SENTENCES[profile.barrier][:1].lower()
-            + words.BARRIER_SENTENCES[profile.barrier][1:]
-        )
+        sentence = str(words.BARRIER_SENTENCES[profile.barrier])
+        conditions.append(f"{who}: " + sentence[:1].lower() + sentence[1:])
     notes: list[tuple[str, str]] = []
     acts_no: set[str] = set()
     acts_maybe: set[str] = set()
@@ -865,7 +889,11 @@ def summarise(performer: User, production: Production, profile: CoreProfile) -> 
             acts_no.add(entry.act)
             (hard if entry.limit == "hard" else soft).append(
                 words.limit_sentence(entry, who)
-                + ("" if entry.limit == "hard" else " A soft limit: open to talking it through.")
+                + (
+                    ""
+                    if entry.limit == "hard"
+                    else " " + gettext("A soft limit: open to talking it through.")
+                )
             )
         if entry.answer == "maybe" or "maybe" in entry.zones.values():
             acts_maybe.add(entry.act)
@@ -947,14 +975,21 @@ class Look:
     at: datetime
 
 
+# ProfileView.Via's labels in the reader's language (the model's choices stay the source).
+VIA_LABELS: dict[str, str | Promise] = {
+    ProfileView.Via.PAGE: gettext_lazy("the profile page"),
+    ProfileView.Via.API: gettext_lazy("the API"),
+    ProfileView.Via.PLAN: gettext_lazy("a scene plan's check"),
+}
+
+
 def _look(row: ProfileView) -> Look:
-    labels = dict(Role.choices)
     viewer = row.viewer
     return Look(
-        viewer=(viewer.display_name or viewer.handle) if viewer else "A deleted account",
-        role=labels.get(row.role, row.role),
+        viewer=(viewer.display_name or viewer.handle) if viewer else gettext("A deleted account"),
+        role=role_label(row.role),
         production=row.production.name,
-        via=row.get_via_display(),
+        via=str(VIA_LABELS.get(row.via, row.get_via_display())),
         at=row.viewed_at,
     )
 

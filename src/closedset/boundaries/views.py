@@ -11,6 +11,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -19,12 +21,14 @@ from closedset.core.profile import Boundary
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import Act, Intensity, load_taxonomy
 from closedset.lib.errors import NotFound
+from closedset.lib.i18n import current_language
 from closedset.lib.uploads import import_text
 from closedset.productions.services import performers
 
 DIRECTION_LABELS = words.DIRECTION_LABELS
 ANSWER_LABELS = words.ANSWER_LABELS
 BARRIER_LABELS = words.BARRIER_LABELS
+# The English page's own names for the groups; other languages take the taxonomy's.
 CATEGORY_LABELS = {
     "nudity": "Nudity",
     "kissing": "Kissing",
@@ -71,19 +75,31 @@ class Row:
         return self.entry.answer if self.entry else ""
 
     @property
+    def answer_word(self) -> str:
+        """The answer as a word in a sentence ("no"), in the page's language."""
+        return words.answer_in_sentence(self.answer)
+
+    @property
     def detail(self) -> list[str]:
         """Short phrases for what the detail page holds, so the row shows it at a glance."""
         if self.entry is None:
             return []
-        parts = [f"{words.zone_label(z)}: {a}" for z, a in self.entry.zones.items()]
+        parts = [
+            f"{words.zone_label(z)}: {words.answer_in_sentence(a)}"
+            for z, a in self.entry.zones.items()
+        ]
         if self.entry.max_intensity is not None:
-            parts.append(f"at most {self.entry.max_intensity.name}")
+            level = words.level_word(self.entry.max_intensity)
+            parts.append(gettext("at most %(level)s") % {"level": level})
         if words.is_no(self.entry):
-            parts.append(f"{self.entry.limit} limit")
+            parts.append(
+                gettext("hard limit") if self.entry.limit == "hard" else gettext("soft limit")
+            )
         if self.entry.partners is not None:
-            parts.append("only with " + words.people(self.entry.partners, self.names))
+            who = words.people(self.entry.partners, self.names)
+            parts.append(gettext("only with %(people)s") % {"people": who})
         if self.entry.note:
-            parts.append("note for the coordinator")
+            parts.append(gettext("note for the coordinator"))
         return parts
 
 
@@ -94,7 +110,9 @@ class Category:
 
     @property
     def label(self) -> str:
-        return CATEGORY_LABELS.get(self.name, self.name.capitalize())
+        if current_language() == "en":
+            return CATEGORY_LABELS.get(self.name, self.name.capitalize())
+        return words.taxonomy().category_label(self.name).capitalize()
 
     @property
     def answered(self) -> int:
@@ -106,7 +124,7 @@ class Category:
 
 
 def categories(profile: CoreProfile, names: Mapping[str, str] | None = None) -> list[Category]:
-    taxonomy = load_taxonomy()
+    taxonomy = words.taxonomy()
     found: dict[str, Category] = {}
     for act in taxonomy.acts.values():
         category = found.setdefault(act.category, Category(act.category))
@@ -119,7 +137,7 @@ def _category(profile: CoreProfile, name: str, names: Mapping[str, str]) -> Cate
     for category in categories(profile, names):
         if category.name == name:
             return category
-    raise NotFound("No such group of acts.")
+    raise NotFound(gettext("No such group of acts."))
 
 
 def _path(user: object, here: str) -> dict[str, object]:
@@ -183,12 +201,12 @@ def answer(request: HttpRequest, act: str, direction: str) -> HttpResponse:
         row_error = error.message
     profile, number = services.my_profile(request.user)
     names = services.partner_names(request.user)
-    taxonomy = load_taxonomy()
+    taxonomy = words.taxonomy()
     row = Row(taxonomy.acts[act], direction, profile.boundary(act, direction), names=names)
     if row_error:
         row.error = row_error
     else:
-        row.saved = f"Saved: {ANSWER_LABELS[value]}."
+        row.saved = gettext("Saved: %(answer)s.") % {"answer": ANSWER_LABELS[value]}
     if _htmx(request):
         # The row, and out of band the group's "n of m answered" in its summary.
         category = _category(profile, row.act.category, names)
@@ -215,7 +233,7 @@ def answer(request: HttpRequest, act: str, direction: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, act: str, direction: str) -> HttpResponse:
     """Every detail of one act and direction: zones, intensity, limit, partners, note."""
-    taxonomy = load_taxonomy()
+    taxonomy = words.taxonomy()
     if act not in taxonomy.acts or direction not in taxonomy.acts[act].directions:
         services._act(act, direction)  # raises NotFound
     profile, _ = services.my_profile(request.user)
@@ -254,7 +272,7 @@ def detail(request: HttpRequest, act: str, direction: str) -> HttpResponse:
     people = [(handle, name, handle in chosen) for handle, name in names.items()]
     # Partners named in an imported file who are in none of the performer's productions.
     people += [
-        (handle, "A performer outside your productions (from your file)", True)
+        (handle, gettext("A performer outside your productions (from your file)"), True)
         for handle in chosen
         if handle and handle not in names
     ]
@@ -268,7 +286,8 @@ def detail(request: HttpRequest, act: str, direction: str) -> HttpResponse:
             "form": form,
             "zones": zones,
             "people": people,
-            "intensities": Intensity.names(),
+            # (value, label): the form posts the level's name, the person reads it in words.
+            "intensities": [(level.name, words.level_word(level)) for level in Intensity],
             "answers": ANSWER_LABELS,
             "errors": errors,
             "message": message,
@@ -302,9 +321,9 @@ def _review_context(user: object) -> dict[str, object]:
         "profile": profile,
         "number": number,
         "by_answer": [
-            ("Your noes", by_answer["no"]),
-            ("Your maybes", by_answer["maybe"]),
-            ("Your yeses", by_answer["yes"]),
+            (gettext("Your noes"), by_answer["no"]),
+            (gettext("Your maybes"), by_answer["maybe"]),
+            (gettext("Your yeses"), by_answer["yes"]),
         ],
         # Nothing answered yet: no barrier setting to read back either.
         "barrier": words.BARRIER_SENTENCES[profile.barrier]
@@ -326,8 +345,32 @@ def review(request: HttpRequest) -> HttpResponse:
 
 def pdf_html(request: HttpRequest) -> str:
     """The document the PDF is made from: the signed-in person's own profile, nobody else's."""
-    context = _review_context(request.user) | {"person": request.user}
+    context = _review_context(request.user) | {
+        "person": request.user,
+        "page_footer": _page_footer(),
+        "printed": dateformat.format(
+            timezone.localtime(), PRINTED_FORMATS.get(current_language(), "j F Y, H:i")
+        ),
+    }
     return render_to_string("boundaries/pdf.html", context, request=request)
+
+
+# When the PDF was printed, as each language writes a date ("26. listopadu 2026").
+PRINTED_FORMATS = {
+    "en": "j F Y, H:i",
+    "es": r"j \d\e F \d\e Y, H:i",
+    "cs": "j. E Y, H:i",
+    "hu": "Y. F j., H:i",
+}
+
+
+def _page_footer() -> str:
+    """The PDF's "Page 1 of 3" as a CSS content value: the translated sentence, its numbers
+    being CSS counters, so each language orders the words its own way."""
+    text = gettext("Page %(page)s of %(pages)s")
+    text = text.replace("\\", "").replace('"', "")  # nothing may end the CSS string early
+    parts = text.replace("%(page)s", '" counter(page) "').replace("%(pages)s", '" counter(pages) "')
+    return f'"{parts}"'
 
 
 @login_required
@@ -411,10 +454,15 @@ def restore(request: HttpRequest, number: int) -> HttpResponse:
     _, before = services.my_profile(request.user)
     restored = services.restore_version(request.user, number)
     if restored == before:
-        messages.info(request, f"Your profile is already the same as version {number}.")
+        messages.info(
+            request,
+            gettext("Your profile is already the same as version %(number)s.") % {"number": number},
+        )
     else:
         messages.success(
-            request, f"Version {number} is back: it is now version {restored}, your current one."
+            request,
+            gettext("Version %(number)s is back: it is now version %(restored)s, your current one.")
+            % {"number": number, "restored": restored},
         )
     return redirect(reverse("boundaries:history") + f"#v{restored}")
 
@@ -437,6 +485,16 @@ def import_view(request: HttpRequest) -> HttpResponse:
     errors: dict[str, str] = {}
     if request.method == "POST":
         text, errors = import_text(request, 256, "a profile")
+        if errors:
+            # import_text's only complaint is the size, in English (lib/uploads.py): say it
+            # in the page's language.
+            pasted = "upload" not in request.FILES
+            message = (
+                gettext("the pasted text is larger than %(kb)s KB; a profile is much smaller")
+                if pasted
+                else gettext("the file is larger than %(kb)s KB; a profile is much smaller")
+            ) % {"kb": 256}
+            errors = {name: message for name in errors}
         if not errors:
             try:
                 number = services.import_profile(request.user, text)
@@ -477,8 +535,11 @@ def share(request: HttpRequest, production_id: int) -> HttpResponse:
             None,
         )
         if state is None:
-            raise NotFound("No such production among yours.")
-        return render(request, "boundaries/share_empty.html", {"item": state})
+            raise NotFound(gettext("No such production among yours."))
+        who = ", ".join(c.display_name for c in state.coordinators)
+        return render(
+            request, "boundaries/share_empty.html", {"item": state, "coordinator_names": who}
+        )
     services.share(request.user, production_id)
     return redirect(reverse("boundaries:sharing") + f"#production-{production_id}")
 
@@ -508,9 +569,9 @@ def production_list(request: HttpRequest, production_id: int) -> HttpResponse:
 
 
 COORDINATOR_DIRECTIONS = {
-    "give": "Done by {name} to a partner",
-    "receive": "Done to {name}",
-    "self": "{name}, on camera",
+    "give": gettext_lazy("Done by %(name)s to a partner"),
+    "receive": gettext_lazy("Done to %(name)s"),
+    "self": gettext_lazy("%(name)s, on camera"),
 }
 
 
@@ -520,13 +581,13 @@ def production_profile(request: HttpRequest, production_id: int, handle: str) ->
     production, performer, profile = services.production_profile(
         request.user, production_id, handle
     )
-    taxonomy = load_taxonomy()
+    taxonomy = words.taxonomy()
     name = performer.display_name or performer.handle
     names = {p.handle: p.display_name for p in performers(production)}
     entries = [
         (
             taxonomy.acts[e.act],
-            COORDINATOR_DIRECTIONS[e.direction].format(name=name),
+            str(COORDINATOR_DIRECTIONS[e.direction]) % {"name": name},
             e,
             Row(taxonomy.acts[e.act], e.direction, e, names=names),
         )

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from closedset.boundaries import services as boundaries
 from closedset.consent.answers import CONSENTED, NOT_ASKED, answers_to_plan
 from closedset.core.check import Finding, Status
@@ -24,15 +26,17 @@ from closedset.core.plan import Beat as CoreBeat
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import Intensity, load_taxonomy
 from closedset.core.words import (
-    ANSWER_WORDS,
-    NOT_SHARED_WORDS,
+    ANSWER_STATES,
     Persons,
+    answer_words,
     answers_words,
     beat_sentence,
     finding_words,
     status_words,
+    words_in,
 )
 from closedset.lib.errors import DomainError, Forbidden
+from closedset.lib.i18n import current_language
 from closedset.plans import services
 from closedset.plans.models import PlanVersion, RoleSlot, ScenePlan
 from closedset.productions.models import Membership, Production, Role, Scene
@@ -51,10 +55,12 @@ class SceneBeat:
     said: tuple[str, ...] = ()
     # Their consent answer (closedset.consent.answers state); None before any final version.
     answer: str | None = None
+    # The language the sentences are in, so the answer reads in the same one.
+    lang: str = "en"
 
     @property
     def answer_words(self) -> str:
-        return ANSWER_WORDS.get(self.answer, "") if self.answer else ""
+        return answer_words(self.answer, self.lang) if self.answer in ANSWER_STATES else ""
 
 
 @dataclass(frozen=True)
@@ -71,11 +77,18 @@ class PerformerScene:
     to_talk_about: tuple[str, ...] = field(default=())
     # A final version exists: each beat carries their answer (or "not asked").
     asked: bool = False
+    # The page's language when it was built: every sentence above is in it.
+    lang: str = "en"
 
     @property
     def title(self) -> str:
-        number = f"Scene {self.scene.number}"
-        return f"{number}: {self.scene.title}" if self.scene.title else number
+        # Translated in the language the rest of the page speaks (the active one).
+        if self.scene.title:
+            return _("Scene %(number)s: %(title)s") % {
+                "number": self.scene.number,
+                "title": self.scene.title,
+            }
+        return _("Scene %(number)s") % {"number": self.scene.number}
 
     @property
     def all_clear(self) -> bool:
@@ -85,20 +98,21 @@ class PerformerScene:
     def status_line(self) -> str:
         """How the beats fit the boundaries they set (never their consent)."""
         return status_words(
-            [Status.clear if beat.clear else Status.needs_discussion for beat in self.beats]
+            [Status.clear if beat.clear else Status.needs_discussion for beat in self.beats],
+            self.lang,
         )
 
     @property
     def coordinator(self) -> str:
         """Who goes through a beat with them: the coordinator by name when there is one."""
-        return self.coordinators[0] if self.coordinators else "your coordinator"
+        return self.coordinators[0] if self.coordinators else _("your coordinator")
 
     @property
     def answers_line(self) -> str:
         """What they answered, over the scene's beats; empty before any final version."""
         if not self.asked:
             return ""
-        return answers_words([beat.answer or "" for beat in self.beats])
+        return answers_words([beat.answer or "" for beat in self.beats], self.lang)
 
     @property
     def all_consented(self) -> bool:
@@ -141,7 +155,7 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
     members who are not a performer cast in this scene get Forbidden."""
     view = services.plan_view(user, production_id, scene_id)
     if view.audience != services.PERFORMER:
-        raise Forbidden("This page is for the performers cast in this scene.")
+        raise Forbidden(_("This page is for the performers cast in this scene."))
     slots = list(
         RoleSlot.objects.filter(plan__scene=view.scene)
         .select_related("performer")
@@ -149,7 +163,7 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
     )
     mine = next((s for s in slots if s.performer_id == user.pk), None)
     if mine is None:
-        raise Forbidden("You are not cast in this scene.")
+        raise Forbidden(_("You are not cast in this scene."))
     people = {s.name: s.performer for s in slots}
     names = {
         role: (p.display_name or p.handle) if p is not None else None for role, p in people.items()
@@ -162,10 +176,13 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
     persons = Persons(names, me=mine.name)
     # Her own answers only (never a partner's), matched to the plan the page shows.
     answers = answers_to_plan(user, view.scene, services.plan_data(services._plan(view.scene)))
-    taxonomy = load_taxonomy()
+    # Everything she reads is in the page's language (her account's choice).
+    lang = current_language()
+    not_shared = words_in(lang)("not-shared")
+    taxonomy = load_taxonomy(lang)
     beats: list[SceneBeat] = []
     partners: dict[str, None] = {}
-    talk: dict[str, None] = {} if shared else {NOT_SHARED_WORDS: None}
+    talk: dict[str, None] = {} if shared else {not_shared: None}
     for item in view.beats:
         beat = CoreBeat(
             id=item.beat_id,
@@ -204,12 +221,14 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
                 names=by_handle,
                 beat=beat,
                 taxonomy=taxonomy,
+                lang=lang,
             )
             # Not shared is said once for the whole scene, not under every beat.
-            said.extend(w for w in words if w != NOT_SHARED_WORDS)
+            said.extend(w for w in words if w != not_shared)
         clear = Status[item.status] is Status.clear
         answer = answers.get(beat.id, NOT_ASKED) if answers is not None else None
-        beats.append(SceneBeat(beat_sentence(beat, persons, taxonomy), clear, tuple(said), answer))
+        sentence = beat_sentence(beat, persons, taxonomy, lang)
+        beats.append(SceneBeat(sentence, clear, tuple(said), answer, lang))
         for sentence in said:
             talk.setdefault(sentence, None)
     return PerformerScene(
@@ -222,6 +241,7 @@ def scene_for_performer(user: Any, production_id: int, scene_id: int) -> Perform
         updated=_updated(view.scene),
         to_talk_about=tuple(talk) if beats else (),
         asked=answers is not None,
+        lang=lang,
     )
 
 

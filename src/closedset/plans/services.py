@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.db.models import Q
+from django.utils.translation import gettext  # not `_`: a throwaway name here
 
 from closedset.accounts.models import User
 from closedset.boundaries.services import NOT_SHARED, record_plan_check, shared_profile
@@ -81,7 +82,7 @@ def audience(user: Any, production: Production) -> str:
     for role in (COORDINATOR, DIRECTOR, PRODUCER, PERFORMER):
         if role in roles:
             return role
-    raise Forbidden("Your role in this production has no access to scene plans.")
+    raise Forbidden(gettext("Your role in this production has no access to scene plans."))
 
 
 def _scene(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
@@ -100,7 +101,9 @@ def _editable(user: Any, production_id: int, scene_id: int) -> tuple[Scene, Scen
     scene, who = _changer(user, production_id, scene_id)
     if who != COORDINATOR:
         raise Forbidden(
-            "Only the intimacy coordinator changes the plan; the director proposes changes."
+            gettext(
+                "Only the intimacy coordinator changes the plan; the director proposes changes."
+            )
         )
     return scene, _plan(scene, create=True)
 
@@ -109,7 +112,7 @@ def _changer(user: Any, production_id: int, scene_id: int) -> tuple[Scene, str]:
     """Coordinator (changes) or director (proposes); everyone else is refused."""
     scene, who = _scene(user, production_id, scene_id)
     if who not in EDITORS:
-        raise Forbidden("Only the intimacy coordinator and the director work on the plan.")
+        raise Forbidden(gettext("Only the intimacy coordinator and the director work on the plan."))
     return scene, who
 
 

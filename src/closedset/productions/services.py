@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from closedset.accounts.errors import MailNotSent
 from closedset.accounts.models import User
@@ -42,6 +43,7 @@ from closedset.productions.errors import (
     RolesConflict,
     WrongAccount,
 )
+from closedset.productions.labels import role_label
 from closedset.productions.models import (
     Invitation,
     Membership,
@@ -154,9 +156,9 @@ def require_role(user: Any, production: Production | int, *roles: str) -> set[st
     exists), 403 for members without one of `roles` (any role when none are given)."""
     held = role_in(user, production)
     if not held:
-        raise NotFound("No such production.")
+        raise NotFound(_("No such production."))
     if roles and not held & set(roles):
-        raise Forbidden("Your role in this production does not allow this.")
+        raise Forbidden(_("Your role in this production does not allow this."))
     return held
 
 
@@ -166,7 +168,7 @@ def get_production(user: Any, production_id: int, *roles: str) -> Production:
     try:
         return Production.objects.select_related("organisation").get(pk=production_id)
     except Production.DoesNotExist:
-        raise NotFound("No such production.") from None
+        raise NotFound(_("No such production.")) from None
 
 
 def get_scene(user: Any, production_id: int, scene_id: int, *roles: str) -> Scene:
@@ -175,7 +177,7 @@ def get_scene(user: Any, production_id: int, scene_id: int, *roles: str) -> Scen
     try:
         return Scene.objects.get(pk=scene_id, production=production)
     except Scene.DoesNotExist:
-        raise NotFound("No such scene.") from None
+        raise NotFound(_("No such scene.")) from None
 
 
 @dataclass(frozen=True)
@@ -231,7 +233,7 @@ def performers(production: Production) -> list[User]:
 
 def create_organisation(name: str, *, owner: User | None = None) -> Organisation:
     if not name.strip():
-        raise InvalidInput("An organisation needs a name.", {"name": "Required."})
+        raise InvalidInput(_("An organisation needs a name."), {"name": _("Required.")})
     organisation = Organisation.objects.create(name=name.strip())
     if owner is not None:
         OrgMembership.objects.get_or_create(user=owner, organisation=organisation)
@@ -322,11 +324,11 @@ def create_scene(user: Any, production: Production, *, number: str, title: str =
     require_role(user, production, *SCENE_ROLES)
     number = number.strip()
     if not number:
-        raise InvalidInput("A scene needs its number.", {"number": 'Required, e.g. "12B".'})
+        raise InvalidInput("A scene needs its number.", {"number": _('Required, e.g. "12B".')})
     if len(number) > 20:
-        raise InvalidInput("Scene number too long.", {"number": "At most 20 characters."})
+        raise InvalidInput(_("Scene number too long."), {"number": _("At most 20 characters.")})
     if len(title) > 200:
-        raise InvalidInput("Title too long.", {"title": "At most 200 characters."})
+        raise InvalidInput(_("Title too long."), {"title": _("At most 200 characters.")})
     # The API takes any JSON string; PostgreSQL cannot store a NUL character.
     for field, value in (("number", number), ("title", title)):
         if "\x00" in value:
@@ -393,7 +395,7 @@ def invite(
     if errors:
         raise InvalidInput("Please correct the marked fields.", errors)
     if role not in invitable_roles(user, production):
-        raise Forbidden("You can invite performers; the producer invites the crew.")
+        raise Forbidden(_("You can invite performers; the producer invites the crew."))
     # The address may belong to a member already (the inviter herself, too), or be invited to
     # another role: the roles it would end up with must keep the coordinator independent.
     account = User.objects.filter(email__iexact=email).first()
@@ -420,19 +422,28 @@ def invite(
 def send_invitation(invitation: Invitation, link: str) -> None:
     """E-mail the link to the invited address: the only place the link ever goes."""
     production = invitation.production
+    # In the language the invited person chose, when they have an account and chose one;
+    # else the page's (the inviter's), as nothing else is known about a new address yet.
+    chosen = (
+        User.objects.filter(email__iexact=invitation.email)
+        .exclude(language="")
+        .values_list("language", flat=True)
+        .first()
+    )
     try:
-        send_mail_to(
-            invitation.email,
-            "productions/email/invitation_subject.txt",
-            "productions/email/invitation.txt",
-            {
-                "invitation": invitation,
-                "production": production,
-                "role": invitation.get_role_display(),
-                "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
-                "link": link,
-            },
-        )
+        with translation.override(chosen or translation.get_language()):
+            send_mail_to(
+                invitation.email,
+                "productions/email/invitation_subject.txt",
+                "productions/email/invitation.txt",
+                {
+                    "invitation": invitation,
+                    "production": production,
+                    "role": role_label(invitation.role),
+                    "inviter": invitation.invited_by.display_name if invitation.invited_by else "",
+                    "link": link,
+                },
+            )
     except MailNotSent:
         raise InvitationNotSent() from None
 
@@ -483,11 +494,11 @@ def resend_invitation(
             .first()
         )
         if invitation is None:
-            raise NotFound("No such invitation.")
+            raise NotFound(_("No such invitation."))
         if invitation.accepted_at:
-            raise Conflict("This invitation was accepted already.")
+            raise Conflict(_("This invitation was accepted already."))
         if invitation.revoked_at:
-            raise Conflict("This invitation was withdrawn. Invite the person again instead.")
+            raise Conflict(_("This invitation was withdrawn. Invite the person again instead."))
         token = secrets.token_urlsafe(32)
         invitation.token_hash = hash_secret(token)
         invitation.expires_at = timezone.now() + _lifetime()
@@ -538,10 +549,10 @@ def accept_invitation(
         else:
             if User.objects.filter(email__iexact=invitation.email).exists():
                 raise Conflict(
-                    "An account with this email exists already: log in, then open the link."
+                    _("An account with this email exists already: log in, then open the link.")
                 )
             if password is None:
-                raise InvalidInput("Choose a password.", {"password": "Required."})
+                raise InvalidInput(_("Choose a password."), {"password": _("Required.")})
             member = create_user(
                 email=invitation.email,
                 display_name=display_name,
@@ -581,7 +592,7 @@ def revoke_invitation(user: Any, production: Production, invitation_id: int) -> 
         pk=invitation_id, production=production, role__in=invitable_roles(user, production)
     ).first()
     if invitation is None:
-        raise NotFound("No such invitation.")
+        raise NotFound(_("No such invitation."))
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
         invitation.save(update_fields=["revoked_at"])
@@ -653,8 +664,10 @@ def agree_one_person_crew(user: Any, production: Production, *, agree: bool) -> 
             return
         if not current.allow_one_person_crew:
             raise Conflict(
-                "The producer has not asked for a one-person crew here: there is nothing to "
-                "agree to."
+                _(
+                    "The producer has not asked for a one-person crew here: there is nothing "
+                    "to agree to."
+                )
             )
         if active is None:
             OnePersonCrewAgreement.objects.create(production=current, performer=user)
@@ -689,11 +702,11 @@ def next_steps(user: Any, production: Production) -> list[Step]:
             has_coordinator = Membership.objects.filter(
                 production=production, role=Role.COORDINATOR
             ).exists()
-            steps.append(Step("invite", "Invite an intimacy coordinator", has_coordinator))
-        steps.append(Step("scenes", "Add the scenes with intimate content", has_scenes))
-        steps.append(Step("invite", "Invite the performers", has_cast))
+            steps.append(Step("invite", _("Invite an intimacy coordinator"), has_coordinator))
+        steps.append(Step("scenes", _("Add the scenes with intimate content"), has_scenes))
+        steps.append(Step("invite", _("Invite the performers"), has_cast))
     if Role.DIRECTOR in held:
-        steps.append(Step("plans", "Open a scene's plan and propose beats to the coordinator"))
+        steps.append(Step("plans", _("Open a scene's plan and propose beats to the coordinator")))
     # The custodian has no step yet: the records section of the page says what is coming.
     # Two roles may both ask for the same step; keep the first.
     seen: set[tuple[str, str]] = set()
@@ -716,12 +729,12 @@ def _performer_steps(user: Any, production: Production) -> list[Step]:
         answered = False
     shared = boundaries.is_shared(user, production)
     steps = [
-        Step("profile", "Fill in your boundary profile: yes, no or maybe, act by act", answered),
-        Step("review", "Read it through: you can change any answer at any time", shared),
-        Step("share", f"Share it with {production.name}", shared),
+        Step("profile", _("Fill in your boundary profile: yes, no or maybe, act by act"), answered),
+        Step("review", _("Read it through: you can change any answer at any time"), shared),
+        Step("share", _("Share it with %(production)s") % {"production": production.name}, shared),
     ]
     if shared:
-        steps.append(Step("my_scenes", "Read the beats you are in, in plain words"))
+        steps.append(Step("my_scenes", _("Read the beats you are in, in plain words")))
     return steps
 
 

@@ -11,6 +11,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.accounts import services as accounts
@@ -23,6 +25,7 @@ from closedset.onset.links import doors as onset_doors
 from closedset.plans import overview
 from closedset.productions import services
 from closedset.productions.forms import AcceptForm, InvitationForm, ProductionForm, SceneForm
+from closedset.productions.labels import role_label
 from closedset.productions.models import Invitation, Production, Role
 
 
@@ -64,7 +67,9 @@ def production_create(request: HttpRequest) -> HttpResponse:
                 add_domain_errors(form, error)
                 status = 422
             else:
-                messages.success(request, f"{prod.name} is set up; you are its producer.")
+                messages.success(
+                    request, _("%(name)s is set up; you are its producer.") % {"name": prod.name}
+                )
                 return redirect("productions:production", production_id=prod.pk)
         else:
             status = 422
@@ -76,7 +81,7 @@ def production_create(request: HttpRequest) -> HttpResponse:
 def invitation_revoke(request: HttpRequest, production_id: int, invitation_id: int) -> HttpResponse:
     prod = services.get_production(request.user, production_id, *services.INVITER_ROLES)
     services.revoke_invitation(request.user, prod, invitation_id)
-    messages.success(request, "Invitation withdrawn; its link no longer works.")
+    messages.success(request, _("Invitation withdrawn; its link no longer works."))
     return redirect("productions:invitations", production_id=prod.pk)
 
 
@@ -97,7 +102,9 @@ def invitation_resend(request: HttpRequest, production_id: int, invitation_id: i
         request.user, prod, invitation_id, link_for=_link_maker(request), ip=client_ip(request)
     )
     messages.success(
-        request, f"A new link was sent to {invitation.email}; the earlier one no longer works."
+        request,
+        _("A new link was sent to %(email)s; the earlier one no longer works.")
+        % {"email": invitation.email},
     )
     return redirect("productions:invitations", production_id=prod.pk)
 
@@ -187,7 +194,7 @@ def scene_create(request: HttpRequest, production_id: int) -> HttpResponse:
         except InvalidInput as error:
             add_domain_errors(form, error)
         else:
-            messages.success(request, f"Scene {scene.number} added.")
+            messages.success(request, _("Scene %(number)s added.") % {"number": scene.number})
             return redirect("productions:production", production_id=prod.pk)
     return render(
         request,
@@ -220,7 +227,9 @@ def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
             else:
                 # The same answer whether or not the address has an account: the link went
                 # to the address, and the page says only that.
-                messages.success(request, f"Invitation sent to {invitation.email}.")
+                messages.success(
+                    request, _("Invitation sent to %(email)s.") % {"email": invitation.email}
+                )
                 return redirect("productions:invitations", production_id=prod.pk)
         else:
             status = 422
@@ -239,17 +248,24 @@ def invitations(request: HttpRequest, production_id: int) -> HttpResponse:
 
 
 # What a newcomer reads first; the steps themselves are on the production page.
-WELCOME_NEXT: dict[str, str] = {
-    Role.PERFORMER: "Start by filling in your boundary profile; you share it only at the end.",
-    Role.COORDINATOR: "Start by adding the scenes and inviting the performers.",
-    Role.PRODUCER: "Start by inviting an intimacy coordinator.",
-    Role.DIRECTOR: "Open a scene's plan to propose beats to the intimacy coordinator.",
-    Role.CUSTODIAN: "Below is the cast and what you will keep for them.",
+WELCOME_NEXT: dict[str, object] = {
+    Role.PERFORMER: gettext_lazy(
+        "Start by filling in your boundary profile; you share it only at the end."
+    ),
+    Role.COORDINATOR: gettext_lazy("Start by adding the scenes and inviting the performers."),
+    Role.PRODUCER: gettext_lazy("Start by inviting an intimacy coordinator."),
+    Role.DIRECTOR: gettext_lazy(
+        "Open a scene's plan to propose beats to the intimacy coordinator."
+    ),
+    Role.CUSTODIAN: gettext_lazy("Below is the cast and what you will keep for them."),
 }
 
 
-def _welcome(invite: Invitation) -> str:
-    return f"You joined {invite.production.name}. {WELCOME_NEXT.get(invite.role, '')}".strip()
+def _welcome(invite: Invitation, new_account: bool = False) -> str:
+    joined = _("You joined %(production)s.") % {"production": invite.production.name}
+    if new_account:
+        joined = _("Welcome. %(joined)s") % {"joined": joined}
+    return f"{joined} {WELCOME_NEXT.get(invite.role, '')}".strip()
 
 
 @require_http_methods(["GET", "POST"])
@@ -265,18 +281,32 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
                 return render(
                     request,
                     "productions/invitation.html",
-                    {"invitation": invite, "form": None, "refused": error.message},
+                    {
+                        "invitation": invite,
+                        "role": role_label(invite.role),
+                        "form": None,
+                        "refused": error.message,
+                    },
                     status=error.status,
                 )
             messages.success(request, _welcome(invite))
             return redirect("productions:production", production_id=invite.production_id)
-        return render(request, "productions/invitation.html", {"invitation": invite, "form": None})
+        return render(
+            request,
+            "productions/invitation.html",
+            {"invitation": invite, "role": role_label(invite.role), "form": None},
+        )
     if services.account_exists(invite.email):
         # They have an account: log in first, then come back to this page to accept.
         return render(
             request,
             "productions/invitation.html",
-            {"invitation": invite, "form": None, "log_in_first": True},
+            {
+                "invitation": invite,
+                "role": role_label(invite.role),
+                "form": None,
+                "log_in_first": True,
+            },
         )
     form = AcceptForm(request.POST or None)
     status = 200
@@ -289,12 +319,15 @@ def invitation(request: HttpRequest, key: str) -> HttpResponse:
                 status = 422
             else:
                 auth_login(request, member, backend="django.contrib.auth.backends.ModelBackend")
-                messages.success(request, f"Welcome. {_welcome(invite)}")
+                messages.success(request, _welcome(invite, new_account=True))
                 return redirect("productions:production", production_id=invite.production_id)
         else:
             status = 422
     return render(
-        request, "productions/invitation.html", {"invitation": invite, "form": form}, status=status
+        request,
+        "productions/invitation.html",
+        {"invitation": invite, "role": role_label(invite.role), "form": form},
+        status=status,
     )
 
 
@@ -324,7 +357,9 @@ def one_person_crew_setting(request: HttpRequest, production_id: int) -> HttpRes
     services.set_one_person_crew(request.user, prod, allow=allow)
     messages.success(
         request,
-        "Performers are asked to agree." if allow else "No one may combine the roles any more.",
+        _("Performers are asked to agree.")
+        if allow
+        else _("No one may combine the roles any more."),
     )
     return redirect("productions:one_person_crew", production_id=prod.pk)
 
@@ -344,6 +379,6 @@ def one_person_crew_agreement(request: HttpRequest, production_id: int) -> HttpR
             status=error.status,
         )
     messages.success(
-        request, "You agreed." if agree else "You withdrew your agreement; it ends at once."
+        request, _("You agreed.") if agree else _("You withdrew your agreement; it ends at once.")
     )
     return redirect("productions:one_person_crew", production_id=prod.pk)
