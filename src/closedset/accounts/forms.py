@@ -31,6 +31,8 @@ def language_field() -> forms.ChoiceField:
         label=gettext_lazy("Language"),
         choices=list(offered().items()),
         initial=get_language,
+        # Left out, the browser's language goes on deciding: no sign-up fails for want of one.
+        required=False,
         help_text=gettext_lazy(
             "Pages are shown to you in this language. You can change it at the foot of any page."
         ),

@@ -99,14 +99,18 @@ def create_user(
     except ValidationError as error:
         errors["handle"] = " ".join(error.messages)
     if not display_name.strip():
-        errors["display_name"] = "Please give the name people know you by."
+        errors["display_name"] = gettext("Please give the name people know you by.")
     if User.objects.filter(email__iexact=email).exists():
-        errors["email"] = "An account with this email address exists already. Log in instead."
+        errors["email"] = gettext(
+            "An account with this email address exists already. Log in instead."
+        )
     if (
         User.objects.filter(handle=handle).exists()
         or RetiredHandle.objects.filter(digest=RetiredHandle.digest_of(handle)).exists()
     ):
-        errors["handle"] = f"The handle {handle!r} is taken; choose another."
+        errors["handle"] = gettext("The handle %(handle)s is taken; choose another.") % {
+            "handle": repr(handle)
+        }
     if language and not is_offered_language(language):
         errors["language"] = gettext("Choose one of the languages in the list.")
     if password is not None:
@@ -115,7 +119,7 @@ def create_user(
         except ValidationError as error:
             errors["password"] = " ".join(error.messages)
     if errors:
-        raise InvalidInput("Please correct the marked fields.", errors)
+        raise InvalidInput(gettext("Please correct the marked fields."), errors)
     user = User.objects.create_user(
         email=email,
         password=password,
@@ -554,7 +558,7 @@ def create_api_token(
         listed = f"{', '.join(shorter)} or {longest}" if shorter else longest
         errors["days"] = f"Choose {listed} days."
     if errors:
-        raise InvalidInput("Please correct the marked fields.", errors)
+        raise InvalidInput(gettext("Please correct the marked fields."), errors)
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(

@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from closedset.accounts.forms import language_field
 from closedset.productions.labels import KIND_LABELS, ROLE_LABELS
 from closedset.productions.models import Role
 
@@ -55,3 +56,4 @@ class AcceptForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=_("At least 10 characters."),
     )
+    language = language_field()

@@ -534,8 +534,10 @@ def accept_invitation(
     display_name: str = "",
     handle: str = "",
     password: str | None = None,
+    language: str = "",
 ) -> User:
-    """Accept as the signed-in `user`, or create the account from the other arguments."""
+    """Accept as the signed-in `user`, or create the account from the other arguments
+    (`language`: the one chosen at sign-up)."""
     with transaction.atomic():
         invitation = read_invitation(key)
         # Lock the row so two simultaneous clicks cannot both use the link.
@@ -558,6 +560,7 @@ def accept_invitation(
                 display_name=display_name,
                 handle=handle,
                 password=password,
+                language=language,
             )
         add_member(member, invitation.production, invitation.role)
         # The link reached this person only by e-mail to this address: it proves the address.

@@ -79,6 +79,22 @@ def test_a_performer_joins_and_is_welcomed_in_her_language(world, client_as):
     assert "You joined" not in text
 
 
+def test_the_language_chosen_at_sign_up_is_the_accounts(world, client, persona_password):
+    from closedset.accounts.models import User
+
+    url = invitation_url(world)
+    page = text_of(client.get(url, HTTP_ACCEPT_LANGUAGE="cs"))
+    assert "Jazyk" in page and "Čeština" in page  # offered, the browser's already chosen
+    fields = {"display_name": "Nell", "handle": "nell", "password": persona_password}
+    client.post(url, {**fields, "language": "cs"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert User.objects.get(handle="nell").language == "cs"
+    # A language nobody offers is refused in plain words, and nothing is made.
+    other = invitation_url(world, "olga@example.org")
+    refused = type(client)().post(other, {**fields, "handle": "olga", "language": "xx"})
+    assert not User.objects.filter(handle="olga").exists()
+    assert "Select a valid choice" in text_of(refused)
+
+
 def test_an_expired_or_used_link_says_so_in_her_language(world, client, persona_password):
     url = invitation_url(world)
     client.post(url, {"display_name": "Nell", "handle": "nell", "password": persona_password})
