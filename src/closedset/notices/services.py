@@ -10,8 +10,10 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_lazy
 
 from closedset.accounts.errors import MailNotSent
 from closedset.accounts.services import send_mail_to
@@ -42,6 +44,24 @@ KINDS_BY_ROLE: Mapping[str, tuple[str, ...]] = {
     Role.CUSTODIAN: (),
 }
 
+# The kinds' labels in the reader's language; the model's (English) labels are the source and
+# a test keeps the two the same.
+KIND_LABELS: Mapping[str, Any] = {
+    Kind.CAST: gettext_lazy("you are cast in a scene"),
+    Kind.PLAN_CHANGED: gettext_lazy("a plan you are in changes"),
+    Kind.PROFILE_SEEN_BY_NEW: gettext_lazy("someone new can see your boundary profile"),
+    Kind.PROFILE_CHANGED: gettext_lazy("a profile you rely on changes"),
+    Kind.PROFILE_UNSHARED: gettext_lazy("a profile you rely on is no longer shared"),
+    Kind.PROPOSAL: gettext_lazy("the director proposes a change"),
+    Kind.RELEASED: gettext_lazy("the coordinator releases a plan version"),
+    Kind.CONSENT_REQUEST: gettext_lazy("a consent request waits for you"),
+    Kind.CONSENT_REMINDER: gettext_lazy("a consent request is due soon"),
+    Kind.CONSENT_ANSWER: gettext_lazy("a performer declines or withdraws"),
+    Kind.GATE_CHANGED: gettext_lazy("a scheduled scene can no longer be shot, or can again"),
+    Kind.SIGNAL_ESCALATED: gettext_lazy("a PAUSE or STOP on set waits for the coordinator"),
+    Kind.INCIDENT_REPORTED: gettext_lazy("someone reports an incident"),
+}
+
 SUBJECT_MAX = 200
 UNREAD_ON_HOME = 5
 
@@ -56,10 +76,16 @@ def notify(
     url: str = "",
 ) -> None:
     """Tell `recipient` one thing: store a notice and, if they want e-mail for this kind,
-    send one. A mail that does not go out never breaks the caller."""
+    send one. A mail that does not go out never breaks the caller.
+
+    Subject and body are written in the recipient's language: pass them lazily
+    (`gettext_lazy`, or `format_lazy` for a text with values) and they are rendered here, in
+    that language, for the stored notice and the e-mail alike."""
     if kind not in Kind.values:
         raise ValueError(f"unknown notice kind {kind!r}")
-    subject = " ".join(subject.split())[:SUBJECT_MAX]
+    with translation.override(_language_of(recipient)):
+        subject = " ".join(str(subject).split())[:SUBJECT_MAX]
+        body = str(body)
     notice = Notice.objects.create(
         recipient=recipient,
         kind=kind,
@@ -72,22 +98,28 @@ def notify(
     if not recipient.is_active or not recipient.email or not wants_mail(recipient, kind):
         return
     try:
-        send_mail_to(
-            recipient.email,
-            "notices/email/notice_subject.txt",
-            "notices/email/notice_body.txt",
-            {
-                "recipient": recipient,
-                "subject": notice.subject,
-                "body": notice.body,
-                "production": production,
-            },
-        )
+        # The mail is built outside the sender's request: in the recipient's language.
+        with translation.override(_language_of(recipient)):
+            send_mail_to(
+                recipient.email,
+                "notices/email/notice_subject.txt",
+                "notices/email/notice_body.txt",
+                {
+                    "recipient": recipient,
+                    "subject": notice.subject,
+                    "body": notice.body,
+                    "production": production,
+                },
+            )
     except MailNotSent:
         # send_mail_to logged the kind of failure; the notice is on the home page anyway.
         logger.warning("notice mail not sent (kind %s)", kind)
     except Exception as error:  # noqa: BLE001 - a notice must never break what triggered it
         logger.warning("notice mail failed: %s", type(error).__name__)
+
+
+def _language_of(recipient: Any) -> str:
+    return str(getattr(recipient, "language", "") or settings.LANGUAGE_CODE)
 
 
 def wants_mail(user: Any, kind: str) -> bool:
@@ -107,8 +139,13 @@ def mail_preferences(user: Any) -> list[tuple[str, str, bool]]:
     off = set(
         MailPreference.objects.filter(user=user, send_mail=False).values_list("kind", flat=True)
     )
-    labels = dict(Kind.choices)
-    return [(kind, str(labels[kind]), kind not in off) for kind in kinds_for(user)]
+    return [(kind, kind_label(kind), kind not in off) for kind in kinds_for(user)]
+
+
+def kind_label(kind: str) -> str:
+    """What a kind of notice is about, in the page's language."""
+    label = KIND_LABELS.get(kind)
+    return str(label) if label is not None else gettext(str(dict(Kind.choices).get(kind, kind)))
 
 
 @transaction.atomic

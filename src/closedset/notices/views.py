@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.notices import services
@@ -36,7 +37,7 @@ def mark_read(request: HttpRequest) -> HttpResponse:
             return redirect(notice.url)
     elif raw == "":
         services.mark_read(request.user)
-        messages.success(request, "All your notices are marked read.")
+        messages.success(request, gettext("All your notices are marked read."))
     return redirect("notices:list")
 
 
@@ -52,7 +53,7 @@ def _is_local(request: HttpRequest, url: str) -> bool:
 def settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         services.set_mail_preferences(request.user, request.POST.getlist("mail"))
-        messages.success(request, "Your e-mail settings are saved.")
+        messages.success(request, gettext("Your e-mail settings are saved."))
         return redirect("notices:settings")
     return render(
         request,

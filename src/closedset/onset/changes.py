@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from closedset.accounts.models import User
 from closedset.core.check import Status, check
@@ -34,6 +35,7 @@ from closedset.core.plan import parse_plan
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.words import Persons, beat_sentence
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
+from closedset.lib.i18n import current_language
 from closedset.onset import services
 from closedset.onset.models import ChangeAnswer, ChangeRequest, Run, TimelineEntry
 from closedset.plans.services import BeatInput
@@ -43,9 +45,12 @@ WAITING = "waiting"
 APPROVED = "approved"
 NOT_APPROVED = "not approved"
 YES, NO = "yes", "no"
-NO_CHANGE = "There is no such change request. Reload the page to see the ones open to you."
-CLOSED = "This scene is closed for the day: a change can no longer be asked for."
-TOO_LATE = (
+# Marked here, translated where raised (tests and callers compare the English text).
+NO_CHANGE = gettext_noop(
+    "There is no such change request. Reload the page to see the ones open to you."
+)
+CLOSED = gettext_noop("This scene is closed for the day: a change can no longer be asked for.")
+TOO_LATE = gettext_noop(
     "The time to answer this change has passed, so it was not approved. If you want it after "
     "all, tell the coordinator."
 )
@@ -248,7 +253,7 @@ def propose(
         run = _director_run(user, run_id)
         Run.objects.select_for_update(of=("self",)).filter(pk=run.pk).first()
         if run.state == Run.State.CLOSED:
-            raise Conflict(CLOSED)
+            raise Conflict(gettext(CLOSED))
         new, core = _proposed_plan(run, beat, replaces.strip())
         roles = _roles_in(new)
         affected = _performers(run, roles)
@@ -325,12 +330,12 @@ def answer(
     from closedset.record import services as record
 
     if said not in (YES, NO):
-        raise InvalidInput("Answer yes or no.", {"answer": "yes or no"})
+        raise InvalidInput(gettext("Answer yes or no."), {"answer": gettext("yes or no")})
     moment = now or clock()
     with transaction.atomic():
         run, what = services.open_run(user, run_id)
         if "performer" not in what or not _known(change_id):
-            raise NotFound(NO_CHANGE)
+            raise NotFound(gettext(NO_CHANGE))
         change = (
             ChangeRequest.objects.select_for_update(of=("self",))
             .filter(pk=change_id, run=run)
@@ -340,17 +345,24 @@ def answer(
             ChangeAnswer.objects.filter(change=change, performer=user).first() if change else None
         )
         if change is None or mine is None:
-            raise NotFound(NO_CHANGE)
+            raise NotFound(gettext(NO_CHANGE))
         if mine.answer:
             if mine.answer == said:
                 return mine
             message = (
-                f"You already said {mine.answer} to this change. If you want to change your "
-                "answer, tell the coordinator."
+                gettext(
+                    "You already said yes to this change. If you want to change your answer, "
+                    "tell the coordinator."
+                )
+                if mine.answer == YES
+                else gettext(
+                    "You already said no to this change. If you want to change your answer, "
+                    "tell the coordinator."
+                )
             )
             raise Conflict(message, {"answer": message})
         if moment >= change.reflect_until:
-            raise Conflict(TOO_LATE)
+            raise Conflict(gettext(TOO_LATE))
         mine.answer = said
         mine.answered_at = moment
         mine.save(update_fields=["answer", "answered_at"])
@@ -405,14 +417,14 @@ def add_to_plan(user: Any, run_id: int, change_id: int) -> ChangeRequest:
     with transaction.atomic():
         run, what = services.open_run(user, run_id)
         if "coordinator" not in what or not _known(change_id):
-            raise NotFound(NO_CHANGE)
+            raise NotFound(gettext(NO_CHANGE))
         change = (
             ChangeRequest.objects.select_for_update(of=("self",))
             .filter(pk=change_id, run=run)
             .first()
         )
         if change is None:
-            raise NotFound(NO_CHANGE)
+            raise NotFound(gettext(NO_CHANGE))
         if change.applied_final_id is not None:
             return change
         if change.approved_at is None:
@@ -586,9 +598,13 @@ def prompts_for(user: Any, run: Run, now: datetime | None = None) -> list[Prompt
         found.append(
             Prompt(
                 id=int(change.pk),
-                words=beat_sentence(_core_beat(change.beat), Persons(_names(run), me=me)),
+                words=beat_sentence(
+                    _core_beat(change.beat), Persons(_names(run), me=me), lang=current_language()
+                ),
                 replaces=(
-                    beat_sentence(_core_beat(replaced), Persons(_names(run), me=me))
+                    beat_sentence(
+                        _core_beat(replaced), Persons(_names(run), me=me), lang=current_language()
+                    )
                     if replaced
                     else ""
                 ),
@@ -610,5 +626,5 @@ def prompts_for(user: Any, run: Run, now: datetime | None = None) -> list[Prompt
 def performer_prompts(user: Any, run_id: int, now: datetime | None = None) -> list[Prompt]:
     run, what = services.run_for(user, run_id)
     if "performer" not in what:
-        raise NotFound(services.NO_RUN)
+        raise NotFound(gettext(services.NO_RUN))
     return prompts_for(user, run, now)

@@ -19,13 +19,17 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext, gettext_noop
 
 from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
 from closedset.onset import services
 from closedset.onset.models import CheckIn, CheckInAnswer, Colour, Run
 
-NO_CHECKIN = "There is no check-in to answer right now. The coordinator will ask when it is time."
-COLOURS = "Answer green, yellow or red."
+# Marked here, translated where raised.
+NO_CHECKIN = gettext_noop(
+    "There is no check-in to answer right now. The coordinator will ask when it is time."
+)
+COLOURS = gettext_noop("Answer green, yellow or red.")
 # What the director's screen says: nothing about who answered what, or that anyone did.
 CONTINUE = "continue"
 ON_HOLD = "on hold"
@@ -55,7 +59,7 @@ def open_checkin(run: Run) -> CheckIn | None:
 def _coordinator_run(user: Any, run_id: int) -> Run:
     run, what = services.open_run(user, run_id)
     if "coordinator" not in what:
-        raise NotFound(services.NO_RUN)
+        raise NotFound(gettext(services.NO_RUN))
     return run
 
 
@@ -98,15 +102,15 @@ def answer(user: Any, run_id: int, colour: str, now: datetime | None = None) -> 
     """A performer's answer to the open check-in. Red stops the run at once (inside the same
     transaction, so the answer and the stop stand or fall together)."""
     if colour not in Colour.values:
-        raise InvalidInput(COLOURS, {"colour": COLOURS})
+        raise InvalidInput(gettext(COLOURS), {"colour": gettext(COLOURS)})
     moment = now or timezone.now()
     with transaction.atomic():
         run, what = services.open_run(user, run_id)
         if "performer" not in what:
-            raise NotFound(services.NO_RUN)
+            raise NotFound(gettext(services.NO_RUN))
         checkin = open_checkin(run)
         if checkin is None:
-            raise InvalidInput(NO_CHECKIN)
+            raise InvalidInput(gettext(NO_CHECKIN))
         found = CheckInAnswer.objects.filter(checkin=checkin, performer=user).first()
         if found is None:
             found = CheckInAnswer.objects.create(
@@ -133,7 +137,7 @@ def talked(user: Any, run_id: int, answer_id: int, now: datetime | None = None) 
             else None
         )
         if found is None:
-            raise NotFound(services.NO_RUN)
+            raise NotFound(gettext(services.NO_RUN))
         if found.talked_at is None:
             found.talked_at = now or timezone.now()
             found.save(update_fields=["talked_at"])
@@ -147,7 +151,7 @@ def _known(value: object) -> bool:
 def _checkin_of(run: Run, checkin_id: int) -> CheckIn:
     found = run.checkins.filter(pk=checkin_id).first() if _known(checkin_id) else None
     if found is None:
-        raise NotFound(services.NO_RUN)
+        raise NotFound(gettext(services.NO_RUN))
     return found
 
 

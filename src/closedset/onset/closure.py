@@ -39,6 +39,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from closedset.lib import crypto
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
@@ -93,7 +94,8 @@ def refuse_if_closed(run: Run) -> None:
     run before changing anything)."""
     if run.state == Run.State.CLOSED:
         raise Conflict(
-            f"Scene {run.scene.number} is closed: nothing more can be changed in it today."
+            gettext("Scene %(number)s is closed: nothing more can be changed in it today.")
+            % {"number": run.scene.number}
         )
 
 
@@ -132,18 +134,18 @@ def _run_for_feedback(user: Any, run_id: int) -> Run:
     except NotFound:
         run = services.run_seen_by(user, run_id, Role.DIRECTOR)
     if user not in asked(run):
-        raise NotFound(services.NO_RUN)
+        raise NotFound(gettext(services.NO_RUN))
     kept = asked_at_close(run)
     if kept is not None and user.pk not in kept:
         # Joined after the close: not asked (their answer could be subtracted).
-        raise NotFound(services.NO_RUN)
+        raise NotFound(gettext(services.NO_RUN))
     return run
 
 
 def _coordinator_run(user: Any, run_id: int, *, lock: bool = False) -> Run:
     run, what = (services.locked_run if lock else services.run_for)(user, run_id)
     if "coordinator" not in what:
-        raise NotFound(services.NO_RUN)
+        raise NotFound(gettext(services.NO_RUN))
     return run
 
 
@@ -442,7 +444,7 @@ def feedback_state(user: Any, run: Run, now: datetime | None = None) -> str:
 def _score(value: object, name: str) -> int:
     text = str(value if value is not None else "").strip()
     if text not in {str(s) for s in SCORES}:
-        message = f"Choose 1 to 5 for {name}."
+        message = gettext("Choose 1 to 5 for %(name)s.") % {"name": name}
         raise InvalidInput(message, {name: message})
     return int(text)
 
@@ -469,7 +471,9 @@ def give_feedback(
         ch for ch in str(comment or "") if ch in "\n\r\t" or not (ord(ch) < 32 or ord(ch) == 127)
     ).strip()
     if len(text) > COMMENT_MAX:
-        message = f"The comment is too long: shorten it to {COMMENT_MAX:,} characters."
+        message = gettext("The comment is too long: shorten it to %(max)s characters.") % {
+            "max": f"{COMMENT_MAX:,}"
+        }
         raise InvalidInput(message, {"comment": message})
     run = _run_for_feedback(user, run_id)
     with transaction.atomic():
@@ -477,16 +481,18 @@ def give_feedback(
         run = Run.objects.select_for_update().select_related("scene").get(pk=run.pk)
         state = feedback_state(user, run, now)
         if state == "not-closed":
-            raise Conflict("Feedback opens once the coordinator closes the scene.")
+            raise Conflict(gettext("Feedback opens once the coordinator closes the scene."))
         if state == "given":
-            raise Conflict("You have already answered for this scene. Thank you.")
+            raise Conflict(gettext("You have already answered for this scene. Thank you."))
         if state == "over":
-            raise Conflict("Feedback on this scene is over. Thank you.")
+            raise Conflict(gettext("Feedback on this scene is over. Thank you."))
         try:
             with transaction.atomic():
                 FeedbackGiven.objects.create(run=run, person=user)
         except IntegrityError:  # a second tab sent it at the same moment
-            raise Conflict("You have already answered for this scene. Thank you.") from None
+            raise Conflict(
+                gettext("You have already answered for this scene. Thank you.")
+            ) from None
         # No person, no time: nothing in the row points back to who wrote it.
         Feedback.objects.create(run=run, comment=text, **scores)
 

@@ -24,6 +24,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.db import connections
+from django.utils import translation
+from django.utils.translation import gettext_noop
 
 from closedset.lib.errors import BUSY_MESSAGE, MAX_ID, DomainError, database_busy
 from closedset.onset import services
@@ -42,17 +44,25 @@ BUCKET_SIZE = 10.0
 # taken away or a performer recast stops hearing the run within this time.
 READMIT_SECONDS = 30.0
 
-MALFORMED = (
+# Translated when sent, in the reader's language (`_error`).
+MALFORMED = gettext_noop(
     "The screen sent something the server does not understand. Reload the page; "
     "if it keeps happening, tell the coordinator."
 )
-TOO_LARGE = "That message was too large and was ignored. Reload the page and try again."
-TOO_MANY = (
+TOO_LARGE = gettext_noop(
+    "That message was too large and was ignored. Reload the page and try again."
+)
+TOO_MANY = gettext_noop(
     "Too many messages at once; some were not read. Wait a moment: the screen sends "
     "anything not yet confirmed again by itself."
 )
-NOT_COORDINATOR = "Only the coordinator can do this on this screen."
-BROKEN = "Something went wrong on the server; nothing was changed. Try again in a moment."
+NOT_COORDINATOR = gettext_noop("Only the coordinator can do this on this screen.")
+BROKEN = gettext_noop(
+    "Something went wrong on the server; nothing was changed. Try again in a moment."
+)
+SEQ = gettext_noop("Ask from a sequence number of 0 or more.")
+NO_KEY = gettext_noop("Send PAUSE or STOP with the key the screen made for it.")
+WHICH = gettext_noop("Say which signal you have seen.")
 
 
 T = TypeVar("T")
@@ -267,7 +277,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             elif action == "after":
                 seq = content.get("seq")
                 if isinstance(seq, bool) or not isinstance(seq, int):
-                    await self._error("Ask from a sequence number of 0 or more.")
+                    await self._error(SEQ)
                     return
                 await self._catch_up(seq)
             else:
@@ -284,7 +294,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
     async def _signal(self, content: dict[str, Any]) -> None:
         kind, key = content.get("kind"), content.get("key")
         if not isinstance(kind, str) or not isinstance(key, str):
-            await self._error("Send PAUSE or STOP with the key the screen made for it.")
+            await self._error(NO_KEY)
             return
         # One press is exempt from the limit, whatever becomes of it: a socket cannot flood
         # past the bucket with signals that fail.
@@ -302,7 +312,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             return
         signal_id = content.get("signal")
         if isinstance(signal_id, bool) or not isinstance(signal_id, int):
-            await self._error("Say which signal you have seen.")
+            await self._error(WHICH)
             return
         if not 0 < signal_id <= MAX_ID:
             await self._error(services.NO_RUN)
@@ -382,8 +392,12 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             out["sender_name"] = event.get("sender_name", "")
         await self.send_json(out)
 
-    async def _error(self, message: str, key: str | None = None) -> None:
-        reply: dict[str, Any] = {"type": "error", "message": message}
+    async def _error(self, message: Any, key: str | None = None) -> None:
+        # Sent outside any request: in the reader's own language. A message a service made
+        # on another thread arrives in English and is looked up again here.
+        with translation.override(getattr(self.user, "language", "") or "en"):
+            text = translation.gettext(str(message))
+        reply: dict[str, Any] = {"type": "error", "message": text}
         if key is not None:
             reply["key"] = key  # which press to send again; the phone made it
         await self.send_json(reply)

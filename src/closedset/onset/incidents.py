@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from closedset.core.plan import Beat
 from closedset.core.taxonomy import Intensity, load_taxonomy
@@ -39,7 +40,7 @@ from closedset.productions.services import acting_members, get_production, requi
 
 TEXT_MAX = 4000
 NO_INCIDENT = "There is no such incident. Check the address."
-NO_READER = (
+NO_READER = gettext_noop(
     "This production has no coordinator to read reports yet. Nothing was sent; tell the "
     "producer, and try again once a coordinator has joined."
 )
@@ -104,7 +105,7 @@ def record_unplanned(
     with transaction.atomic():
         run, what = services.open_run(user, run_id)
         if "coordinator" not in what:
-            raise NotFound(services.NO_RUN)
+            raise NotFound(gettext(services.NO_RUN))
         by, to = check_unplanned(run, seen)
         incident = Incident.objects.create(
             production=run.scene.production,
@@ -171,7 +172,7 @@ def _reader(production: Production) -> Any:
     """The coordinator a report's text is sealed for: the production's first acting one."""
     coordinators = sorted(acting_members(production, Role.COORDINATOR), key=lambda u: u.pk)
     if not coordinators:
-        raise InvalidInput(NO_READER)
+        raise InvalidInput(gettext(NO_READER))
     return coordinators[0]
 
 
@@ -182,9 +183,12 @@ def _context(incident: Incident, part: str) -> str:
 def _text(value: object, field: str, *, required: bool) -> str:
     text = str(value or "").strip()
     if required and not text:
-        raise _choose("Say what happened, in your own words.", field)
+        raise _choose(gettext("Say what happened, in your own words."), field)
     if len(text) > TEXT_MAX:
-        raise _choose(f"Keep it under {TEXT_MAX} characters; nothing was sent.", field)
+        raise _choose(
+            gettext("Keep it under %(max)s characters; nothing was sent.") % {"max": TEXT_MAX},
+            field,
+        )
     return text
 
 
@@ -211,7 +215,7 @@ def report(
             else None
         )
         if scene is None:
-            raise _choose("Choose a scene from the list, or none.", "scene")
+            raise _choose(gettext("Choose a scene from the list, or none."), "scene")
     reader = _reader(production)
     moment = now or timezone.now()
     if anonymous:

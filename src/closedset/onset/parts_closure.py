@@ -10,14 +10,15 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext_lazy
 
 from closedset.onset import closure as services
 from closedset.onset.models import Closure, FeedbackGiven, Run
 
 QUESTIONS = (
-    ("safety", "Did you feel safe?"),
-    ("respect", "Were you treated with respect?"),
-    ("comfort", "How comfortable were you?"),
+    ("safety", gettext_lazy("Did you feel safe?")),
+    ("respect", gettext_lazy("Were you treated with respect?")),
+    ("comfort", gettext_lazy("How comfortable were you?")),
 )
 
 

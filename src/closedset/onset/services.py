@@ -17,6 +17,7 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
 from closedset.onset.models import DaySettings, Run, Signal, TimelineEntry
@@ -27,7 +28,8 @@ logger = logging.getLogger(__name__)
 
 # A key the phone makes before its first try (a UUID, say): letters, digits, '-' and '_'.
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
-NO_RUN = "There is no such scene running. Check the address, or ask the coordinator."
+# Marked here, translated where raised: callers and tests compare the English text.
+NO_RUN = gettext_noop("There is no such scene running. Check the address, or ask the coordinator.")
 
 
 def day_settings(production: Any) -> DaySettings:
@@ -174,7 +176,7 @@ def run_seen_by(user: Any, run_id: int, *roles: str) -> Run:
     rows = Run.objects.select_related("scene__production", "final__plan_version")
     run = rows.filter(pk=run_id).first() if _known(run_id) else None
     if run is None or not set(roles) & set(role_in(user, run.scene.production)):
-        raise NotFound(NO_RUN)
+        raise NotFound(gettext(NO_RUN))
     return run
 
 
@@ -196,10 +198,10 @@ def _run(user: Any, run_id: int, *, lock: bool = False) -> tuple[Run, set[str]]:
         rows = rows.select_for_update(of=("self",))
     run = _one(rows.filter(pk=run_id)) if _known(run_id) else None
     if run is None:
-        raise NotFound(NO_RUN)
+        raise NotFound(gettext(NO_RUN))
     what = _in_run(user, run)
     if not what:
-        raise NotFound(NO_RUN)
+        raise NotFound(gettext(NO_RUN))
     return run, what
 
 
@@ -263,7 +265,7 @@ def resume(user: Any, run_id: int, now: datetime | None = None) -> Run:
     with transaction.atomic():
         run, what = _run(user, run_id, lock=True)
         if "coordinator" not in what:
-            raise NotFound(NO_RUN)
+            raise NotFound(gettext(NO_RUN))
         if run.state == Run.State.RUNNING:
             return run
         if run.state == Run.State.CLOSED:
@@ -292,7 +294,8 @@ def open_run(user: Any, run_id: int) -> tuple[Run, set[str]]:
     run, what = _run(user, run_id, lock=True)
     if run.state == Run.State.CLOSED:
         raise Conflict(
-            f"Scene {run.scene.number} is closed: nothing more can be changed in it today."
+            gettext("Scene %(number)s is closed: nothing more can be changed in it today.")
+            % {"number": run.scene.number}
         )
     return run, what
 
@@ -324,16 +327,16 @@ def store(user: Any, run_id: int, kind: str, key: str) -> tuple[Signal, bool]:
     The socket broadcasts from its own event loop (`abroadcast`) rather than from the
     database thread: one trip between threads fewer on the way to the console."""
     if kind not in Signal.Kind.values:
-        raise InvalidInput("Send PAUSE or STOP.", {"kind": "PAUSE or STOP"})
+        raise InvalidInput(gettext("Send PAUSE or STOP."), {"kind": gettext("PAUSE or STOP")})
     if not isinstance(key, str) or _KEY.fullmatch(key) is None:
         raise InvalidInput(
-            "The signal's key is missing or damaged; reload the page and press again.",
+            gettext("The signal's key is missing or damaged; reload the page and press again."),
             {"key": "8 to 64 letters, digits, '-' or '_'"},
         )
     with transaction.atomic():
         run, what = _run(user, run_id, lock=True)
         if "performer" not in what:
-            raise NotFound(NO_RUN)
+            raise NotFound(gettext(NO_RUN))
         stored = _one(Signal.objects.filter(run=run, sender=user, key=key))
         if stored is not None:
             return stored, False  # a replay: the first one counts
@@ -366,10 +369,10 @@ def acknowledge(user: Any, signal_id: int) -> Signal:
             else None
         )
         if signal is None:
-            raise NotFound(NO_RUN)
+            raise NotFound(gettext(NO_RUN))
         _, what = _run(user, signal.run_id)
         if "coordinator" not in what:
-            raise NotFound(NO_RUN)
+            raise NotFound(gettext(NO_RUN))
         if signal.acknowledged_at is None:
             signal.acknowledged_at = timezone.now()
             signal.acknowledged_by = user

@@ -20,7 +20,16 @@
   var SENT = "sent";
   var SEEN = "seen";
   var REFUSED = "refused";
-  var LABEL = { pause: "PAUSE", stop: "STOP" };
+  // The words come from the page, in the reader's language (data-t-* on #phone); the
+  // English here is only what an older cached page without them still shows.
+  function text(name, fallback, values) {
+    var found = root.dataset[name] || fallback;
+    Object.keys(values || {}).forEach(function (slot) {
+      found = found.split("{" + slot + "}").join(values[slot]);
+    });
+    return found;
+  }
+  var LABEL = { pause: text("tPause", "PAUSE"), stop: text("tStop", "STOP") };
 
   var statusBox = document.getElementById("phone-status");
   var earlierList = document.getElementById("phone-earlier");
@@ -185,7 +194,12 @@
         if (status === 401 && data && data.detail) {
           say(data.detail);
         } else if (status === 403) {
-          say("The server refused this page's form token. Reload the page; your press is kept.");
+          say(
+            text(
+              "tToken",
+              "The server refused this page's form token. Reload the page; your press is kept."
+            )
+          );
         }
         return undefined;
       })
@@ -272,10 +286,14 @@
   // --- what the screen says -------------------------------------------------------------------
 
   function words(entry) {
-    if (entry.state === SEEN) return "Seen by " + entry.seen_by + " at " + entry.seen_at;
-    if (entry.state === SENT) return "Sent — waiting for the coordinator";
-    if (entry.state === REFUSED) return "Not sent: " + entry.detail + " Say it out loud.";
-    return "Not sent yet";
+    if (entry.state === SEEN) {
+      return text("tSeen", "Seen by {by} at {at}", { by: entry.seen_by, at: entry.seen_at });
+    }
+    if (entry.state === SENT) return text("tSent", "Sent — waiting for the coordinator");
+    if (entry.state === REFUSED) {
+      return text("tRefused", "Not sent: {detail} Say it out loud.", { detail: entry.detail });
+    }
+    return text("tNotSent", "Not sent yet");
   }
 
   function line(entry, element) {
@@ -315,7 +333,12 @@
       earlierList.appendChild(item);
     });
     if (memoryOnly || !db) {
-      say("This phone cannot keep unsent presses if the page closes. Keep this page open.");
+      say(
+        text(
+          "tMemory",
+          "This phone cannot keep unsent presses if the page closes. Keep this page open."
+        )
+      );
     }
   }
 
