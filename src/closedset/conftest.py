@@ -159,3 +159,15 @@ def _empty_cache() -> None:
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests() -> Any:
+    """A page request activates its reader's language on the thread and leaves it there, so a
+    service called straight from the next test would speak it: each test starts and ends with
+    none active (English)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()

@@ -141,6 +141,9 @@ class ConsentEvent(models.Model):
     user_agent = models.CharField(max_length=300, blank=True)
     plan_sha256 = models.CharField(max_length=64, blank=True)
     rider_sha256 = models.CharField(max_length=64, blank=True)
+    # The languages the rider was shown in, hers first ("cs+en", or "en"): rider_sha256 is the
+    # hash of exactly that text (docs/translation.md, "Bilingual consent").
+    language = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -27,7 +27,9 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 
 from closedset.accounts.errors import RateLimited
 from closedset.accounts.models import User
@@ -40,9 +42,10 @@ from closedset.consent.models import (
 )
 from closedset.core.plan import Beat as CoreBeat
 from closedset.core.taxonomy import Intensity, Taxonomy, load_taxonomy
-from closedset.core.words import BARRIER_WORDS, INTENSITY_WORDS, Persons, beat_sentence
+from closedset.core.words import Persons, beat_sentence, words_in
 from closedset.lib import crypto, scope
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound, require_known_ids
+from closedset.lib.i18n import current_language
 from closedset.plans.models import PlanVersion
 from closedset.plans.services import scene_heading, scene_words
 from closedset.productions.models import Production, Role, Scene
@@ -62,34 +65,48 @@ SIGN_FAILURES = 5
 SIGN_WINDOW = 3600
 NOT_FOUND = "No such consent request."
 NO_DECISION = "No such answer."
-WRONG_ANSWER = (
+WRONG_ANSWER = gettext_lazy(
     "That is not your password or a current code. Type the password you log in with, "
     "or the 6-digit code from your authenticator app."
 )
-WRONG_PASSWORD = "That is not your password. Type the password you log in with."  # noqa: S105
+WRONG_PASSWORD = gettext_lazy("That is not your password. Type the password you log in with.")
 
 
 def tries_left_words(left: int) -> str:
     if left <= 1:
-        return " One more wrong try locks signing for an hour."
-    return f" {left} more wrong tries lock signing for an hour."
+        return " " + _("One more wrong try locks signing for an hour.")
+    return " " + ngettext(
+        "%(left)s more wrong try locks signing for an hour.",
+        "%(left)s more wrong tries lock signing for an hour.",
+        left,
+    ) % {"left": left}
 
 
 def locked_words(until: datetime | None) -> str:
     """What a person locked out of signing reads: until when, and what else they can do."""
-    when = f"until {timezone.localtime(until):%H:%M}" if until else "for an hour"
+    if until:
+        first = _(
+            "Your password or code was wrong too many times, so signing is locked until %(time)s."
+        ) % {"time": f"{timezone.localtime(until):%H:%M}"}
+    else:
+        first = _(
+            "Your password or code was wrong too many times, so signing is locked for an hour."
+        )
     return (
-        f"Your password or code was wrong too many times, so signing is locked {when}. "
-        "You can still withdraw any answer at once. If you forgot your password, reset it, "
-        "or ask your intimacy coordinator."
+        first
+        + " "
+        + _(
+            "You can still withdraw any answer at once. If you forgot your password, reset it, "
+            "or ask your intimacy coordinator."
+        )
     )
 
 
-SUPERSEDED = (
+SUPERSEDED = gettext_lazy(
     "A newer version of this scene's plan was sent to you. Open your consent requests and "
     "answer the new one; nothing was signed."
 )
-RIDER_CHANGED = (
+RIDER_CHANGED = gettext_lazy(
     "Your rider changed while you were reading it. Read the request again, then sign; "
     "nothing was signed."
 )
@@ -417,6 +434,15 @@ def _notice_kind(wanted: str) -> str:
     return wanted if wanted in Kind.values else str(Kind.PLAN_CHANGED)
 
 
+def performer_language(performer: Any) -> str:
+    """The language a performer's notices and e-mails are written in: hers when she chose
+    one, else the site's."""
+    from django.conf import settings
+
+    code = str(getattr(performer, "language", "") or "")
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
 def _tell(performer: User, scene: Scene, *, kind: str, subject: str, body: str) -> None:
     from closedset.notices.services import notify
 
@@ -488,22 +514,28 @@ def _tell_withdrawn(scene: Scene, decision: BeatDecision) -> None:
 
 
 def _tell_request(performer: User, scene: Scene, final: FinalVersion, asked_again: bool) -> None:
-    late = " This is a late change, inside the notice period." if final.late else ""
-    again = (
-        "Part of what you agreed to changed, so you are asked again about those beats. "
-        if asked_again
-        else ""
-    )
-    _tell(
-        performer,
-        scene,
-        kind="consent_request",
-        subject=f"A consent request waits for you: {scene_words(scene)}",
-        body=(
-            f"{again}Sign in and open Consent to read your beats and answer each one: consent "
-            "or decline. You need not give a reason." + late
-        ),
-    )
+    # Written in her language, whoever marked the version final.
+    with translation.override(performer_language(performer)):
+        parts = []
+        if asked_again:
+            parts.append(
+                _("Part of what you agreed to changed, so you are asked again about those beats.")
+            )
+        parts.append(
+            _(
+                "Sign in and open Consent to read your beats and answer each one: consent "
+                "or decline. You need not give a reason."
+            )
+        )
+        if final.late:
+            parts.append(_("This is a late change, inside the notice period."))
+        _tell(
+            performer,
+            scene,
+            kind="consent_request",
+            subject=_("A consent request waits for you: %(scene)s") % {"scene": scene_words(scene)},
+            body=" ".join(parts),
+        )
 
 
 # ---------------------------------------------------------------- marking a version final
@@ -518,6 +550,7 @@ def _event(
     ip: str | None = None,
     user_agent: str = "",
     rider_sha256: str = "",
+    languages: str = "",
     at: datetime | None = None,
 ) -> ConsentEvent:
     return ConsentEvent.objects.create(
@@ -531,6 +564,8 @@ def _event(
         user_agent=(user_agent or "").replace("\x00", "")[:USER_AGENT_LIMIT],
         plan_sha256=request.final.plan_sha256,
         rider_sha256=rider_sha256,
+        # Which languages the rider was shown in ("cs+en": hers, then the production's).
+        language=languages[:16],
     )
 
 
@@ -861,6 +896,8 @@ class RequestBeat:
     words: BeatWords
     current: DecisionInfo | None
     earlier: tuple[DecisionInfo, ...] = ()
+    # The same beat in the production's language, when hers is another one.
+    alongside: BeatWords | None = None
 
     @property
     def latest(self) -> DecisionInfo | None:
@@ -896,6 +933,16 @@ class RequestView:
     plan_sha256: str
     partners: tuple[str, ...]
     answered: bool
+    # The languages the rider and beats are shown in: hers, then the production's if another.
+    languages: tuple[str, ...] = ("en",)
+
+    @property
+    def bilingual(self) -> bool:
+        return len(self.languages) > 1
+
+    @property
+    def other_language(self) -> str:
+        return self.languages[1] if self.bilingual else ""
 
     @property
     def waiting(self) -> list[RequestBeat]:
@@ -930,11 +977,16 @@ def _core_beat(item: Mapping[str, Any]) -> CoreBeat:
 
 
 def beat_words(
-    final: FinalVersion, me: str | None, taxonomy: Taxonomy | None = None
+    final: FinalVersion,
+    me: str | None,
+    taxonomy: Taxonomy | None = None,
+    lang: str | None = None,
 ) -> dict[str, BeatWords]:
     """Every beat of the final version in plain words for the reader playing role `me`
-    (None: the coordinator, everyone by name)."""
-    taxonomy = taxonomy or _taxonomy()
+    (None: the coordinator, everyone by name), in `lang` (else the page's language)."""
+    lang = lang or current_language()
+    words = words_in(lang)
+    taxonomy = taxonomy if taxonomy is not None and taxonomy.lang == lang else load_taxonomy(lang)
     persons = Persons(_names_for(final), me=me)
     found: dict[str, BeatWords] = {}
     for item in _beats(final.plan_version.data or {}):
@@ -944,24 +996,26 @@ def beat_words(
         nudity = act.category == "nudity"
         found[beat.id] = BeatWords(
             beat_id=beat.id,
-            sentence=beat_sentence(beat, persons, taxonomy),
+            sentence=beat_sentence(beat, persons, taxonomy, lang=lang),
             what=act.label,
             # Lower-cased: it follows the act's name ("Slap: a strike with an open hand.").
             gloss=act.gloss[:1].lower() + act.gloss[1:],
-            by=persons.name(beat.by),
-            to=", ".join(persons.name(r) for r in beat.to),
+            by=persons.name(beat.by, lang),
+            to=", ".join(persons.name(r, lang) for r in beat.to),
             where=zone.label.lower() if zone else "",
-            how_hard="" if nudity else INTENSITY_WORDS[beat.intensity],
-            barrier=BARRIER_WORDS.get(beat.barrier, beat.barrier),
+            how_hard="" if nudity else words(f"intensity:{beat.intensity.name}"),
+            barrier=words(f"barrier:{beat.barrier}")
+            if beat.barrier in ("none", "condom", "barrier")
+            else beat.barrier,
             nudity=nudity,
         )
     return found
 
 
-RIDER_VOIDED = (
+RIDER_VOIDED = gettext_lazy(
     "Your rider terms changed (pay, length or use of footage): please read them and answer again."
 )
-PLAN_VOIDED = "No longer counts: this beat changed in a newer version of the plan."
+PLAN_VOIDED = gettext_lazy("No longer counts: this beat changed in a newer version of the plan.")
 
 
 def _voided_by_rider(decision: BeatDecision) -> bool:
@@ -973,14 +1027,14 @@ def _voided_by_rider(decision: BeatDecision) -> bool:
 
 def _state(decision: BeatDecision) -> tuple[str, str]:
     if decision.voided_at is not None:
-        return "voided", RIDER_VOIDED if _voided_by_rider(decision) else PLAN_VOIDED
+        return "voided", str(RIDER_VOIDED if _voided_by_rider(decision) else PLAN_VOIDED)
     if decision.withdrawn_at is not None:
         if decision.decision == Decision.CONSENT:
-            return "withdrawn", "You withdrew your consent."
-        return "withdrawn", "You took back your decline."
+            return "withdrawn", _("You withdrew your consent.")
+        return "withdrawn", _("You took back your decline.")
     if decision.decision == Decision.CONSENT:
-        return "consented", "You consented."
-    return "declined", "You declined."
+        return "consented", _("You consented.")
+    return "declined", _("You declined.")
 
 
 def decision_info(decision: BeatDecision, sentence: str = "") -> DecisionInfo:
@@ -1027,7 +1081,9 @@ def request_view(request: ConsentRequest) -> RequestView:
     data = final.plan_version.data or {}
     scene = final.plan_version.plan.scene
     mine = beat_ids_for(data, request.performer.handle)
-    words = beat_words(final, request.role)
+    rider = _rider(final, request.performer)
+    words = beat_words(final, request.role, lang=rider.language)
+    other = beat_words(final, request.role, lang=rider.languages[1]) if rider.bilingual else {}
     decisions = list(
         request.decisions.select_related("request__final").order_by("decided_at", "pk")
     )
@@ -1040,9 +1096,9 @@ def request_view(request: ConsentRequest) -> RequestView:
                 words=words[beat_id],
                 current=decision_info(current) if current else None,
                 earlier=_by_time(decision_info(d) for d in rows if not d.current),
+                alongside=other.get(beat_id),
             )
         )
-    rider = _rider(final, request.performer)
     title = scene_heading(scene)
     return RequestView(
         pk=request.pk,
@@ -1058,6 +1114,7 @@ def request_view(request: ConsentRequest) -> RequestView:
         plan_sha256=final.plan_sha256,
         partners=_partners(final, request.role, set(mine)),
         answered=all(b.current is not None for b in beats),
+        languages=rider.languages,
     )
 
 
@@ -1087,6 +1144,7 @@ def open_request(
                     ip=ip,
                     user_agent=user_agent,
                     rider_sha256=view.rider_sha256,
+                    languages="+".join(view.languages),
                 )
     return view
 
@@ -1182,7 +1240,7 @@ def reauthenticate(user: Any, secret: str) -> None:
         message = locked_words(until)
         raise RateLimited(message, {"password_or_code": message})
     wrong = WRONG_ANSWER if has_second_factor(user) else WRONG_PASSWORD
-    message = wrong + tries_left_words(SIGN_FAILURES + 1 - failures)
+    message = str(wrong) + tries_left_words(SIGN_FAILURES + 1 - failures)
     raise InvalidInput(message, {"password_or_code": message})
 
 
@@ -1194,12 +1252,19 @@ def _already_answered(final: FinalVersion, role: str, decisions: list[BeatDecisi
     words = beat_words(final, role)
     said = []
     for d in decisions:
-        verb = "consented to" if d.decision == Decision.CONSENT else "declined"
-        sentence = words[d.beat_id].sentence if d.beat_id in words else "this beat"
-        said.append(f"You already {verb}: {sentence}, at {timezone.localtime(d.decided_at):%H:%M}")
+        sentence = words[d.beat_id].sentence if d.beat_id in words else _("this beat")
+        values = {"beat": sentence, "time": f"{timezone.localtime(d.decided_at):%H:%M}"}
+        if d.decision == Decision.CONSENT:
+            said.append(_("You already consented to: %(beat)s, at %(time)s") % values)
+        else:
+            said.append(_("You already declined: %(beat)s, at %(time)s") % values)
     return (
-        "; ".join(said) + ". Nothing was signed now. Open the request again to see your "
-        "answers; to change one, withdraw it there first."
+        "; ".join(said)
+        + ". "
+        + _(
+            "Nothing was signed now. Open the request again to see your answers; to change "
+            "one, withdraw it there first."
+        )
     )
 
 
@@ -1209,17 +1274,17 @@ def _clean_answers(
     clean: dict[str, str] = {}
     for beat_id, answer in answers.items():
         if answer not in Decision.values:
-            message = "Answer each beat with consent or decline."
+            message = _("Answer each beat with consent or decline.")
             raise InvalidInput(message, {str(beat_id)[:40]: message})
         clean[str(beat_id)] = str(answer)
     if not clean:
-        message = "Answer at least one beat: consent or decline."
+        message = _("Answer at least one beat: consent or decline.")
         raise InvalidInput(message, {"answers": message})
     texts: dict[str, str] = {}
     for beat_id, text in (reasons or {}).items():
         text = str(text or "").strip()
         if len(text) > REASON_LIMIT:
-            message = f"Keep a reason under {REASON_LIMIT} characters."
+            message = _("Keep a reason under %(limit)s characters.") % {"limit": REASON_LIMIT}
             raise InvalidInput(message, {str(beat_id)[:40]: message})
         if text:
             texts[str(beat_id)] = text
@@ -1257,16 +1322,18 @@ def decide(
         request = ConsentRequest.objects.select_for_update().get(pk=request.pk)
         request = _request_of(user, request.pk)
         if final.superseded_at is not None:
-            raise Conflict(SUPERSEDED)
+            raise Conflict(str(SUPERSEDED))
         data = final.plan_version.data or {}
         mine = beat_ids_for(data, user.handle)
         stranger = [b for b in clean if b not in mine]
         if stranger:
-            message = "Some answers are for beats you are not in. Reload the page and answer again."
+            message = _(
+                "Some answers are for beats you are not in. Reload the page and answer again."
+            )
             raise InvalidInput(message, {b[:40]: message for b in stranger})
         rider = _rider(final, request.performer)
         if rider_sha256 is not None and rider_sha256 != rider.sha256:
-            raise Conflict(RIDER_CHANGED)
+            raise Conflict(str(RIDER_CHANGED))
         current = {
             d.beat_id: d
             for d in request.decisions.filter(withdrawn_at__isnull=True, voided_at__isnull=True)
@@ -1305,6 +1372,7 @@ def decide(
                 ip=ip,
                 user_agent=user_agent,
                 rider_sha256=rider.sha256,
+                languages=rider.languages_shown,
                 at=now,
             )
             made.append(decision)
@@ -1677,11 +1745,12 @@ def my_scenes(user: Any) -> list[PortalScene]:
     return found
 
 
-DECLINED_MARK = "you declined this"
-WITHDREW_MARK = "you withdrew this"
+# Lazy: the rider renders them in each of its languages.
+DECLINED_MARK = gettext_lazy("you declined this")
+WITHDREW_MARK = gettext_lazy("you withdrew this")
 
 
-def beat_marks(plan_version: PlanVersion, performer: Any) -> dict[str, str]:
+def beat_marks(plan_version: PlanVersion, performer: Any) -> dict[str, Any]:
     """For the performer's own rider of a final version: beat id -> "you declined this" or
     "you withdrew this", for the beats she declined or withdrew her consent to."""
     request = (
@@ -1693,7 +1762,7 @@ def beat_marks(plan_version: PlanVersion, performer: Any) -> dict[str, str]:
     if request is None:
         return {}
     rows = list(request.decisions.order_by("decided_at", "pk"))
-    marks: dict[str, str] = {}
+    marks: dict[str, Any] = {}
     for beat_id in {d.beat_id for d in rows}:
         mine = [d for d in rows if d.beat_id == beat_id]
         current = next((d for d in mine if d.current), None)
@@ -1800,16 +1869,21 @@ def send_reminders(now: datetime | None = None) -> int:
             _event(request, ConsentEvent.Kind.REMINDED, method=SYSTEM, at=now)
             scene = request.final.plan_version.plan.scene
             deadline = timezone.localtime(request.final.deadline)
-            _tell(
-                request.performer,
-                scene,
-                kind="consent_reminder",
-                subject=f"A consent request waits for your answer: {scene_words(scene)}",
-                body=(
-                    f"Answers are due by {deadline:%d %B %Y, %H:%M}. Sign in and open Consent "
-                    "to answer each beat: consent or decline. Declining needs no reason."
-                ),
-            )
+            with translation.override(performer_language(request.performer)):
+                from django.utils.formats import date_format
+
+                _tell(
+                    request.performer,
+                    scene,
+                    kind="consent_reminder",
+                    subject=_("A consent request waits for your answer: %(scene)s")
+                    % {"scene": scene_words(scene)},
+                    body=_(
+                        "Answers are due by %(deadline)s. Sign in and open Consent to answer "
+                        "each beat: consent or decline. Declining needs no reason."
+                    )
+                    % {"deadline": date_format(deadline, "j F Y, H:i")},
+                )
         sent += 1
     return sent
 

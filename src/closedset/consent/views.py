@@ -18,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.consent import services
@@ -115,12 +116,12 @@ def request_page(request: HttpRequest, request_id: int) -> HttpResponse:
     waiting = {b.words.beat_id for b in view.waiting}
     answers = {k: v for k, v in answers.items() if k in waiting}
     if not answers:
-        message = "Choose consent or decline for at least one beat, then continue."
+        message = _("Choose consent or decline for at least one beat, then continue.")
         return _render_request(
             request, view, errors={"answers": message}, message=message, status=422
         )
     if any(v not in Decision.values for v in answers.values()):
-        message = "Choose consent or decline for each beat."
+        message = _("Choose consent or decline for each beat.")
         return _render_request(
             request, view, errors={"answers": message}, message=message, status=422
         )
@@ -160,9 +161,9 @@ def sign(request: HttpRequest, request_id: int) -> HttpResponse:
         )
         return render(request, "consent/sign.html", context, status=error.status)
     if made:
-        messages.success(request, "Signed. Your answers are recorded; your receipts are below.")
+        messages.success(request, _("Signed. Your answers are recorded; your receipts are below."))
     else:
-        messages.info(request, "These answers were already recorded; nothing changed.")
+        messages.info(request, _("These answers were already recorded; nothing changed."))
     return redirect("consent:request", request_id=request_id)
 
 
@@ -174,10 +175,10 @@ def withdraw(request: HttpRequest, decision_id: int) -> HttpResponse:
     if decision.decision == Decision.DECLINE:
         messages.success(
             request,
-            "Your decline is taken back. You can answer this beat again whenever you like.",
+            _("Your decline is taken back. You can answer this beat again whenever you like."),
         )
     else:
-        messages.success(request, "Withdrawn. It counts at once, everywhere.")
+        messages.success(request, _("Withdrawn. It counts at once, everywhere."))
     return redirect("consent:request", request_id=decision.request_id)
 
 

@@ -20,8 +20,11 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from closedset.lib.errors import DomainError
+from closedset.lib.i18n import current_language
 from closedset.rider.services import Rider
 
 log = logging.getLogger(__name__)
@@ -59,8 +62,10 @@ def _render_pdf(html: str, attachments: list[Any] | None = None) -> bytes:
 
 
 def rider_pdf(rider: Rider) -> bytes:
-    """The rider as a PDF page: the very fragment whose hash the consent records."""
-    html = render_to_string("rider/rider_pdf.html", {"rider": rider})
+    """The rider as a PDF page: the very fragment whose hash the consent records, with the
+    words around it in the reader's language."""
+    with translation.override(rider.language):
+        html = render_to_string("rider/rider_pdf.html", {"rider": rider})
     return _render_pdf(html)
 
 
@@ -189,7 +194,7 @@ def _beat_lines(readable: dict[str, Any]) -> list[str]:
         return []
     from closedset.core.taxonomy import load_taxonomy
 
-    acts = load_taxonomy().acts
+    acts = load_taxonomy(current_language()).acts
     lines = []
     for beat in beats:
         if isinstance(beat, str):
@@ -208,9 +213,9 @@ def _beat_lines(readable: dict[str, Any]) -> list[str]:
 
 
 DECISION_WORDS = {
-    "consent": "You consented.",
-    "decline": "You declined.",
-    "withdrawal": "You withdrew your consent.",
+    "consent": gettext_lazy("You consented."),
+    "decline": gettext_lazy("You declined."),
+    "withdrawal": gettext_lazy("You withdrew your consent."),
 }
 
 
@@ -221,7 +226,7 @@ def _decision(receipt: dict[str, Any]) -> str:
         kind = str(entry.get("type", ""))
     except (ValueError, AttributeError):
         return ""
-    return DECISION_WORDS.get(kind, kind)
+    return str(DECISION_WORDS.get(kind, kind))
 
 
 def _tree_size(checkpoint: Any) -> str | None:
@@ -256,6 +261,7 @@ def receipt_pdf(receipt: dict[str, Any], raw: bytes | None = None) -> bytes:
             "size": _tree_size(receipt.get("checkpoint")),
             "qr": _qr_data_uri(_qr_text(raw, receipt)),
             "filename": RECEIPT_FILENAME,
+            "lang": current_language(),
         },
     )
     attachment = Attachment(

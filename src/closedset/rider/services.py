@@ -7,17 +7,23 @@ consent record, so it must be byte-for-byte deterministic: no timestamps, no ids
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from closedset.accounts.models import User
 from closedset.core.plan import Beat as CoreBeat
 from closedset.core.taxonomy import Intensity, load_taxonomy
 from closedset.core.words import Persons, beat_sentence
 from closedset.lib.errors import Conflict, Forbidden, InvalidInput, NotFound, require_known_ids
+from closedset.lib.i18n import current_language
 from closedset.plans.models import PlanVersion, RoleSlot
 from closedset.plans.performer import coordinator_names
 from closedset.plans.services import scene_heading
@@ -26,10 +32,10 @@ from closedset.productions.services import get_scene, role_in
 from closedset.rider.models import RiderTerms
 
 FOOTAGE_USES = (
-    ("use_film", "The film itself"),
-    ("use_trailer", "Trailers"),
-    ("use_stills", "Stills"),
-    ("use_promotion", "Promotion"),
+    ("use_film", gettext_lazy("The film itself")),
+    ("use_trailer", gettext_lazy("Trailers")),
+    ("use_stills", gettext_lazy("Stills")),
+    ("use_promotion", gettext_lazy("Promotion")),
 )
 
 
@@ -37,15 +43,31 @@ FOOTAGE_USES = (
 class Rider:
     title: str
     html: str
-    # hex SHA-256 of html as UTF-8: what the consent record and receipt carry.
+    # hex SHA-256 of html as UTF-8: what the consent record and receipt carry. When the
+    # rider is bilingual, html holds both languages and the hash covers both.
     sha256: str
     # For the performer herself: the same rider with the beats she declined or withdrew
     # marked. Not what the fingerprint covers; empty when there is nothing to mark.
     marked_html: str = ""
+    # The reader's language, then the production's when it differs ("cs", "en").
+    languages: tuple[str, ...] = ("en",)
 
     @property
     def shown(self) -> str:
         return self.marked_html or self.html
+
+    @property
+    def language(self) -> str:
+        return self.languages[0]
+
+    @property
+    def bilingual(self) -> bool:
+        return len(self.languages) > 1
+
+    @property
+    def languages_shown(self) -> str:
+        """What the consent evidence keeps: "en", or "cs+en" (hers first)."""
+        return "+".join(self.languages)
 
 
 @dataclass(frozen=True)
@@ -86,19 +108,40 @@ def terms_for(scene: Scene, performer: Any) -> RiderTerms:
     return found if found is not None else RiderTerms(scene=scene, performer=performer)
 
 
+def production_language(production: Production) -> str:
+    """The language the production's documents are written in; English when unset or not
+    offered any more."""
+    code = str(getattr(production, "language", "") or settings.LANGUAGE_CODE)
+    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+
+
+def rider_languages(production: Production, lang: str | None = None) -> tuple[str, ...]:
+    """The reader's language first, then the production's when it is another one."""
+    mine = lang or current_language()
+    theirs = production_language(production)
+    return (mine,) if mine == theirs else (mine, theirs)
+
+
 def rider_for(
-    plan_version: PlanVersion, performer: Any, *, marks: dict[str, str] | None = None
+    plan_version: PlanVersion,
+    performer: Any,
+    *,
+    marks: dict[str, Any] | None = None,
+    lang: str | None = None,
 ) -> Rider:
     """The rider for one cast performer of one plan version. NotFound when they are not cast.
 
-    `marks` (beat id -> words) gives the performer's own copy its marks; the fingerprinted
-    html stays the same whatever she answered."""
+    In the reader's language (`lang`, else the page's); when the production's language is
+    another one, both stand side by side, section by section, and the fingerprint covers
+    both. `marks` (beat id -> words) gives the performer's own copy its marks; the
+    fingerprinted html stays the same whatever she answered."""
     data = plan_version.data or {}
     mine = _roles_of(data, performer)
     if not mine:
-        raise NotFound("This performer is not cast in this version of the plan.")
+        raise NotFound(_("This performer is not cast in this version of the plan."))
     scene = plan_version.plan.scene
     production = scene.production
+    languages = rider_languages(production, lang)
     handles = {h for h in (data.get("cast") or {}).values() if h}
     people = {
         u.handle: _name(u)
@@ -109,55 +152,89 @@ def rider_for(
         )
     }
     names = {role: people.get(handle) if handle else None for role, handle in data["cast"].items()}
-    taxonomy = load_taxonomy()
-    beats: list[RiderBeat] = []
-    for item in data.get("beats") or []:
-        beat = _core_beat(item)
-        roles = {beat.by, *beat.to}
-        me = next((role for role in mine if role in roles), None)
-        if me is None:
-            continue
-        persons = Persons(names, me=me)
-        act = taxonomy.acts[beat.act]
-        beats.append(
-            RiderBeat(
-                sentence=beat_sentence(beat, persons, taxonomy),
-                act=act.label,
-                gloss=act.gloss,
-                nudity=act.category == "nudity",
-                mark=(marks or {}).get(beat.id, ""),
-            )
-        )
     terms = terms_for(scene, performer)
-    scene_title = scene_heading(scene)
-    title = f"Intimacy rider: {_name(performer)}, {production.name}, {scene_title}"
-    context = {
-        "title": title,
-        "production": production.name,
-        "scene_title": scene_title,
-        "version": plan_version.number,
-        "performer": _name(performer),
-        "terms": terms,
-        "uses": [(label, bool(getattr(terms, field))) for field, label in FOOTAGE_USES],
-        "coordinators": coordinator_names(production),
-    }
-    plain = [RiderBeat(b.sentence, b.act, b.gloss, b.nudity) for b in beats]
-    html = render_to_string(
-        "rider/rider_fragment.html",
-        {**context, "beats": plain, "nudity": [b for b in plain if b.nudity]},
-    )
-    marked = ""
-    if any(b.mark for b in beats):
-        marked = render_to_string(
-            "rider/rider_fragment.html",
-            {**context, "beats": beats, "nudity": [b for b in beats if b.nudity]},
-        )
+    coordinators = coordinator_names(production)
+
+    def render(code: str, marked: bool) -> tuple[str, str]:
+        taxonomy = load_taxonomy(code)
+        with translation.override(code):
+            beats: list[RiderBeat] = []
+            for item in data.get("beats") or []:
+                beat = _core_beat(item)
+                roles = {beat.by, *beat.to}
+                me = next((role for role in mine if role in roles), None)
+                if me is None:
+                    continue
+                act = taxonomy.acts[beat.act]
+                persons = Persons(names, me=me)
+                beats.append(
+                    RiderBeat(
+                        sentence=beat_sentence(beat, persons, taxonomy, lang=code),
+                        act=act.label,
+                        gloss=act.gloss,
+                        nudity=act.category == "nudity",
+                        mark=str((marks or {}).get(beat.id, "")) if marked else "",
+                    )
+                )
+            scene_title = scene_heading(scene)
+            values = {
+                "performer": _name(performer),
+                "production": production.name,
+                "scene": scene_title,
+            }
+            title = _("Intimacy rider: %(performer)s, %(production)s, %(scene)s") % values
+            context = {
+                "title": title,
+                "production": production.name,
+                "scene_title": scene_title,
+                "version": plan_version.number,
+                "performer": _name(performer),
+                "terms": terms,
+                "uses": [(str(label), bool(getattr(terms, f))) for f, label in FOOTAGE_USES],
+                "coordinators": coordinators,
+                "beats": beats,
+                "nudity": [b for b in beats if b.nudity],
+            }
+            return title, render_to_string("rider/rider_fragment.html", context)
+
+    def document(marked: bool) -> tuple[str, str]:
+        title, html = render(languages[0], marked)
+        if len(languages) == 1:
+            return title, html
+        return title, _side_by_side(languages, [html, render(languages[1], marked)[1]])
+
+    title, html = document(marked=False)
+    marked_html = document(marked=True)[1] if any((marks or {}).values()) else ""
     return Rider(
         title=title,
         html=html,
         sha256=hashlib.sha256(html.encode("utf-8")).hexdigest(),
-        marked_html=marked,
+        marked_html=marked_html,
+        languages=languages,
     )
+
+
+_SECTION = re.compile(r'^<section class="rider">(.*)</section>$', re.S)
+
+
+def _side_by_side(languages: tuple[str, ...], fragments: list[str]) -> str:
+    """Two renderings of the fragment paired section by section (at each heading), so each
+    paragraph in her language stands next to the same one in the production's."""
+    parts = []
+    for fragment in fragments:
+        found = _SECTION.match(fragment.strip())
+        inner = found.group(1) if found else fragment
+        parts.append(re.split(r"(?=<h2>)", inner))
+    if len({len(p) for p in parts}) != 1:
+        # Never expected (one template); still show both whole rather than mis-paired.
+        parts = [[fragment] for fragment in fragments]
+    return render_to_string(
+        "rider/rider_bilingual.html",
+        {
+            "languages": languages,
+            "rows": [list(zip(languages, row, strict=True)) for row in zip(*parts, strict=True)],
+        },
+    ).strip()
 
 
 # ---------------------------------------------------------------- pages: who reads, who edits
@@ -341,10 +418,14 @@ def sealed_rider(user: Any, production_id: int, scene_id: int, handle: str) -> t
     if page.rider is None:
         # Not a 404: the person may see this rider, and 404s never carry words.
         raise Conflict(
-            "There is no rider to download yet: it appears once the coordinator saves a "
-            "version of the plan with this performer cast."
+            _(
+                "There is no rider to download yet: it appears once the coordinator saves a "
+                "version of the plan with this performer cast."
+            )
         )
-    reason = f"Intimacy rider, SHA-256 {page.rider.sha256}"
+    # The seal's reason names the languages the fingerprint covers ("cs+en"), past English.
+    shown = "" if page.rider.languages == ("en",) else f" ({page.rider.languages_shown})"
+    reason = f"Intimacy rider{shown}, SHA-256 {page.rider.sha256}"
     return page.rider, seal_pdf(rider_pdf(page.rider), reason=reason)
 
 
