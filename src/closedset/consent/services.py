@@ -284,6 +284,7 @@ def _entry_fields(
     beats: Iterable[str] = (),
     rider_sha256: str = "",
     refers_to: int | None = None,
+    language: str = "",
 ) -> dict[str, object]:
     version = final.plan_version
     scene = version.plan.scene
@@ -300,6 +301,10 @@ def _entry_fields(
         fields["beats"] = beat_list
     if rider_sha256:
         fields["rider_sha256"] = rider_sha256
+    if language:
+        # The language she read the rider in (the production's stood beside it when it
+        # differs): rider_sha256 is the hash of exactly that text.
+        fields["language"] = language
     if refers_to is not None:
         fields["refers_to"] = refers_to
     return fields
@@ -1358,7 +1363,13 @@ def decide(
             kind = "consent" if answer == Decision.CONSENT else "decline"
             decision.log_entry = _append(
                 scene,
-                _entry_fields(kind, final, beats=[beat_id], rider_sha256=rider.sha256),
+                _entry_fields(
+                    kind,
+                    final,
+                    beats=[beat_id],
+                    rider_sha256=rider.sha256,
+                    language=rider.languages_shown.split("+")[0],
+                ),
                 people=[request.performer],
             )
             decision.save(update_fields=["log_entry"])
