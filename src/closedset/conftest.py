@@ -171,3 +171,16 @@ def _english_outside_requests() -> Any:
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _catalogs_compiled() -> None:
+    """`make install` compiles the translations; a catalog edited since is compiled again
+    before any page is read, and Django forgets the catalogs it loaded before."""
+    from django.utils.translation import trans_real
+
+    from closedset.core.catalogs import compile_catalogs
+
+    if compile_catalogs(stale_only=True):
+        trans_real._translations = {}
+        trans_real._default = None

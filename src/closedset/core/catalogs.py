@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 import gettext
 import io
+import os
 import re
 import struct
 from collections.abc import Iterable, Iterator
@@ -188,14 +189,20 @@ def po_files(root: Path = PACKAGE_DIR) -> Iterator[Path]:
             yield path
 
 
-def compile_catalogs(root: Path = PACKAGE_DIR) -> list[Path]:
-    """Compile every .po under closedset/**/locale into the .mo beside it; the written paths.
-    Run at install (`python -c "from closedset.core.catalogs import compile_catalogs;
-    compile_catalogs()"`)."""
+def compile_catalogs(root: Path = PACKAGE_DIR, *, stale_only: bool = False) -> list[Path]:
+    """Compile every .po under closedset/**/locale into the .mo beside it (with `stale_only`,
+    only those older than their .po); the written paths. Run at install (`python -c "from
+    closedset.core.catalogs import compile_catalogs; compile_catalogs()"`)."""
     written = []
     for po in po_files(root):
         mo = po.with_suffix(".mo")
-        mo.write_bytes(mo_bytes(read_po(po)))
+        if stale_only and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        # Written whole, then moved into place: a process reading it meanwhile (tests run in
+        # parallel) finds the old catalog or the new one, never half of one.
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}.partial")
+        partial.write_bytes(mo_bytes(read_po(po)))
+        os.replace(partial, mo)
         written.append(mo)
     translation.cache_clear()
     return written

@@ -7,26 +7,8 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from closedset.accounts import services
-from closedset.core.catalogs import compile_catalogs, po_files
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _compiled_catalogs() -> None:
-    """`make install` compiles the catalogs; a checkout tested without it compiles them here,
-    and Django forgets any catalog it loaded before they existed."""
-    if any(
-        not po.with_suffix(".mo").exists()
-        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-        for po in po_files()
-    ):
-        compile_catalogs()
-        trans_real._translations = {}
-        trans_real._default = None
-    yield
-    translation.activate("en")
 
 
 def _page(response: Any) -> str:

@@ -11,31 +11,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import trans_real
 
 from closedset.boundaries import services
 from closedset.boundaries.tests.test_pages import MARA, read
 from closedset.boundaries.tests.test_services import end_sitting
-from closedset.core.catalogs import compile_catalogs, po_files
 from closedset.core.taxonomy import load_taxonomy
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _compiled_catalogs() -> Any:
-    """`make install` compiles the catalogs; a checkout tested without it compiles them here,
-    and Django forgets any catalog it loaded before they existed."""
-    if any(
-        not po.with_suffix(".mo").exists()
-        or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-        for po in po_files()
-    ):
-        compile_catalogs()
-        trans_real._translations = {}
-        trans_real._default = None
-    yield
-    translation.activate("en")
 
 
 def speaking(user: Any, lang: str) -> Any:

@@ -10,35 +10,10 @@ from typing import Any
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import trans_real
 
-from closedset.core.catalogs import PACKAGE_DIR, compile_catalogs, po_files
 from closedset.productions import services
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _compiled_catalogs() -> Any:
-    """`make install` compiles the catalogs; a checkout tested without it compiles this app's
-    here (only these: the taxonomy reads a stale catalog's .po itself), and Django forgets any
-    catalog it loaded before they existed."""
-    stale = False
-    for app in ("productions",):
-        root = PACKAGE_DIR / app
-        if any(
-            not po.with_suffix(".mo").exists()
-            or po.with_suffix(".mo").stat().st_mtime < po.stat().st_mtime
-            for po in po_files(root)
-        ):
-            compile_catalogs(root)
-            stale = True
-    if stale:
-        trans_real._translations = {}
-        trans_real._default = None
-    yield
-    translation.activate("en")
 
 
 def text_of(response: Any) -> str:
