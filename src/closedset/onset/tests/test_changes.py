@@ -12,14 +12,11 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from closedset.boundaries import services as boundaries
-from closedset.compliance import services as compliance
-from closedset.compliance.tests.helpers import ready_scene
 from closedset.lib.errors import Conflict, InvalidInput, NotFound
 from closedset.onset import changes, services
 from closedset.onset.models import ChangeAnswer, ChangeRequest, Run, TimelineEntry
+from closedset.onset.tests.helpers import started_with_profiles
 from closedset.plans.services import BeatInput
-from closedset.plans.tests.scenario import JONAS, MARA
 from closedset.record.models import LogEntry
 
 pytestmark = pytest.mark.django_db
@@ -35,13 +32,7 @@ CSRF = re.compile(rb'(csrfmiddlewaretoken" value="|"X-CSRFToken": ")[^"]+')
 
 @pytest.fixture
 def run(world: Any) -> Run:
-    """Scene 12B (Mara is A, Jonas is B), started today by Ines; both profiles shared."""
-    ready_scene(world)
-    for user, data in ((world.mara, MARA), (world.jonas, JONAS)):
-        boundaries.replace_profile(user, data)
-        boundaries.share(user, world.production.pk)
-    compliance.schedule(world.ines, world.scene, timezone.now() + timedelta(hours=1))
-    return services.start(world.ines, world.scene)
+    return started_with_profiles(world)
 
 
 def beat(data: dict[str, Any]) -> BeatInput:

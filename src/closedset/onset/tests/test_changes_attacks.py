@@ -21,8 +21,9 @@ from closedset.boundaries import services as boundaries
 from closedset.lib.errors import Conflict, NotFound, database_busy
 from closedset.onset import changes
 from closedset.onset.models import ChangeAnswer, ChangeRequest, Run, TimelineEntry
+from closedset.onset.tests.helpers import started_with_profiles
 from closedset.onset.tests.test_changes import ALONE, FACE, SLAP, beat, change_entries
-from closedset.plans.tests.scenario import JONAS, MARA
+from closedset.plans.tests.scenario import MARA
 from closedset.record.models import LogEntry
 
 pytestmark = pytest.mark.django_db
@@ -36,17 +37,7 @@ MARA_NO_BUTTOCKS = {
 
 @pytest.fixture
 def run(world: Any) -> Run:
-    """Scene 12B (Mara is A, Jonas is B), started today by Ines; both profiles shared."""
-    from closedset.compliance import services as compliance
-    from closedset.compliance.tests.helpers import ready_scene
-    from closedset.onset import services
-
-    ready_scene(world)
-    for user, data in ((world.mara, MARA), (world.jonas, JONAS)):
-        boundaries.replace_profile(user, data)
-        boundaries.share(user, world.production.pk)
-    compliance.schedule(world.ines, world.scene, timezone.now() + timedelta(hours=1))
-    return services.start(world.ines, world.scene)
+    return started_with_profiles(world)
 
 
 def api(world: Any, run: Run) -> str:

@@ -5,26 +5,22 @@ the language of her account; in English they read exactly as before."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core import mail
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy
 
-from closedset.boundaries import services as boundaries
-from closedset.compliance import services as compliance
-from closedset.compliance.tests.helpers import ready_scene
 from closedset.notices.models import Kind
 from closedset.notices.services import KIND_LABELS, notify
-from closedset.onset import changes, checkins, closure, services
+from closedset.onset import changes, checkins, closure
 from closedset.onset.models import Run
+from closedset.onset.tests.helpers import started_with_profiles
 from closedset.onset.tests.test_changes import ALONE, beat
 from closedset.onset.tests.test_closure import close_run
 from closedset.onset.tests.test_consumer import cookie_for, drive, opened, reply
-from closedset.plans.tests.scenario import JONAS, MARA
 
 # (English source, Czech) pairs of each template: the heading and buttons a performer reads.
 PHONE = [
@@ -65,13 +61,7 @@ FEEDBACK = [
 
 @pytest.fixture
 def run(world: Any) -> Run:
-    """Scene 12B (Mara is A, Jonas is B), started today by Ines; both profiles shared."""
-    ready_scene(world)
-    for user, data in ((world.mara, MARA), (world.jonas, JONAS)):
-        boundaries.replace_profile(user, data)
-        boundaries.share(user, world.production.pk)
-    compliance.schedule(world.ines, world.scene, timezone.now() + timedelta(hours=1))
-    return services.start(world.ines, world.scene)
+    return started_with_profiles(world)
 
 
 def speaks(user: Any, language: str) -> Any:
