@@ -474,8 +474,14 @@ def message(signal: Signal, *, console: bool) -> dict[str, Any]:
 
 
 def broadcast(signal: Signal) -> bool:
-    """Tell the run's consoles and the sender's phones at once, from synchronous code."""
-    return bool(async_to_sync(abroadcast)(signal))
+    """Tell the run's consoles and the sender's phones at once, from synchronous code. Best
+    effort, as `abroadcast`: a thread that cannot wait for the channel layer (one running an
+    event loop of its own) leaves it to the screens' catch-up."""
+    try:
+        return bool(async_to_sync(abroadcast)(signal))
+    except RuntimeError:
+        logger.warning("a shoot-day signal was stored but not broadcast", exc_info=True)
+        return False
 
 
 async def abroadcast(signal: Signal) -> bool:
