@@ -19,7 +19,7 @@ from closedset.boundaries.api import router as boundaries_router
 from closedset.compliance.api import router as compliance_router
 from closedset.consent.api import router as consent_router
 from closedset.lib.errors import DomainError, database_busy
-from closedset.lib.middleware import busy_response, is_api, too_large_response
+from closedset.lib.middleware import busy_response, is_api, too_large_response, translated
 from closedset.onset.api import router as onset_router
 from closedset.plans.api import router as plans_router
 from closedset.productions.api import router as productions_router
@@ -95,7 +95,9 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, error: DomainError) -> HttpResponse:
-    return api.create_response(request, error.as_json(), status=error.status)
+    # In the reader's language, as on the pages (lib.middleware.translated).
+    detail, fields = translated(error)
+    return api.create_response(request, {"detail": detail, "fields": fields}, status=error.status)
 
 
 @api.exception_handler(ApiRateLimited)

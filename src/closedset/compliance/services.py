@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from closedset.accounts.models import User
 from closedset.lib import crypto, scope
@@ -1381,7 +1382,7 @@ def performer_view(user: Any, production_id: int, scene_id: int) -> PerformerVie
 
     scene = get_scene(user, production_id, scene_id, Role.PERFORMER)
     if user.pk not in {person.pk for person in cast_performers(scene)}:
-        raise NotFound("You are not cast in this scene.")
+        raise NotFound(gettext("You are not cast in this scene."))
     return PerformerView(
         scene=scene,
         testing=scene.production.kind == Production.Kind.ADULT,

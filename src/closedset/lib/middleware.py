@@ -12,6 +12,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.utils.translation import gettext
 
 from closedset.lib.errors import BUSY_MESSAGE, TOO_LARGE_MESSAGE, DomainError, database_busy
 
@@ -43,6 +44,14 @@ def too_large_response(request: HttpRequest) -> HttpResponse:
     return error_response(request, 413, TOO_LARGE_MESSAGE)
 
 
+def translated(error: DomainError) -> tuple[str, dict[str, str]]:
+    """The error's message and field messages in the page's language. A service may raise a
+    constant marked with gettext_noop as it is: it is looked up here, once. Text already
+    translated, or not in any catalog (a name, a number), comes back unchanged."""
+    fields = {name: gettext(text) if text else text for name, text in error.fields.items()}
+    return (gettext(error.message) if error.message else error.message), fields
+
+
 class DomainErrorMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -63,7 +72,8 @@ class DomainErrorMiddleware:
             # Never echo details for a 404: outsiders must not learn what exists.
             context: dict[str, object] = {}
         else:
-            context = {"message": exception.message, "fields": exception.fields}
+            message, fields = translated(exception)
+            context = {"message": message, "fields": fields}
         return render(request, template, context, status=exception.status)
 
 

@@ -16,8 +16,10 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
+from closedset.lib.i18n import current_language
 from closedset.onset import services
 from closedset.onset.models import (
     BeatState,
@@ -125,12 +127,36 @@ class DayView:
     run: Run | None = None
 
 
+# The kinds' names in the reader's language; the model's labels stay the English ones, which
+# is also what a line's label is saved as when the coordinator writes none of her own.
+KIND_LABELS: dict[str, Any] = {
+    CheckItem.Kind.BARRIER: pgettext_lazy("checklist item", "barrier"),
+    CheckItem.Kind.GARMENT: pgettext_lazy("checklist item", "modesty garment"),
+    CheckItem.Kind.ROBE: pgettext_lazy("checklist item", "robe"),
+    CheckItem.Kind.WATER: pgettext_lazy("checklist item", "water"),
+    CheckItem.Kind.BREAKS: pgettext_lazy("checklist item", "breaks"),
+    CheckItem.Kind.OTHER: pgettext_lazy("checklist item", "other"),
+}
+
+
+def kind_label(kind: str) -> str:
+    return str(KIND_LABELS.get(kind, kind))
+
+
+def line_label(item: CheckItem) -> str:
+    """The line as the reader sees it: the kind's name in her language where the label is
+    only that name, else the coordinator's own words as written."""
+    if item.kind in CheckItem.Kind.values and item.label == CheckItem.Kind(item.kind).label:
+        return kind_label(item.kind)
+    return item.label
+
+
 def _lines(items: Any) -> tuple[CheckLine, ...]:
     return tuple(
         CheckLine(
             pk=item.pk,
-            kind=item.get_kind_display(),
-            label=item.label,
+            kind=kind_label(item.kind),
+            label=line_label(item),
             done=item.done_at is not None,
             done_by=_person(item.done_by) if item.done_at else "",
             done_at=item.done_at,
@@ -402,7 +428,7 @@ def beat_rows(run: Run) -> list[BeatRow]:
     """Every beat of the run's final version, with where it stands and who is in it."""
     from closedset.consent.services import beat_words
 
-    words = beat_words(run.final, None)
+    words = beat_words(run.final, None, lang=current_language())
     states = _states(run)
     people = _participants(run)
     rows = []
@@ -559,7 +585,8 @@ def my_beats(user: Any, run: Run) -> list[MyBeat]:
         return []
     data = run.final.plan_version.data or {}
     mine = set(beat_ids_for(data, user.handle))
-    words = beat_words(run.final, roles[0])
+    # In the page's language: her phone speaks hers.
+    words = beat_words(run.final, roles[0], lang=current_language())
     answers = _answers(user, run.final)
     states = _states(run)
     found = []
