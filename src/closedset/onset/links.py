@@ -10,6 +10,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from closedset.onset.models import Run
 from closedset.productions.models import Production, Role
@@ -38,9 +39,8 @@ def doors(user: Any, production: Production) -> list[Door]:
         if Role.COORDINATOR in roles:
             found.append(Door(f"Console for {heading}", reverse("onset:console", args=[run.pk])))
         if Role.PERFORMER in roles and "performer" in run_for(user, run.pk)[1]:
-            found.append(
-                Door(f"PAUSE and STOP for {heading}", reverse("onset:phone", args=[run.pk]))
-            )
+            label = gettext("PAUSE and STOP for scene %(number)s") % {"number": run.scene.number}
+            found.append(Door(label, reverse("onset:phone", args=[run.pk])))
         if Role.DIRECTOR in roles:
             found.append(
                 Door(f"Director's screen for {heading}", reverse("onset:director", args=[run.pk]))
@@ -69,7 +69,7 @@ def doors(user: Any, production: Production) -> list[Door]:
         )
     found.append(
         Door(
-            "Incidents: report one, or follow yours",
+            gettext("Incidents: report one, or follow yours"),
             reverse("onset:incidents", args=[production.pk]),
         )
     )

@@ -1640,8 +1640,14 @@ def scene_words(scene: Scene) -> str:
 
 
 def scene_heading(scene: Scene) -> str:
-    """A scene as a page or document heads it: 'Scene 12B: The boathouse'."""
-    return f"Scene {scene.number}" + (f": {scene.title}" if scene.title else "")
+    """A scene as a page or document heads it: 'Scene 12B: The boathouse', in the reader's
+    language."""
+    if scene.title:
+        return gettext("Scene %(number)s: %(title)s") % {
+            "number": scene.number,
+            "title": scene.title,
+        }
+    return gettext("Scene %(number)s") % {"number": scene.number}
 
 
 def _members(scene: Scene, role: str) -> list[User]:
