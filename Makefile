@@ -16,11 +16,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 	@$(BIN)/python -c "from closedset.core.catalogs import compile_catalogs; compile_catalogs()"
 
-# Debian's Chromium for the browser tests (never a downloaded browser build), and gettext,
-# whose xgettext the catalogs' freshness test runs (src/closedset/tests/test_catalogs.py).
+# Debian's Chromium for the browser tests (never a downloaded browser build), gettext, whose
+# xgettext the catalogs' freshness test runs (src/closedset/tests/test_catalogs.py), and
+# poppler-utils, which reads rendered PDFs back (rider/tests/test_language.py).
 browser:
 	@test -x /usr/bin/chromium || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	@test -x /usr/bin/xgettext || (apt-get update -qq && apt-get install -y -qq gettext >/dev/null)
+	@test -x /usr/bin/pdftotext || (apt-get update -qq && apt-get install -y -qq poppler-utils >/dev/null)
 
 # Gather every marked string into the catalogs (then translate the new entries).
 messages: install

@@ -104,11 +104,12 @@ def _unembedded_fonts(path: Path) -> list[str]:
     return [line for line in lines if line.split()[-5] != "yes"]
 
 
-@pytest.mark.skipif(not POPPLER, reason="pdftotext and pdffonts (poppler-utils) are needed")
 @pytest.mark.parametrize("language", ["en", "es", "cs", "hu"])
 def test_the_rider_pdf_keeps_every_letter_with_embedded_fonts(
     world: Any, version: Any, terms: RiderTerms, language: str, tmp_path: Path
 ) -> None:
+    # `make test` and CI install poppler-utils; without it this fails rather than passes unseen.
+    assert POPPLER, "pdftotext and pdffonts are needed: apt-get install poppler-utils"
     rider = services.rider_for(version, world.mara, lang=language)
     path = tmp_path / f"rider-{language}.pdf"
     path.write_bytes(pdf.rider_pdf(rider))
