@@ -139,6 +139,13 @@ def verified_client(user: Any) -> Client:
     return client
 
 
+def speaks(user: Any, language: str) -> Any:
+    """The person chose `language` for every page (their account's language)."""
+    user.language = language
+    user.save(update_fields=["language"])
+    return user
+
+
 @pytest.fixture
 def client_as(world: World) -> Callable[[Any], Client]:
     """client_as("ines") or client_as(user) -> a logged-in, OTP-verified test client.

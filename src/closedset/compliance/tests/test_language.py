@@ -4,12 +4,12 @@ the overview; in English they read exactly as before. Staff sections may stay En
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pytest
 
 from closedset.compliance import services
 from closedset.compliance.tests.helpers import call_on, future_day, ready_scene
+from closedset.conftest import speaks
 
 pytestmark = pytest.mark.django_db
 
@@ -32,12 +32,6 @@ OVERVIEW = [
     ("everyone you work with is cleared for the shoot date:", "mají na den natáčení platný test"),
     ("<strong>yes</strong>", "<strong>ano</strong>"),
 ]
-
-
-def speaks(user: Any, language: str) -> Any:
-    user.language = language
-    user.save(update_fields=["language"])
-    return user
 
 
 def assert_in(page: str, pairs: list[tuple[str, str]], *, czech: bool) -> None:

@@ -14,6 +14,7 @@ from django.urls import reverse
 from typer.testing import CliRunner
 
 from closedset.cli import app
+from closedset.conftest import speaks
 from closedset.consent.models import BeatDecision, ConsentEvent
 from closedset.consent.tests.conftest import request_of
 from closedset.notices.models import Notice
@@ -37,12 +38,6 @@ CZECH = [
     "Tvoje dohoda o intimních scénách",
 ]
 RIDER_TEXT = re.compile(r'<div class="rider-text">(.*?)</div>\n  </section>', re.S)
-
-
-def speaks(user, language):
-    user.language = language
-    user.save(update_fields=["language"])
-    return user
 
 
 def shown_rider(page: str) -> str:

@@ -13,6 +13,7 @@ from django.core import mail
 from django.utils import translation
 from django.utils.translation import gettext_lazy
 
+from closedset.conftest import speaks
 from closedset.notices.models import Kind
 from closedset.notices.services import KIND_LABELS, notify
 from closedset.onset import changes, checkins, closure
@@ -62,12 +63,6 @@ FEEDBACK = [
 @pytest.fixture
 def run(world: Any) -> Run:
     return started_with_profiles(world)
-
-
-def speaks(user: Any, language: str) -> Any:
-    user.language = language
-    user.save(update_fields=["language"])
-    return user
 
 
 def assert_in(page: str, pairs: list[tuple[str, str]], *, czech: bool) -> None:

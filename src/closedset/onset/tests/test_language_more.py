@@ -11,6 +11,7 @@ import pytest
 from django.test import RequestFactory
 from django.utils import translation
 
+from closedset.conftest import speaks
 from closedset.lib.errors import Conflict
 from closedset.lib.middleware import DomainErrorMiddleware
 from closedset.onset import day, services
@@ -25,12 +26,6 @@ NO_RUN_CS = "Taková scéna teď neprobíhá."
 @pytest.fixture
 def run(world: Any) -> Run:
     return started_with_profiles(world)
-
-
-def speaks(user: Any, language: str) -> Any:
-    user.language = language
-    user.save(update_fields=["language"])
-    return user
 
 
 def checklist(world: Any, run: Run) -> None:
