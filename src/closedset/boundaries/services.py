@@ -36,6 +36,7 @@ from closedset.core.taxonomy import ANSWERS, BARRIERS, Intensity, load_taxonomy
 from closedset.core.yamlio import load
 from closedset.lib import crypto, scope
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
+from closedset.lib.i18n import interpolate_lazy, language_of
 from closedset.lib.paging import Page, page_of
 from closedset.notices import services as notices
 from closedset.productions.labels import role_label
@@ -676,7 +677,7 @@ def tell_sharing_performers(membership: Membership) -> int:
     for item in shares:
         performer = item.profile.owner
         # In the performer's own language, whoever's action (the coordinator's) sent it.
-        with translation.override(performer.language or None):
+        with translation.override(language_of(performer)):
             body = render_to_string(
                 "boundaries/email/new_coordinator.txt",
                 {
@@ -723,15 +724,17 @@ def tell_seen_by_new(performer: User, production: Production, people: list[User]
     """The performer is told who can now see their profile."""
     if not people:
         return
-    who = ", ".join(_name(p) for p in people)
-    # A notice is stored as text: it is written in the language of the person it is for.
-    with translation.override(performer.language or None):
-        subject = gettext("%(who)s can now see your boundary profile") % {"who": who}
-        body = gettext(
+    values = {"who": ", ".join(_name(p) for p in people), "production": production.name}
+    # Lazy: notify writes it in the language of the person it is for.
+    subject = interpolate_lazy(gettext_lazy("%(who)s can now see your boundary profile"), **values)
+    body = interpolate_lazy(
+        gettext_lazy(
             "%(who)s can now see your boundary profile for %(production)s, as the "
             "production's intimacy coordinator. You can stop sharing at any time on your "
             "Sharing page; it is hidden at once."
-        ) % {"who": who, "production": production.name}
+        ),
+        **values,
+    )
     notices.notify(
         performer,
         "profile_seen_by_new",
@@ -750,15 +753,16 @@ def tell_profile_changed(performer: User) -> None:
     for item in shares:
         for coordinator in _covered_coordinators(item):
             values = {"name": _name(performer), "production": item.production.name}
-            with translation.override(coordinator.language or None):
-                subject = gettext("%(name)s updated their boundary profile") % values
-                body = (
-                    gettext(
-                        "%(name)s saved a new version of their boundary profile for "
-                        "%(production)s. Read it before you plan or check a scene with them."
-                    )
-                    % values
-                )
+            subject = interpolate_lazy(
+                gettext_lazy("%(name)s updated their boundary profile"), **values
+            )
+            body = interpolate_lazy(
+                gettext_lazy(
+                    "%(name)s saved a new version of their boundary profile for "
+                    "%(production)s. Read it before you plan or check a scene with them."
+                ),
+                **values,
+            )
             notices.notify(
                 coordinator,
                 "profile_changed",
@@ -774,16 +778,17 @@ def tell_profile_changed(performer: User) -> None:
 def tell_unshared(performer: User, production: Production, coordinators: list[User]) -> None:
     values = {"name": _name(performer), "production": production.name}
     for coordinator in coordinators:
-        with translation.override(coordinator.language or None):
-            subject = gettext("%(name)s stopped sharing their boundary profile") % values
-            body = (
-                gettext(
-                    "%(name)s has stopped sharing their boundary profile with "
-                    "%(production)s. Until they share it again, plan nothing with them "
-                    "that needs their answers; talk with them first."
-                )
-                % values
-            )
+        subject = interpolate_lazy(
+            gettext_lazy("%(name)s stopped sharing their boundary profile"), **values
+        )
+        body = interpolate_lazy(
+            gettext_lazy(
+                "%(name)s has stopped sharing their boundary profile with "
+                "%(production)s. Until they share it again, plan nothing with them "
+                "that needs their answers; talk with them first."
+            ),
+            **values,
+        )
         notices.notify(
             coordinator,
             "profile_unshared",

@@ -27,9 +27,10 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy, ngettext, ngettext_lazy
 
 from closedset.accounts.errors import RateLimited
 from closedset.accounts.models import User
@@ -45,7 +46,7 @@ from closedset.core.taxonomy import Intensity, Taxonomy, load_taxonomy
 from closedset.core.words import Persons, beat_sentence, words_in
 from closedset.lib import crypto, scope
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound, require_known_ids
-from closedset.lib.i18n import current_language
+from closedset.lib.i18n import current_language, date_lazy, interpolate_lazy
 from closedset.plans.models import PlanVersion
 from closedset.plans.services import scene_heading, scene_words
 from closedset.productions.models import Production, Role, Scene
@@ -439,15 +440,6 @@ def _notice_kind(wanted: str) -> str:
     return wanted if wanted in Kind.values else str(Kind.PLAN_CHANGED)
 
 
-def performer_language(performer: Any) -> str:
-    """The language a performer's notices and e-mails are written in: hers when she chose
-    one, else the site's."""
-    from django.conf import settings
-
-    code = str(getattr(performer, "language", "") or "")
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-
-
 def _tell(performer: User, scene: Scene, *, kind: str, subject: str, body: str) -> None:
     from closedset.notices.services import notify
 
@@ -488,59 +480,78 @@ def _tell_coordinators(scene: Scene, *, subject: str, body: str) -> None:
 # A notice may be read in an inbox: it says who and which scene, never what the beat is or
 # why; the board, behind her sign-in, has the rest.
 def _tell_declined(scene: Scene, performer: User, beats: list[str]) -> None:
-    name = _name(performer)
-    count = "a beat" if len(beats) == 1 else f"{len(beats)} beats"
+    values = {"name": _name(performer), "scene": scene_words(scene), "count": len(beats)}
     _tell_coordinators(
         scene,
-        subject=f"{name} declined {count}: {scene_words(scene)}",
-        body=(
-            f"{name} declined {count} of {scene_words(scene)}. The consent board shows which, "
-            f"and any reason they gave. Talk with {name} before the shoot."
+        subject=interpolate_lazy(
+            ngettext_lazy(
+                "%(name)s declined a beat: %(scene)s",
+                "%(name)s declined %(count)s beats: %(scene)s",
+                len(beats),
+            ),
+            **values,
+        ),
+        body=interpolate_lazy(
+            ngettext_lazy(
+                "%(name)s declined a beat of %(scene)s. The consent board shows which, and "
+                "any reason they gave. Talk with %(name)s before the shoot.",
+                "%(name)s declined %(count)s beats of %(scene)s. The consent board shows "
+                "which, and any reason they gave. Talk with %(name)s before the shoot.",
+                len(beats),
+            ),
+            **values,
         ),
     )
 
 
 def _tell_withdrawn(scene: Scene, decision: BeatDecision) -> None:
-    name = _name(decision.request.performer)
+    values = {"name": _name(decision.request.performer), "scene": scene_words(scene)}
     if decision.decision == Decision.CONSENT:
-        subject = f"{name} withdrew consent: {scene_words(scene)}"
-        body = (
-            f"{name} withdrew their consent to a beat of {scene_words(scene)}. It counts at "
-            f"once; the scene is not agreed. The consent board shows which beat. Talk with "
-            f"{name} before the shoot."
+        subject = gettext_lazy("%(name)s withdrew consent: %(scene)s")
+        body = gettext_lazy(
+            "%(name)s withdrew their consent to a beat of %(scene)s. It counts at once; the "
+            "scene is not agreed. The consent board shows which beat. Talk with %(name)s "
+            "before the shoot."
         )
     else:
-        subject = f"{name} took back a decline: {scene_words(scene)}"
-        body = (
-            f"{name} took back their decline of a beat of {scene_words(scene)}. They may "
-            "answer it again; the consent board shows which beat."
+        subject = gettext_lazy("%(name)s took back a decline: %(scene)s")
+        body = gettext_lazy(
+            "%(name)s took back their decline of a beat of %(scene)s. They may answer it "
+            "again; the consent board shows which beat."
         )
-    _tell_coordinators(scene, subject=subject, body=body)
+    _tell_coordinators(
+        scene,
+        subject=interpolate_lazy(subject, **values),
+        body=interpolate_lazy(body, **values),
+    )
 
 
 def _tell_request(performer: User, scene: Scene, final: FinalVersion, asked_again: bool) -> None:
-    # Written in her language, whoever marked the version final.
-    with translation.override(performer_language(performer)):
-        parts = []
-        if asked_again:
-            parts.append(
-                _("Part of what you agreed to changed, so you are asked again about those beats.")
-            )
+    # Lazy texts: notify writes them in her language, whoever marked the version final.
+    parts = []
+    if asked_again:
         parts.append(
-            _(
-                "Sign in and open Consent to read your beats and answer each one: consent "
-                "or decline. You need not give a reason."
+            gettext_lazy(
+                "Part of what you agreed to changed, so you are asked again about those beats."
             )
         )
-        if final.late:
-            parts.append(_("This is a late change, inside the notice period."))
-        _tell(
-            performer,
-            scene,
-            kind="consent_request",
-            subject=_("A consent request waits for you: %(scene)s") % {"scene": scene_words(scene)},
-            body=" ".join(parts),
+    parts.append(
+        gettext_lazy(
+            "Sign in and open Consent to read your beats and answer each one: consent "
+            "or decline. You need not give a reason."
         )
+    )
+    if final.late:
+        parts.append(gettext_lazy("This is a late change, inside the notice period."))
+    _tell(
+        performer,
+        scene,
+        kind="consent_request",
+        subject=interpolate_lazy(
+            gettext_lazy("A consent request waits for you: %(scene)s"), scene=scene_words(scene)
+        ),
+        body=format_lazy(" ".join(["{}"] * len(parts)), *parts),
+    )
 
 
 # ---------------------------------------------------------------- marking a version final
@@ -1880,21 +1891,22 @@ def send_reminders(now: datetime | None = None) -> int:
             _event(request, ConsentEvent.Kind.REMINDED, method=SYSTEM, at=now)
             scene = request.final.plan_version.plan.scene
             deadline = timezone.localtime(request.final.deadline)
-            with translation.override(performer_language(request.performer)):
-                from django.utils.formats import date_format
-
-                _tell(
-                    request.performer,
-                    scene,
-                    kind="consent_reminder",
-                    subject=_("A consent request waits for your answer: %(scene)s")
-                    % {"scene": scene_words(scene)},
-                    body=_(
+            _tell(
+                request.performer,
+                scene,
+                kind="consent_reminder",
+                subject=interpolate_lazy(
+                    gettext_lazy("A consent request waits for your answer: %(scene)s"),
+                    scene=scene_words(scene),
+                ),
+                body=interpolate_lazy(
+                    gettext_lazy(
                         "Answers are due by %(deadline)s. Sign in and open Consent to answer "
                         "each beat: consent or decline. Declining needs no reason."
-                    )
-                    % {"deadline": date_format(deadline, "j F Y, H:i")},
-                )
+                    ),
+                    deadline=date_lazy(deadline, "DATETIME_FORMAT"),
+                ),
+            )
         sent += 1
     return sent
 

@@ -10,13 +10,13 @@ import logging
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext, gettext_lazy
 
 from closedset.accounts.errors import MailNotSent
 from closedset.accounts.services import send_mail_to
+from closedset.lib.i18n import language_of
 from closedset.notices.models import Kind, MailPreference, Notice
 from closedset.productions.models import Membership, Role
 
@@ -79,11 +79,12 @@ def notify(
     send one. A mail that does not go out never breaks the caller.
 
     Subject and body are written in the recipient's language: pass them lazily
-    (`gettext_lazy`, or `format_lazy` for a text with values) and they are rendered here, in
-    that language, for the stored notice and the e-mail alike."""
+    (`gettext_lazy`; `lib.i18n.interpolate_lazy` for a text with values) and they are
+    rendered here, in that language, for the stored notice and the e-mail alike. Never wrap
+    a call in `translation.override`: this is the one place that picks the language."""
     if kind not in Kind.values:
         raise ValueError(f"unknown notice kind {kind!r}")
-    with translation.override(_language_of(recipient)):
+    with translation.override(language_of(recipient)):
         subject = " ".join(str(subject).split())[:SUBJECT_MAX]
         body = str(body)
     notice = Notice.objects.create(
@@ -99,7 +100,7 @@ def notify(
         return
     try:
         # The mail is built outside the sender's request: in the recipient's language.
-        with translation.override(_language_of(recipient)):
+        with translation.override(language_of(recipient)):
             send_mail_to(
                 recipient.email,
                 "notices/email/notice_subject.txt",
@@ -116,10 +117,6 @@ def notify(
         logger.warning("notice mail not sent (kind %s)", kind)
     except Exception as error:  # noqa: BLE001 - a notice must never break what triggered it
         logger.warning("notice mail failed: %s", type(error).__name__)
-
-
-def _language_of(recipient: Any) -> str:
-    return str(getattr(recipient, "language", "") or settings.LANGUAGE_CODE)
 
 
 def wants_mail(user: Any, kind: str) -> bool:

@@ -162,3 +162,38 @@ def test_the_portal_and_the_request_notice_are_in_her_language(world, version, c
     assert "Přečíst a odpovědět" in page
     assert "wait for your answer" not in page and "Read and answer" not in page
     assert html.escape("Each scene you are asked about") not in page
+
+
+def test_the_coordinator_is_told_of_a_decline_in_her_language(
+    world, version, persona_password, django_capture_on_commit_callbacks
+):
+    """Mara answers in English; Ines chose Czech: the notice is written for its reader."""
+    from closedset.consent import services
+    from closedset.consent.tests.test_services import sign
+
+    speaks(world.ines, "cs")
+    services.mark_final(world.ines, version)
+    with django_capture_on_commit_callbacks(execute=True):
+        sign(world.mara, {"b1": "decline", "b2": "decline"}, persona_password)
+    notice = Notice.objects.filter(recipient=world.ines).order_by("-pk").first()
+    assert notice is not None
+    assert notice.subject.startswith(f"{world.mara.display_name} odmítá 2 momenty: ")
+    assert "V přehledu souhlasů uvidíš které" in notice.body
+    assert "declined" not in notice.subject + notice.body
+
+
+def test_the_reminder_writes_its_date_in_her_language(world, version, persona_password):
+    from datetime import datetime, timedelta
+    from datetime import timezone as tz
+
+    from closedset.consent import services
+
+    speaks(world.mara, "cs")
+    deadline = datetime(2031, 3, 14, 18, 30, tzinfo=tz.utc)
+    services.mark_final(world.ines, version, deadline=deadline)
+    assert services.send_reminders(deadline - timedelta(hours=12)) >= 1
+    notice = Notice.objects.filter(recipient=world.mara).order_by("-pk").first()
+    assert notice is not None
+    assert notice.subject.startswith("Žádost o souhlas čeká na tvou odpověď: ")
+    assert "března 2031" in notice.body  # the month as Czech writes it in a date
+    assert "March" not in notice.body
