@@ -183,13 +183,12 @@ def test_the_coordinator_is_told_of_a_decline_in_her_language(
 
 
 def test_the_reminder_writes_its_date_in_her_language(world, version, persona_password):
-    from datetime import datetime, timedelta
-    from datetime import timezone as tz
+    from datetime import UTC, datetime, timedelta
 
     from closedset.consent import services
 
     speaks(world.mara, "cs")
-    deadline = datetime(2031, 3, 14, 18, 30, tzinfo=tz.utc)
+    deadline = datetime(2031, 3, 14, 18, 30, tzinfo=UTC)
     services.mark_final(world.ines, version, deadline=deadline)
     assert services.send_reminders(deadline - timedelta(hours=12)) >= 1
     notice = Notice.objects.filter(recipient=world.mara).order_by("-pk").first()
