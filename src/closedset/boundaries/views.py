@@ -21,7 +21,7 @@ from closedset.core.profile import Boundary
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import Act, Intensity, load_taxonomy
 from closedset.lib.errors import NotFound
-from closedset.lib.i18n import current_language
+from closedset.lib.i18n import current_language, in_document_language
 from closedset.lib.uploads import import_text
 from closedset.productions.services import performers
 
@@ -376,6 +376,7 @@ def _page_footer() -> str:
 @login_required
 @require_GET
 @never_cache
+@in_document_language
 def pdf(request: HttpRequest) -> HttpResponse:
     """The person's own profile as a PDF; only ever their own, never kept in any cache."""
     from weasyprint import HTML

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from closedset.consent import services
 from closedset.consent.models import Decision
 from closedset.lib.errors import Conflict, DomainError, InvalidInput, NotFound
+from closedset.lib.i18n import in_document_language
 from closedset.lib.net import client_ip
 from closedset.productions.models import Role
 
@@ -198,6 +199,7 @@ def receipt(request: HttpRequest, decision_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@in_document_language
 def receipt_pdf(request: HttpRequest, decision_id: int) -> HttpResponse:
     """The same receipt as a PDF to read and print: the JSON inside it, and a QR code."""
     from closedset.rider.pdf import receipt_pdf as render_pdf

@@ -1,15 +1,22 @@
-"""The language a page is being shown in, for code outside templates.
+"""Which language, for code outside templates.
 
-Django activates a language for each request (the person's choice, else the browser's:
-accounts/language.py). The taxonomy and the performer's plain words (closedset.core) are not
-Django's; pass them `lang=current_language()` so they speak the page's language too.
+- A page: Django activates one for each request (the person's choice, else the browser's:
+  accounts/language.py). The taxonomy and the performer's plain words (closedset.core) are not
+  Django's; pass them `lang=current_language()` so they speak the page's language too.
+- Something written *for* a person (a notice, an e-mail): `language_of(person)`; texts are
+  passed lazily (`interpolate_lazy`, `date_lazy`) and rendered in it by notices.notify.
+- A document: `document_language(request)`, any language offered, asked by `?lang=`.
 """
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.formats import date_format
 from django.utils.functional import lazy
 from django.utils.translation import get_language
@@ -47,3 +54,24 @@ def date_lazy(value: Any, format_string: str) -> str:
 
 _lazy_interpolate = lazy(_interpolate, str)
 _lazy_date = lazy(date_format, str)
+
+
+def document_language(request: HttpRequest) -> str:
+    """The language a document is printed in: the one its link asks for (`?lang=cs`) when we
+    offer it, else the reader's own. A production prints its papers in any language offered,
+    whatever its people read the pages in."""
+    asked = str(request.GET.get("lang", "")).strip().lower()
+    return asked if asked in dict(settings.LANGUAGES) else current_language()
+
+
+def in_document_language(
+    view: Callable[..., HttpResponse],
+) -> Callable[..., HttpResponse]:
+    """A document view (a PDF) rendered in `document_language(request)`."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        with translation.override(document_language(request)):
+            return view(request, *args, **kwargs)
+
+    return wrapper

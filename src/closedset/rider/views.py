@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from closedset.accounts.forms import add_domain_errors
 from closedset.lib.errors import Forbidden, InvalidInput
+from closedset.lib.i18n import in_document_language
 from closedset.rider import services
 from closedset.rider.forms import RiderTermsForm
 
@@ -60,6 +61,7 @@ def rider(request: HttpRequest, production_id: int, scene_id: int, handle: str) 
 @login_required
 @never_cache
 @require_GET
+@in_document_language
 def rider_pdf(request: HttpRequest, production_id: int, scene_id: int, handle: str) -> HttpResponse:
     """The rider as a sealed PDF: its performer's own, or any cast performer's for the
     coordinator; never kept in a cache."""
