@@ -2,15 +2,27 @@
 
 Exit codes (docs/formats.md): 0 clear, 3 needs_discussion, 4 blocked, 2 bad input or usage
 (one line on standard error), 1 unexpected failure. No traceback ever reaches the user.
+
+Its own words (messages, table headings, help) are in the reader's language: `--lang` where a
+command has it, else the environment (LANGUAGE, LC_ALL, LC_MESSAGES, LANG, as gettext reads
+them), else English (docs/translation.md, "The command's language"). JSON, ids and exit codes
+never change with the language. The texts are in the site-wide catalog (closedset/locale),
+read with the standard library: the pure commands never start Django.
 """
 
 from __future__ import annotations
 
+import gettext as _gettext
+import io
 import json
+import os
 import sys
+from collections.abc import Mapping, Sequence
+from functools import cache
 from pathlib import Path
 from typing import Annotated
 
+import click
 import typer
 from rich.console import Console
 from rich.markup import escape
@@ -19,6 +31,132 @@ from typer.exceptions import TyperException
 
 from closedset.core.check import CheckResult, Status
 from closedset.core.errors import BadInput
+
+# ---------------------------------------------------------------- the reader's language
+
+SOURCE_LANGUAGE = "en"
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+DOMAIN = "django"
+# Where gettext looks for the language, first set one wins; LANGUAGE may list several (cs:en).
+LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
+_language = SOURCE_LANGUAGE
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a text for the catalog where it is written; it is translated where it is shown."""
+    return message
+
+
+@cache
+def offered_languages() -> tuple[str, ...]:
+    """English (the source) and every language the site-wide catalog has."""
+    found = LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po")
+    return (SOURCE_LANGUAGE, *sorted(po.parents[1].name for po in found))
+
+
+def language_code(value: str) -> str:
+    """'cs_CZ.UTF-8' and 'cs-CZ' and 'cs@euro' are all 'cs'."""
+    return value.split(".")[0].split("@")[0].replace("-", "_").split("_")[0].lower()
+
+
+def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
+    """The first of LANGUAGE, LC_ALL, LC_MESSAGES and LANG that is set decides, as for gettext;
+    the first language in it we offer, English for C/POSIX, and English when none is offered."""
+    environ = os.environ if environ is None else environ
+    value = next((environ[name] for name in LANGUAGE_VARIABLES if environ.get(name)), "")
+    for entry in value.split(":"):
+        code = language_code(entry)
+        if code in ("c", "posix"):
+            break
+        if code in offered_languages():
+            return code
+    return SOURCE_LANGUAGE
+
+
+@cache
+def _catalog(lang: str) -> _gettext.NullTranslations:
+    if lang == SOURCE_LANGUAGE:
+        return _gettext.NullTranslations()
+    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    mo = po.with_suffix(".mo")
+    try:
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            with mo.open("rb") as compiled:
+                return _gettext.GNUTranslations(compiled)
+        # A checkout not yet installed (no .mo, or a stale one): read the source.
+        from closedset.core.catalogs import mo_bytes, read_po
+
+        return _gettext.GNUTranslations(io.BytesIO(mo_bytes(read_po(po))))
+    except (OSError, BadInput):
+        return _gettext.NullTranslations()
+
+
+def use_language(lang: str) -> None:
+    """From now on the command speaks `lang` (English when it is not one we offer)."""
+    global _language
+    _language = lang if lang in offered_languages() else SOURCE_LANGUAGE
+
+
+def current_language() -> str:
+    return _language
+
+
+def gettext(message: str) -> str:
+    return _catalog(_language).gettext(message)
+
+
+def ngettext(singular: str, plural: str, number: int) -> str:
+    return _catalog(_language).ngettext(singular, plural, number)
+
+
+def pgettext(context: str, message: str) -> str:
+    return _catalog(_language).pgettext(context, message)
+
+
+_ = gettext
+
+
+def _language_asked(args: Sequence[str]) -> str | None:
+    """A --lang on the command line, read before the command runs so that --help and a usage
+    error speak it too; the command itself checks it (an unknown one is an error there)."""
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        return value if value in offered_languages() else None
+    return None
+
+
+def _chosen(lang: str | None) -> str:
+    """The command's --lang (an unknown one is a one-line error naming those there are), else
+    the language main() took from the environment."""
+    if lang is None:
+        return _language
+    from closedset.core.catalogs import check_language
+
+    use_language(check_language(lang))
+    return lang
+
+
+def _translate_help(command: click.Command) -> None:
+    """Typer and click take help texts as plain strings when the app is built, so they are
+    translated here, on the command tree main() builds for each run."""
+    if command.help:
+        command.help = gettext(command.help)
+    for param in command.params:
+        text = getattr(param, "help", None)
+        if text:
+            param.help = gettext(text)  # type: ignore[attr-defined]
+    for sub in getattr(command, "commands", {}).values():
+        _translate_help(sub)
+
+
+LANG_HELP = gettext_noop("Messages in this language: en, es, cs, hu (default: from LANG).")
 
 EXIT_CLEAR, EXIT_FAILURE, EXIT_BAD_INPUT, EXIT_DISCUSSION, EXIT_BLOCKED = 0, 1, 2, 3, 4
 EXIT_FOR_STATUS = {
@@ -34,7 +172,9 @@ STATUS_STYLE = {
 
 app = typer.Typer(
     name="closedset",
-    help="Intimacy coordination for film sets: boundaries, scene plans and the check.",
+    help=gettext_noop(
+        "Intimacy coordination for film sets: boundaries, scene plans and the check."
+    ),
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -46,24 +186,48 @@ def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
-@app.command()
+JSON_HELP = gettext_noop("Print JSON.")
+
+
+@app.command(
+    help=gettext_noop(
+        "List the acts (id, label, plain gloss, category, zones, directions) and body zones."
+    )
+)
 def taxonomy(
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
     lang: Annotated[
-        str, typer.Option("--lang", help="Labels and glosses in this language: en, es, cs, hu.")
-    ] = "en",
+        str | None,
+        typer.Option(
+            "--lang",
+            help=gettext_noop(
+                "Labels and glosses in this language: en, es, cs, hu (default: from LANG)."
+            ),
+        ),
+    ] = None,
 ) -> None:
-    """List the acts (id, label, plain gloss, category, zones, directions) and body zones."""
     from closedset.core.taxonomy import load_taxonomy
 
-    # An unknown language is a BadInput naming the ones there are (exit 2, one line).
-    tax = load_taxonomy(lang)
     if as_json:
-        _print_json(tax.as_json())
+        # JSON is for programs: its labels are English unless --lang asks for others, whatever
+        # the environment says. An unknown language is a BadInput naming the ones there are.
+        _print_json(load_taxonomy(_chosen(lang) if lang else SOURCE_LANGUAGE).as_json())
         return
-    table = Table(title=f"{len(tax.acts)} acts", show_lines=False)
-    for column in ("id", "label", "category", "directions", "zones", "gloss"):
-        table.add_column(column, overflow="fold")
+    lang = _chosen(lang)
+    tax = load_taxonomy(lang)
+    count = len(tax.acts)
+    title = ngettext("%(count)d act", "%(count)d acts", count) % {"count": count}
+    table = Table(title=escape(title), show_lines=False)
+    headings = (
+        "id",
+        pgettext("taxonomy column", "label"),
+        pgettext("taxonomy column", "category"),
+        pgettext("taxonomy column", "directions"),
+        pgettext("taxonomy column", "zones"),
+        pgettext("taxonomy column", "gloss"),
+    )
+    for column in headings:
+        table.add_column(escape(column), overflow="fold")
     for act in tax.acts.values():
         table.add_row(
             act.id,
@@ -74,26 +238,42 @@ def taxonomy(
             escape(act.gloss),
         )
     out.print(table)
-    if lang == "en":
-        out.print("zones: " + ", ".join(zone.id for zone in tax.zones.values()))
+    if lang == SOURCE_LANGUAGE:
+        zones = ", ".join(zone.id for zone in tax.zones.values())
     else:
         # Ids for files, each with its label for the reader.
-        zones = (f"{zone.id} ({zone.label})" for zone in tax.zones.values())
-        out.print(escape("zones: " + ", ".join(zones)))
+        zones = ", ".join(f"{zone.id} ({zone.label})" for zone in tax.zones.values())
+    out.print(escape(_("zones: %(zones)s") % {"zones": zones}))
 
 
-@app.command("check")
+def _status_label(status: Status) -> str:
+    labels = {
+        Status.clear: pgettext("check status", "clear"),
+        Status.needs_discussion: pgettext("check status", "needs discussion"),
+        Status.blocked: pgettext("check status", "blocked"),
+    }
+    return labels[status]
+
+
+@app.command(
+    "check",
+    help=gettext_noop(
+        "Check a plan against boundary profiles: exit 0 clear, 3 needs discussion, 4 blocked."
+    ),
+)
 def check_command(
-    plan: Annotated[Path, typer.Argument(help="The scene plan (YAML or JSON).")],
+    plan: Annotated[Path, typer.Argument(help=gettext_noop("The scene plan (YAML or JSON)."))],
     profiles: Annotated[
-        list[Path], typer.Argument(help="Boundary profiles: files, or folders of them.")
+        list[Path],
+        typer.Argument(help=gettext_noop("Boundary profiles: files, or folders of them.")),
     ],
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
-    """Check a plan against boundary profiles: exit 0 clear, 3 needs discussion, 4 blocked."""
     from closedset.core.check import check
     from closedset.core.files import read_plan, read_profiles
 
+    _chosen(lang)
     scene = read_plan(plan)
     pool = read_profiles(profiles, skip=plan)
     try:
@@ -108,45 +288,74 @@ def check_command(
 
 
 def _print_check(result: CheckResult) -> None:
-    # Ids and names come from files: escape them so rich never reads them as markup.
-    table = Table(title=escape(f"Scene {result.scene}"))
-    for column in ("beat", "who", "what", "status"):
-        table.add_column(column, overflow="fold")
+    # Ids and names come from files: escape them so rich never reads them as markup. The
+    # statuses read in English as their ids (clear, needs_discussion, blocked), as before.
+    english = _language == SOURCE_LANGUAGE
+    table = Table(title=escape(_("Scene %(scene)s") % {"scene": result.scene}))
+    headings = (
+        pgettext("check column", "beat"),
+        pgettext("check column", "who"),
+        pgettext("check column", "what"),
+        pgettext("check column", "status"),
+    )
+    for column in headings:
+        table.add_column(escape(column), overflow="fold")
     for f in result.findings:
-        what = f.act if f.zone is None else f"{f.act} to {f.zone}"
+        if f.zone is None:
+            what = f.act
+        else:
+            what = _("%(act)s to %(zone)s") % {"act": f.act, "zone": f.zone}
+        status = f.status.name if english else _status_label(f.status)
         table.add_row(
             escape(f.beat),
             escape(f"{f.performer or '-'} ({f.role}, {f.direction})"),
-            f"{what}, {f.intensity}",
-            f"[{STATUS_STYLE[f.status]}]{f.status.name}[/]",
+            escape(f"{what}, {f.intensity}"),
+            f"[{STATUS_STYLE[f.status]}]{escape(status)}[/]",
         )
     out.print(table)
     # Reasons as plain lines, so a long one is never folded into a narrow column.
     for f in result.findings:
         if f.status is not Status.clear:
             style = STATUS_STYLE[f.status]
-            out.print(f"{escape(f.beat)}: [{style}]{f.status.name}[/] - {escape(f.reason)}")
-    label = result.status.name.replace("_", " ")
-    out.print(f"{escape(f'Scene {result.scene}')}: [{STATUS_STYLE[result.status]}]{label}[/]")
+            status = f.status.name if english else _status_label(f.status)
+            out.print(f"{escape(f.beat)}: [{style}]{escape(status)}[/] - {escape(f.reason)}")
+    style = STATUS_STYLE[result.status]
+    label = f"[{style}]{escape(_status_label(result.status))}[/]"
+    out.print(_("Scene %(scene)s: %(status)s") % {"scene": escape(result.scene), "status": label})
 
 
-@app.command("cast")
+@app.command(
+    "cast",
+    help=gettext_noop(
+        "Fill the plan's open roles from a pool: exit 0 clear, 3 only with discussion, 4 none."
+    ),
+)
 def cast_command(
-    plan: Annotated[Path, typer.Argument(help="The scene plan; null roles are filled.")],
-    pool: Annotated[Path, typer.Option("--pool", help="Folder (or file) of boundary profiles.")],
+    plan: Annotated[
+        Path, typer.Argument(help=gettext_noop("The scene plan; null roles are filled."))
+    ],
+    pool: Annotated[
+        Path,
+        typer.Option("--pool", help=gettext_noop("Folder (or file) of boundary profiles.")),
+    ],
     allow_discussion: Annotated[
         bool,
-        typer.Option("--allow-discussion", help="Also accept castings that need discussion."),
+        typer.Option(
+            "--allow-discussion",
+            help=gettext_noop("Also accept castings that need discussion."),
+        ),
     ] = False,
     limit: Annotated[
-        int, typer.Option("--limit", min=0, help="Print at most this many assignments.")
+        int,
+        typer.Option("--limit", min=0, help=gettext_noop("Print at most this many assignments.")),
     ] = 10,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
 ) -> None:
-    """Fill the plan's open roles from a pool: exit 0 clear, 3 only with discussion, 4 none."""
     from closedset.core.cast import CastIndex
     from closedset.core.files import read_plan, read_profiles
 
+    _chosen(lang)
     scene = read_plan(plan)
     profiles = read_profiles([pool], skip=plan)
     try:
@@ -166,39 +375,57 @@ def cast_command(
     else:
         roles = scene.open_roles()
         if not roles:
-            verdict = "acceptable" if result.count else "not acceptable"
-            out.print(escape(f"Scene {scene.scene} has no open roles; as cast it is {verdict}."))
+            if result.count:
+                line = _("Scene %(scene)s has no open roles; as cast it is acceptable.")
+            else:
+                line = _("Scene %(scene)s has no open roles; as cast it is not acceptable.")
+            out.print(escape(line % {"scene": scene.scene}))
             raise typer.Exit(code)
-        table = Table(title=escape(f"Scene {scene.scene}: {result.count} possible castings"))
+        title = ngettext(
+            "Scene %(scene)s: %(count)d possible casting",
+            "Scene %(scene)s: %(count)d possible castings",
+            result.count,
+        ) % {"scene": scene.scene, "count": result.count}
+        table = Table(title=escape(title))
         for role in roles:
             table.add_column(escape(role))
         for assignment in result.assignments:
             table.add_row(*(escape(assignment[role]) for role in roles))
         out.print(table)
         if result.count > len(result.assignments):
-            out.print(f"showing {len(result.assignments)} of {result.count}")
+            shown = {"shown": len(result.assignments), "count": result.count}
+            out.print(escape(_("showing %(shown)d of %(count)d") % shown))
     raise typer.Exit(code)
 
 
 EXIT_NOT_VALID = 5
 
 
-@app.command("verify")
+@app.command(
+    "verify",
+    help=gettext_noop("Check a consent receipt: exit 0 valid, 5 not valid, 2 unreadable."),
+)
 def verify_command(
-    receipt: Annotated[Path, typer.Argument(help="The consent receipt (a .json file).")],
+    receipt: Annotated[
+        Path, typer.Argument(help=gettext_noop("The consent receipt (a .json file)."))
+    ],
     key: Annotated[
-        str | None, typer.Option("--key", help="The log's verifier key you expect it from.")
+        str | None,
+        typer.Option("--key", help=gettext_noop("The log's verifier key you expect it from.")),
     ] = None,
     previous: Annotated[
         Path | None,
-        typer.Option("--previous", help="An older receipt from the same log (needs --log)."),
+        typer.Option(
+            "--previous", help=gettext_noop("An older receipt from the same log (needs --log).")
+        ),
     ] = None,
     log: Annotated[
         str | None,
-        typer.Option("--log", help="The log's address, e.g. https://HOST/api/v1/log/NAME."),
+        typer.Option(
+            "--log", help=gettext_noop("The log's address, e.g. https://HOST/api/v1/log/NAME.")
+        ),
     ] = None,
 ) -> None:
-    """Check a consent receipt: exit 0 valid, 5 not valid, 2 unreadable."""
     from closedset.core.record import ReceiptUnreadable, verify_receipt
     from closedset.record.offline import (
         LogUnreachable,
@@ -208,7 +435,7 @@ def verify_command(
     )
 
     if (previous is None) != (log is None):
-        raise BadInput("--previous and --log go together: give both, or neither")
+        raise BadInput(_("--previous and --log go together: give both, or neither"))
     try:
         data = read_file(receipt)
         if previous is not None and log is not None:
@@ -233,27 +460,43 @@ _register_web_commands(app)
 
 def main(argv: list[str] | None = None) -> int:
     """Entry point: turn every failure into an exit code and one line, never a traceback."""
-    command = typer.main.get_command(app)
+    args = list(sys.argv[1:] if argv is None else argv)
+    use_language(_language_asked(args) or language_from_environment())
     try:
-        code = command.main(args=argv, prog_name="closedset", standalone_mode=False)
+        return _main(args)
+    finally:
+        # One run's language never carries over to the next (tests run many in one process).
+        use_language(SOURCE_LANGUAGE)
+
+
+def _main(args: list[str]) -> int:
+    command = typer.main.get_command(app)
+    if _language != SOURCE_LANGUAGE:
+        _translate_help(command)
+    try:
+        code = command.main(args=args, prog_name="closedset", standalone_mode=False)
     except BadInput as error:
-        print(f"closedset: error: {error}", file=sys.stderr)
+        print(_("closedset: error: %(message)s") % {"message": error}, file=sys.stderr)
         return EXIT_BAD_INPUT
     except typer.Abort:
-        print("closedset: aborted", file=sys.stderr)
+        print(_("closedset: aborted"), file=sys.stderr)
         return EXIT_FAILURE
     except TyperException as error:
         # Usage errors: a missing argument, an unknown command or option, a bad option value.
+        # Click writes their text, in English.
         if type(error).__name__ == "NoArgsIsHelpError":
-            print("closedset: usage error: name a command (see closedset --help)", file=sys.stderr)
+            message = _("closedset: usage error: name a command (see closedset --help)")
+            print(message, file=sys.stderr)
             return EXIT_BAD_INPUT
         message = " ".join(error.format_message().split())
-        print(f"closedset: usage error: {message} (see closedset --help)", file=sys.stderr)
+        line = _("closedset: usage error: %(message)s (see closedset --help)")
+        print(line % {"message": message}, file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         return 130
     except Exception as error:  # noqa: BLE001 - the last line of defence: no traceback
-        print(f"closedset: unexpected failure: {type(error).__name__}: {error}", file=sys.stderr)
+        line = _("closedset: unexpected failure: %(error)s")
+        print(line % {"error": f"{type(error).__name__}: {error}"}, file=sys.stderr)
         return EXIT_FAILURE
     return code if isinstance(code, int) else EXIT_CLEAR
 

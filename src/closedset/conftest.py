@@ -169,6 +169,14 @@ def _empty_cache() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _no_language_from_the_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The command speaks the shell's language (LANG and friends): tests that read its English
+    must not depend on the shell they run in; a test that wants a language sets one."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _english_outside_requests() -> Any:
     """A page request activates its reader's language on the thread and leaves it there, so a
     service called straight from the next test would speak it: each test starts and ends with

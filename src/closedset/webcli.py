@@ -1,5 +1,10 @@
 """The web application's commands for `closedset`: Django starts only inside them, so the
-core commands (check, cast, taxonomy) stay fast and never import Django."""
+core commands (check, cast, taxonomy) stay fast and never import Django.
+
+What they print is for whoever runs the server, at a terminal or from cron: it speaks the
+command's language (closedset.cli: the environment's, else English), with the counts after a
+colon so no language needs a plural here; the English text is as it always was.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +16,18 @@ from typing import Annotated, Any
 import typer
 
 from closedset.core.errors import BadInput
+
+
+def gettext_noop(message: str) -> str:
+    """Marks a help text for the catalog; closedset.cli translates it when help is shown."""
+    return message
+
+
+def _(message: str) -> str:
+    # closedset.cli imports this module, so its translation is looked up when a command runs.
+    from closedset.cli import gettext
+
+    return gettext(message)
 
 
 def setup_django() -> None:
@@ -25,7 +42,6 @@ def setup_django() -> None:
 
 
 def migrate() -> None:
-    """Create or update the database tables."""
     setup_django()
     from django.core.management import call_command
 
@@ -33,7 +49,6 @@ def migrate() -> None:
 
 
 def demo() -> None:
-    """Seed a demo production with its people and print their logins (development only)."""
     setup_django()
     from django.conf import settings
 
@@ -41,28 +56,33 @@ def demo() -> None:
 
     if not settings.DEV:
         # Demo accounts with printed passwords have no place on a real server.
-        raise BadInput("closedset demo is for development only: set CLOSEDSET_DEV=1")
+        raise BadInput(_("closedset demo is for development only: set CLOSEDSET_DEV=1"))
 
     logins = seed_demo()
-    print("Demo logins (fresh passwords on every run):")
+    print(_("Demo logins (fresh passwords on every run):"))
     for login in logins:
-        line = f"  {login.role:<12} {login.email:<32} password: {login.password}"
+        password = _("password: %(password)s") % {"password": login.password}
+        line = f"  {login.role:<12} {login.email:<32} {password}"
         if login.otp_secret:
-            line += (
-                f"\n  {'':<12} authenticator key: {login.otp_secret}  (code now: {login.otp_code})"
-            )
+            key = _("authenticator key: %(key)s  (code now: %(code)s)") % {
+                "key": login.otp_secret,
+                "code": login.otp_code,
+            }
+            line += f"\n  {'':<12} {key}"
         print(line)
     print(
-        "Staff log in with a code from an authenticator app: add the key to one, or use the "
-        "code shown while it is valid (about 30 seconds; run `closedset demo` again for new ones)."
+        _(
+            "Staff log in with a code from an authenticator app: add the key to one, or use "
+            "the code shown while it is valid (about 30 seconds; run `closedset demo` again for "
+            "new ones)."
+        )
     )
 
 
 def serve(
-    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    host: Annotated[str, typer.Option(help=gettext_noop("Address to listen on."))] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help=gettext_noop("Port to listen on."))] = 8000,
 ) -> None:
-    """Serve the web application (ASGI, with static files)."""
     setup_django()
     import uvicorn
     from django.conf import settings
@@ -72,7 +92,8 @@ def serve(
 
     if not settings.DEV:
         call_command("collectstatic", interactive=False, verbosity=0)
-    print(f"closedset: serving on http://{host}:{port}/", file=sys.stderr)
+    serving = _("closedset: serving on %(address)s") % {"address": f"http://{host}:{port}/"}
+    print(serving, file=sys.stderr)
     # X-Forwarded-For is believed only from the configured proxies (the same list as
     # closedset.lib.net.client_ip), so the access log shows the real client.
     trusted = list(settings.CLOSEDSET_TRUSTED_PROXIES)
@@ -112,7 +133,6 @@ def _hold_sqlite_open(database: dict[str, Any]) -> Any:
 
 
 def rotate_keys() -> None:
-    """Re-wrap every person's data key under the current key-encryption key."""
     setup_django()
     from closedset.lib.crypto import CryptoError, rotate_keys
 
@@ -120,11 +140,10 @@ def rotate_keys() -> None:
         count = rotate_keys()
     except CryptoError as error:
         raise BadInput(str(error)) from None
-    print(f"closedset: re-wrapped {count} data key(s) under the current key")
+    print(_("closedset: re-wrapped %(count)d data key(s) under the current key") % {"count": count})
 
 
 def manage(ctx: typer.Context) -> None:
-    """Run a Django management command: closedset manage createsuperuser, ..."""
     setup_django()
     from django.core.management import execute_from_command_line
 
@@ -132,7 +151,6 @@ def manage(ctx: typer.Context) -> None:
 
 
 def audit_verify() -> None:
-    """Recompute every organisation's log and check its signed checkpoints: exit 0 or 5."""
     setup_django()
     from closedset.record.services import audit
 
@@ -141,34 +159,63 @@ def audit_verify() -> None:
         print(problem)
     if result.problems:
         raise typer.Exit(5)
-    print(f"ok: {result.logs} logs, {result.entries} entries")
+    counts = {"logs": result.logs, "entries": result.entries}
+    print(_("ok: %(logs)d logs, %(entries)d entries") % counts)
 
 
 def remind() -> None:
-    """Remind performers whose consent request is due within a day, and re-check every
-    upcoming scheduled scene's gate, since clearances run out as days pass (run it hourly)."""
     setup_django()
     from closedset.compliance.services import recheck_upcoming
     from closedset.consent.services import send_reminders
     from closedset.onset.services import escalate_due
 
-    print(f"closedset: {send_reminders()} reminder(s) sent")
-    print(f"closedset: {recheck_upcoming()} upcoming scheduled scene(s) can be shot")
+    print(_("closedset: %(count)d reminder(s) sent") % {"count": send_reminders()})
+    print(
+        _("closedset: %(count)d upcoming scheduled scene(s) can be shot")
+        % {"count": recheck_upcoming()}
+    )
     # Screens escalate as they poll; this catches a signal sent while no screen was open.
-    print(f"closedset: {len(escalate_due())} unacknowledged signal(s) escalated")
+    print(
+        _("closedset: %(count)d unacknowledged signal(s) escalated")
+        % {"count": len(escalate_due())}
+    )
+
+
+HELP = {
+    "migrate": gettext_noop("Create or update the database tables."),
+    "demo": gettext_noop(
+        "Seed a demo production with its people and print their logins (development only)."
+    ),
+    "serve": gettext_noop("Serve the web application (ASGI, with static files)."),
+    "rotate-keys": gettext_noop(
+        "Re-wrap every person's data key under the current key-encryption key."
+    ),
+    "remind": gettext_noop(
+        "Remind performers whose consent request is due within a day, and re-check every "
+        "upcoming scheduled scene's gate, since clearances run out as days pass (run it hourly)."
+    ),
+    "audit": gettext_noop("Check the record (the signed logs)."),
+    "audit verify": gettext_noop(
+        "Recompute every organisation's log and check its signed checkpoints: exit 0 or 5."
+    ),
+    "manage": gettext_noop(
+        "Run a Django management command: closedset manage createsuperuser, ..."
+    ),
+}
 
 
 def register(app: typer.Typer) -> None:
-    app.command("migrate")(migrate)
-    app.command("demo")(demo)
-    app.command("serve")(serve)
-    app.command("rotate-keys")(rotate_keys)
-    app.command("remind")(remind)
-    audit = typer.Typer(help="Check the record (the signed logs).", no_args_is_help=True)
-    audit.command("verify")(audit_verify)
+    app.command("migrate", help=HELP["migrate"])(migrate)
+    app.command("demo", help=HELP["demo"])(demo)
+    app.command("serve", help=HELP["serve"])(serve)
+    app.command("rotate-keys", help=HELP["rotate-keys"])(rotate_keys)
+    app.command("remind", help=HELP["remind"])(remind)
+    audit = typer.Typer(help=HELP["audit"], no_args_is_help=True)
+    audit.command("verify", help=HELP["audit verify"])(audit_verify)
     app.add_typer(audit, name="audit")
     app.command(
         "manage",
+        help=HELP["manage"],
         context_settings={"allow_extra_args": True, "ignore_unknown_options": True},
         add_help_option=False,
     )(manage)

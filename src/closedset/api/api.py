@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import RequestDataTooBig
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from django.views.defaults import page_not_found
 from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
@@ -89,7 +90,9 @@ def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """Django's 404 when no route matches (say /productions/abc where an id belongs): JSON in
     the usual shape under /api/, the usual page elsewhere. urls.py installs it as handler404."""
     if is_api(request.path):
-        return api.create_response(request, {"detail": "Not found.", "fields": {}}, status=404)
+        return api.create_response(
+            request, {"detail": gettext("Not found."), "fields": {}}, status=404
+        )
     return page_not_found(request, exception)
 
 

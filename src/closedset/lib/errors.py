@@ -6,6 +6,8 @@ returns {"detail": message, "fields": {field: message}} with the same status.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext_noop
+
 
 class DomainError(Exception):
     status = 400
@@ -49,13 +51,17 @@ def require_known_ids(*values: int | None) -> None:
     """An id no database row can have is simply not found, never a crash."""
     for value in values:
         if value is not None and not 0 < value <= MAX_ID:
-            raise NotFound("Not found.")
+            raise NotFound(gettext_noop("Not found."))
 
 
 # ---------------------------------------------------------------- a busy database
 
-BUSY_MESSAGE = "The server is busy; please try again in a moment. Nothing was saved."
-TOO_LARGE_MESSAGE = "This is more than closedset accepts in one request. Nothing was saved."
+# Marked, not translated: plain strings that can go into any JSON; whoever shows one passes it
+# through gettext in the reader's language (lib/middleware.py).
+BUSY_MESSAGE = gettext_noop("The server is busy; please try again in a moment. Nothing was saved.")
+TOO_LARGE_MESSAGE = gettext_noop(
+    "This is more than closedset accepts in one request. Nothing was saved."
+)
 # PostgreSQL: serialization failure, deadlock, lock not available (lock_timeout).
 # Serialization failure, deadlock, lock not available; and a server with no connection to
 # spare (too many clients, starting up): nothing was done, so trying again is safe.

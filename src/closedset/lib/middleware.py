@@ -37,11 +37,11 @@ def error_response(request: HttpRequest, status: int, message: str) -> HttpRespo
 
 
 def busy_response(request: HttpRequest) -> HttpResponse:
-    return error_response(request, 503, BUSY_MESSAGE)
+    return error_response(request, 503, gettext(BUSY_MESSAGE))
 
 
 def too_large_response(request: HttpRequest) -> HttpResponse:
-    return error_response(request, 413, TOO_LARGE_MESSAGE)
+    return error_response(request, 413, gettext(TOO_LARGE_MESSAGE))
 
 
 def translated(error: DomainError) -> tuple[str, dict[str, str]]:
@@ -158,12 +158,12 @@ class BodyLimitASGI:
 
 async def _send_too_large(scope: Scope, send: Send) -> None:
     if is_api(str(scope.get("path", ""))):
-        body = json.dumps({"detail": TOO_LARGE_MESSAGE, "fields": {}}).encode()
+        body = json.dumps({"detail": gettext(TOO_LARGE_MESSAGE), "fields": {}}).encode()
         content_type = b"application/json"
     else:
         # No request object here: the error page with only what it needs.
         page = render_to_string(
-            "400.html", {"message": TOO_LARGE_MESSAGE, "brand": settings.SITE_NAME}
+            "400.html", {"message": gettext(TOO_LARGE_MESSAGE), "brand": settings.SITE_NAME}
         )
         body = page.encode()
         content_type = b"text/html; charset=utf-8"

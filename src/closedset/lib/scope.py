@@ -49,11 +49,16 @@ def require_whole_account() -> None:
     them (their boundary profile): a token given to one production's tools must not read or
     change it."""
     if _allowed.get() is not None:
+        from django.utils.translation import gettext_noop
+
         from closedset.lib.errors import Forbidden
 
+        # Translated where it is shown (lib.middleware.translated), as every DomainError.
         raise Forbidden(
-            "This token is for one production only, and your boundary profile is yours in "
-            "every production. Use a token made for all your productions."
+            gettext_noop(
+                "This token is for one production only, and your boundary profile is yours in "
+                "every production. Use a token made for all your productions."
+            )
         )
 
 

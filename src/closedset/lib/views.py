@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
@@ -9,6 +10,6 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     return render(
         request,
         "403.html",
-        {"message": "This form has expired. Reload the page and try again."},
+        {"message": gettext("This form has expired. Reload the page and try again.")},
         status=403,
     )
