@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext
+
 from closedset.lib.errors import DomainError
 
 
@@ -18,7 +20,7 @@ class MailNotSent(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "We could not send the e-mail just now. Please try again in a few minutes."
+            gettext("We could not send the e-mail just now. Please try again in a few minutes.")
         )
 
 
@@ -30,8 +32,10 @@ class TokenNotValid(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This token is not valid: it was revoked or mistyped. "
-            "Create a new one on your API tokens page."
+            gettext(
+                "This token is not valid: it was revoked or mistyped. "
+                "Create a new one on your API tokens page."
+            )
         )
 
 
@@ -40,7 +44,8 @@ class TokenExpired(DomainError):
 
     def __init__(self, expired_at: str) -> None:
         super().__init__(
-            f"This token expired on {expired_at}. Create a new one on your API tokens page."
+            gettext("This token expired on %(day)s. Create a new one on your API tokens page.")
+            % {"day": expired_at}
         )
 
 
@@ -50,14 +55,18 @@ class TokenNeedsSecondFactor(DomainError):
     status = 403
 
     def __init__(self) -> None:
-        super().__init__("Set up your second factor in the browser, then use this token again.")
+        super().__init__(
+            gettext("Set up your second factor in the browser, then use this token again.")
+        )
 
 
 class TokenNeedsEmail(DomainError):
     status = 403
 
     def __init__(self) -> None:
-        super().__init__("Confirm your e-mail address in the browser, then use this token again.")
+        super().__init__(
+            gettext("Confirm your e-mail address in the browser, then use this token again.")
+        )
 
 
 class TokenReadOnly(DomainError):
@@ -65,5 +74,8 @@ class TokenReadOnly(DomainError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This token can only read. To make changes, create a token that may also change things."
+            gettext(
+                "This token can only read. "
+                "To make changes, create a token that may also change things."
+            )
         )

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth.forms import AuthenticationForm
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy, ngettext
 
 from closedset.accounts.language import offered
 from closedset.lib.errors import DomainError
@@ -52,7 +52,7 @@ class LoginForm(AuthenticationForm):
 
 class CodeForm(forms.Form):
     code = forms.CharField(
-        label="6-digit code",
+        label=gettext_lazy("6-digit code"),
         max_length=10,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
@@ -63,25 +63,33 @@ class CodeForm(forms.Form):
 class TokenForm(forms.Form):
     """A new API token: its name, what it may do, where, and for how long."""
 
-    name = forms.CharField(label="Token name", max_length=100, help_text="e.g. my laptop")
+    name = forms.CharField(
+        label=gettext_lazy("Token name"),
+        max_length=100,
+        help_text=gettext_lazy("e.g. my laptop"),
+    )
     access = forms.ChoiceField(
-        label="It may",
-        choices=[("read", "Read only"), ("write", "Read and change")],
+        label=gettext_lazy("It may"),
+        choices=[("read", gettext_lazy("Read only")), ("write", gettext_lazy("Read and change"))],
         initial="read",
         required=False,
-        error_messages={"invalid_choice": "Choose read only, or read and change."},
+        error_messages={"invalid_choice": gettext_lazy("Choose read only, or read and change.")},
     )
     production = forms.ChoiceField(
-        label="Productions",
+        label=gettext_lazy("Productions"),
         required=False,
-        help_text="Your own account and boundary profile are reachable with either choice.",
-        error_messages={"invalid_choice": "Choose one of your productions, or all of them."},
+        help_text=gettext_lazy(
+            "Your own account and boundary profile are reachable with either choice."
+        ),
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose one of your productions, or all of them.")
+        },
     )
     days = forms.TypedChoiceField(
-        label="Expires after",
+        label=gettext_lazy("Expires after"),
         coerce=int,
         required=False,
-        error_messages={"invalid_choice": "Choose one of the lifetimes offered."},
+        error_messages={"invalid_choice": gettext_lazy("Choose one of the lifetimes offered.")},
     )
 
     def __init__(
@@ -94,21 +102,30 @@ class TokenForm(forms.Form):
         super().__init__(*args, **kwargs)
         production_field = self.fields["production"]
         assert isinstance(production_field, forms.ChoiceField)
-        production_field.choices = [("", "All my productions")] + [
-            (str(pk), f"Only {name}") for pk, name in productions
+        production_field.choices = [("", gettext_lazy("All my productions"))] + [
+            (str(pk), gettext("Only %(production)s") % {"production": name})
+            for pk, name in productions
         ]
         days_field = self.fields["days"]
         assert isinstance(days_field, forms.ChoiceField)
-        days_field.choices = [(str(days), f"{days} days") for days in day_choices]
+        days_field.choices = [
+            (
+                str(days),
+                ngettext("%(days)s day", "%(days)s days", days) % {"days": days},
+            )
+            for days in day_choices
+        ]
         if day_choices:
             days_field.initial = str(max(day_choices))
 
 
 class RecoveryCodeForm(forms.Form):
     code = forms.CharField(
-        label="Recovery code",
+        label=gettext_lazy("Recovery code"),
         max_length=40,
-        help_text="One of the codes you saved when you set up your second factor, e.g. abcd-2345-…",
+        help_text=gettext_lazy(
+            "One of the codes you saved when you set up your second factor, e.g. abcd-2345-…"
+        ),
         widget=forms.TextInput(
             attrs={"autocomplete": "off", "autocapitalize": "none", "spellcheck": "false"}
         ),
@@ -117,7 +134,7 @@ class RecoveryCodeForm(forms.Form):
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
     email = forms.EmailField(
-        label="Email",
+        label=gettext_lazy("Email"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
@@ -138,7 +155,7 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         # address has an account (the failure is logged without the address).
         # Django's context names the site after the request's host; ours uses SITE_NAME.
         context = {key: value for key, value in context.items() if key != "site_name"}
-        with contextlib.suppress(MailNotSent):
+        with contextlib.suppress(MailNotSent), services.in_language_of(context.get("user")):
             services.send_mail_to(to_email, subject_template_name, email_template_name, context)
 
 
@@ -147,19 +164,21 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
 
 class PasswordAgainForm(forms.Form):
     password = forms.CharField(
-        label="Your password",
+        label=gettext_lazy("Your password"),
         strip=False,
         max_length=4096,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        error_messages={"required": "Type the password you log in with."},
+        error_messages={"required": gettext_lazy("Type the password you log in with.")},
     )
 
 
 class EraseForm(PasswordAgainForm):
     confirm = forms.CharField(
-        label="Type ERASE to confirm",
+        label=gettext_lazy("Type ERASE to confirm"),
         max_length=320,
-        help_text="In capital letters, or type your e-mail address instead.",
+        help_text=gettext_lazy("In capital letters, or type your e-mail address instead."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
-        error_messages={"required": "Type ERASE in capital letters, or your e-mail address."},
+        error_messages={
+            "required": gettext_lazy("Type ERASE in capital letters, or your e-mail address.")
+        },
     )

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve
+from django.utils.translation import gettext
 
 from closedset.accounts import services
 
@@ -58,7 +59,10 @@ class EmailVerifiedMiddleware:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             return JsonResponse(
-                {"detail": "Confirm your e-mail address in the browser first.", "fields": {}},
+                {
+                    "detail": gettext("Confirm your e-mail address in the browser first."),
+                    "fields": {},
+                },
                 status=403,
             )
         return redirect("accounts:email_pending")
@@ -83,7 +87,10 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             return JsonResponse(
-                {"detail": "Verify your second factor (TOTP) in the browser first.", "fields": {}},
+                {
+                    "detail": gettext("Verify your second factor (TOTP) in the browser first."),
+                    "fields": {},
+                },
                 status=403,
             )
         target = "accounts:otp_verify" if has_device else "accounts:otp_setup"

@@ -10,11 +10,14 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 from django_otp.models import Device, ThrottlingMixin
 
 handle_validator = RegexValidator(
     r"^[a-z0-9_-]+\Z",
-    "Use lower-case letters, digits, '-' and '_' only (this is your id in plan files).",
+    gettext_lazy(
+        "Use lower-case letters, digits, '-' and '_' only (this is your id in plan files)."
+    ),
 )
 
 
@@ -93,8 +96,8 @@ class ApiToken(models.Model):
     """
 
     class Access(models.TextChoices):
-        READ = "read", "Read only"
-        WRITE = "write", "Read and change"
+        READ = "read", gettext_lazy("Read only")
+        WRITE = "write", gettext_lazy("Read and change")
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)

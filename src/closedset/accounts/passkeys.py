@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import path
+from django.utils.translation import gettext_lazy
 from django.views.i18n import JavaScriptCatalog
 from django_otp_webauthn import exceptions
 from django_otp_webauthn.views import (
@@ -19,7 +20,7 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
-NOT_VERIFIED = (
+NOT_VERIFIED = gettext_lazy(
     "Confirm it is you with your second factor first: sign out, sign in again, "
     "then add the passkey from your account page."
 )
@@ -29,7 +30,7 @@ class _VerifiedSessionOnly:
     def check_can_register(self: Any) -> None:
         # A stolen password alone must never be enough to plant a passkey.
         if not self.request.user.is_verified():
-            raise exceptions.NotVerified(detail=NOT_VERIFIED)
+            raise exceptions.NotVerified(detail=str(NOT_VERIFIED))
 
 
 class BeginRegistration(_VerifiedSessionOnly, BeginCredentialRegistrationView):

@@ -27,8 +27,8 @@ from django.db import transaction
 from django.template import Context
 from django.template.loader import get_template
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from closedset.accounts.errors import (
     MailNotSent,
@@ -145,7 +145,7 @@ def has_confirmed_totp(user: Any) -> bool:
 
 # --- passkeys ------------------------------------------------------------------------------
 
-LAST_FACTOR = (
+LAST_FACTOR = gettext_lazy(
     "This is your only second factor and your role needs one. Set up an authenticator app "
     "or add another passkey first, then remove this one."
 )
@@ -178,10 +178,10 @@ def remove_passkey(user: User, passkey_id: int) -> None:
             WebAuthnCredential.objects.select_for_update().filter(user=user, pk=passkey_id).first()
         )
         if passkey is None:
-            raise NotFound("That passkey is not on your account (any more).")
+            raise NotFound(gettext("That passkey is not on your account (any more)."))
         others = WebAuthnCredential.objects.filter(user=user, confirmed=True).exclude(pk=passkey.pk)
         if needs_second_factor(user) and not (has_confirmed_totp(user) or others.exists()):
-            raise InvalidInput(LAST_FACTOR)
+            raise InvalidInput(str(LAST_FACTOR))
         passkey.delete()
 
 
@@ -200,8 +200,8 @@ def confirm_totp(user: User, code: str) -> Any:
     device = start_totp_enrolment(user)
     if not device.verify_token(code.strip().replace(" ", "")):
         raise InvalidInput(
-            "That code did not match.",
-            {"code": "That code did not match. Enter the current 6-digit code."},
+            gettext("That code did not match."),
+            {"code": gettext("That code did not match. Enter the current 6-digit code.")},
         )
     device.confirmed = True
     device.save(update_fields=["confirmed"])
@@ -219,8 +219,8 @@ def verify_totp(user: User, code: str) -> Any:
             if device.verify_token(token):
                 return device
     raise InvalidInput(
-        "That code did not match.",
-        {"code": "That code did not match. Enter the current 6-digit code."},
+        gettext("That code did not match."),
+        {"code": gettext("That code did not match. Enter the current 6-digit code.")},
     )
 
 
@@ -258,6 +258,15 @@ def send_mail_to(
         raise MailNotSent() from None
 
 
+def in_language_of(user: Any) -> contextlib.AbstractContextManager[Any]:
+    """Mail written for `user` speaks the language they chose for their account; without a
+    choice, the page's (the person asking is, as a rule, the one the mail is for)."""
+    code = str(getattr(user, "language", "") or "")
+    if is_offered_language(code):
+        return translation.override(code)
+    return contextlib.nullcontext()
+
+
 def _rate_key(scope: str, key: str) -> str:
     # Hashed, so e-mail addresses do not sit in the cache in the clear.
     return f"closedset:rate:{scope}:{hash_secret(key)}"
@@ -276,7 +285,7 @@ def rate_limit(scope: str, key: str, *, limit: int, window: int = 3600) -> bool:
     return bool(count <= limit)
 
 
-TOO_MANY_MAILS = (
+TOO_MANY_MAILS = gettext_lazy(
     "We have sent several e-mails for this address in the last hour. "
     "Please check your inbox (and spam folder), or wait an hour and try again."
 )
@@ -295,7 +304,8 @@ def limit_mail(scope: str, *, email: str, ip: str | None) -> None:
     if ip:
         allowed = rate_limit(f"{scope}:ip", ip, limit=settings.CLOSEDSET_MAILS_PER_IP) and allowed
     if not allowed:
-        raise RateLimited(TOO_MANY_MAILS, {"email": TOO_MANY_MAILS})
+        message = str(TOO_MANY_MAILS)
+        raise RateLimited(message, {"email": message})
 
 
 # --- sign-in -------------------------------------------------------------------------------
@@ -335,16 +345,17 @@ def send_verification_mail(user: User, *, base_url: str, ip: str | None) -> None
     """Mail `user` a signed link that confirms their address (rate limited)."""
     limit_mail("verify", email=user.email, ip=ip)
     path = reverse("accounts:email_confirm", args=[email_verification_key(user)])
-    send_mail_to(
-        user.email,
-        "accounts/email/verify_subject.txt",
-        "accounts/email/verify_body.txt",
-        {
-            "user": user,
-            "link": urljoin(base_url, path),
-            "hours": settings.CLOSEDSET_EMAIL_LINK_HOURS,
-        },
-    )
+    with in_language_of(user):
+        send_mail_to(
+            user.email,
+            "accounts/email/verify_subject.txt",
+            "accounts/email/verify_body.txt",
+            {
+                "user": user,
+                "link": urljoin(base_url, path),
+                "hours": settings.CLOSEDSET_EMAIL_LINK_HOURS,
+            },
+        )
 
 
 def send_first_verification_mail(user: User, *, base_url: str, ip: str | None) -> bool:
@@ -367,15 +378,19 @@ def read_email_verification_key(key: str) -> User:
         user_id, email = int(data["u"]), str(data["e"])
     except signing.SignatureExpired:
         raise InvalidInput(
-            "This link has expired. Log in and ask for a new one on the page you see."
+            gettext("This link has expired. Log in and ask for a new one on the page you see.")
         ) from None
     except (signing.BadSignature, KeyError, TypeError, ValueError):
         raise InvalidInput(
-            "This link is not valid. Check that you copied all of it, or ask for a new one."
+            gettext(
+                "This link is not valid. Check that you copied all of it, or ask for a new one."
+            )
         ) from None
     user = User.objects.filter(pk=user_id, email=email, is_active=True).first()
     if user is None:
-        raise InvalidInput("This link is not valid any more. Log in and ask for a new one.")
+        raise InvalidInput(
+            gettext("This link is not valid any more. Log in and ask for a new one.")
+        )
     return user
 
 
@@ -407,7 +422,7 @@ def password_changed(user: User) -> None:
     is noticed."""
     tokens, _ = ApiToken.objects.filter(user=user).delete()
     # The change itself stands if the notice cannot go out.
-    with contextlib.suppress(MailNotSent):
+    with contextlib.suppress(MailNotSent), in_language_of(user):
         send_mail_to(
             user.email,
             "accounts/email/password_changed_subject.txt",
@@ -464,8 +479,8 @@ def recovery_codes_left(user: Any) -> int:
 def use_recovery_code(user: User, code: str) -> RecoveryCodeDevice:
     """Sign-in with a recovery code: the device it belongs to (the code is now used up)."""
     wrong = InvalidInput(
-        "That recovery code did not work.",
-        {"code": "That is not one of your unused recovery codes. Check it and try again."},
+        gettext("That recovery code did not work."),
+        {"code": gettext("That is not one of your unused recovery codes. Check it and try again.")},
     )
     with transaction.atomic():
         device: RecoveryCodeDevice | None = (
@@ -476,8 +491,8 @@ def use_recovery_code(user: User, code: str) -> RecoveryCodeDevice:
         allowed, _ = device.verify_is_allowed()
         if not allowed:
             raise InvalidInput(
-                "Too many wrong codes in a row.",
-                {"code": "Too many wrong codes in a row. Wait a minute, then try again."},
+                gettext("Too many wrong codes in a row."),
+                {"code": gettext("Too many wrong codes in a row. Wait a minute, then try again.")},
             )
         accepted = device.verify_token(code)
     # Raised outside the transaction, so the failure count it recorded is kept.
@@ -535,28 +550,36 @@ def create_api_token(
     enough to mint a lasting credential.
     """
     if not session_verified and not may_create_token_without_second_factor(user):
-        raise Forbidden("Confirm your second factor in this browser first, then create the token.")
+        raise Forbidden(
+            gettext("Confirm your second factor in this browser first, then create the token.")
+        )
     name = name.strip()
     errors: dict[str, str] = {}
     if not name:
-        errors["name"] = "Required, e.g. the laptop it is for."
+        errors["name"] = gettext("Required, e.g. the laptop it is for.")
     elif len(name) > 100:
-        errors["name"] = "At most 100 characters."
+        errors["name"] = gettext("At most 100 characters.")
     elif "\x00" in name:
-        errors["name"] = "Plain text only."
+        errors["name"] = gettext("Plain text only.")
     if access not in ApiToken.Access.values:
-        errors["access"] = "Choose read only, or read and change."
+        errors["access"] = gettext("Choose read only, or read and change.")
     if production_id is not None and not (
         0 < production_id <= MAX_ID
         and Membership.objects.filter(user=user, production_id=production_id).exists()
     ):
-        errors["production"] = "Choose one of your productions, or all of them."
+        errors["production"] = gettext("Choose one of your productions, or all of them.")
     choices = token_day_choices()
     lifetime = choices[-1] if days is None else days
     if lifetime not in choices:
         *shorter, longest = (str(d) for d in choices)
-        listed = f"{', '.join(shorter)} or {longest}" if shorter else longest
-        errors["days"] = f"Choose {listed} days."
+        listed = (
+            gettext("%(first)s or %(last)s") % {"first": ", ".join(shorter), "last": longest}
+            if shorter
+            else longest
+        )
+        errors["days"] = ngettext(
+            "Choose %(choices)s day.", "Choose %(choices)s days.", choices[-1]
+        ) % {"choices": listed}
     if errors:
         raise InvalidInput(gettext("Please correct the marked fields."), errors)
     secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
@@ -581,7 +604,7 @@ def my_api_tokens(user: Any) -> list[ApiToken]:
 def revoke_api_token(user: User, token_id: int) -> None:
     deleted, _ = ApiToken.objects.filter(user=user, pk=token_id).delete()
     if not deleted:
-        raise NotFound("No such token.")
+        raise NotFound(gettext("No such token."))
 
 
 def check_api_token(secret: str, *, method: str = "GET") -> ApiToken:
@@ -594,7 +617,11 @@ def check_api_token(secret: str, *, method: str = "GET") -> ApiToken:
         raise TokenNotValid()
     now = timezone.now()
     if token.is_expired(now):
-        raise TokenExpired(f"{token.expires_at:%d %B %Y}".lstrip("0"))
+        raise TokenExpired(
+            dateformat.format(
+                token.expires_at, pgettext("date format: the day a token expired", "j F Y")
+            )
+        )
     user = token.user
     # The same holds as for a browser session (accounts.middleware): a token is no way round.
     if needs_second_factor(user) and not has_confirmed_device(user):
@@ -730,7 +757,7 @@ def end_session(user: Any, session_id: int) -> UserSession:
     require_known_ids(session_id)
     record = UserSession.objects.filter(user=user, pk=session_id).first()
     if record is None:
-        raise NotFound("No such session. It may have ended already.")
+        raise NotFound(gettext("No such session. It may have ended already."))
     record.delete()
     _delete_from_session_store({record.key_hash})
     return record
@@ -784,8 +811,8 @@ ERASE_WORD = "ERASE"
 ERASED_NAME = "Erased account"
 # A reserved top-level domain (RFC 2606): mail to it can never be delivered.
 ERASED_DOMAIN = "erased.invalid"
-WRONG_PASSWORD = "That is not your password. Type the password you log in with."  # noqa: S105
-CONFIRM_ERASE = "Type ERASE in capital letters, or your e-mail address, to confirm."
+WRONG_PASSWORD = gettext_lazy("That is not your password. Type the password you log in with.")
+CONFIRM_ERASE = gettext_lazy("Type ERASE in capital letters, or your e-mail address, to confirm.")
 
 
 def confirm_password(user: User, password: str) -> None:
@@ -795,11 +822,12 @@ def confirm_password(user: User, password: str) -> None:
     signed-in browser must not become a way to guess the password.
     """
     if password_change_locked(user):
-        message = "Your password was wrong too many times. Wait an hour and try again."
+        message = gettext("Your password was wrong too many times. Wait an hour and try again.")
         raise RateLimited(message, {"password": message})
     if not password or not user.check_password(password):
         count_wrong_current_password(user)
-        raise InvalidInput(WRONG_PASSWORD, {"password": WRONG_PASSWORD})
+        message = str(WRONG_PASSWORD)
+        raise InvalidInput(message, {"password": message})
 
 
 def export_data(user: User) -> dict[str, Any]:
@@ -932,10 +960,10 @@ def erase_account(user: User, password: str, confirmation: str) -> Erased:
         confirm_password(user, password)
     except InvalidInput as error:
         if not confirmed:
-            error.fields["confirm"] = CONFIRM_ERASE
+            error.fields["confirm"] = str(CONFIRM_ERASE)
         raise
     if not confirmed:
-        raise InvalidInput(CONFIRM_ERASE, {"confirm": CONFIRM_ERASE})
+        raise InvalidInput(str(CONFIRM_ERASE), {"confirm": str(CONFIRM_ERASE)})
     return erase(user)
 
 

@@ -12,11 +12,11 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.template.defaultfilters import pluralize
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 
@@ -231,7 +231,7 @@ def tokens(request: HttpRequest) -> HttpResponse:
 @require_POST
 def token_delete(request: HttpRequest, token_id: int) -> HttpResponse:
     services.revoke_api_token(request.user, token_id)  # type: ignore[arg-type]
-    messages.success(request, "Token revoked.")
+    messages.success(request, _("Token revoked."))
     return redirect("accounts:tokens")
 
 
@@ -260,9 +260,9 @@ def session_end(request: HttpRequest, session_id: int) -> HttpResponse:
     ended = services.end_session(request.user, session_id)
     if ended.key_hash == services.session_key_hash(request.session):
         logout(request)
-        messages.success(request, "You are signed out on this device.")
+        messages.success(request, _("You are signed out on this device."))
         return redirect("accounts:login")
-    messages.success(request, "That device is signed out.")
+    messages.success(request, _("That device is signed out."))
     return redirect("accounts:sessions")
 
 
@@ -282,10 +282,16 @@ def sign_out_everywhere(request: HttpRequest) -> HttpResponse:
         )
     done = services.end_all_sessions(request.user)
     logout(request)
+    devices = ngettext(
+        "%(count)s device signed out", "%(count)s devices signed out", done.sessions
+    ) % {"count": done.sessions}
+    tokens = ngettext(
+        "%(count)s API token revoked", "%(count)s API tokens revoked", done.tokens
+    ) % {"count": done.tokens}
     messages.success(
         request,
-        f"Signed out everywhere: {done.sessions} device{pluralize(done.sessions)} signed out, "
-        f"{done.tokens} API token{pluralize(done.tokens)} revoked.",
+        _("Signed out everywhere: %(devices)s, %(tokens)s.")
+        % {"devices": devices, "tokens": tokens},
     )
     return redirect("accounts:login")
 
@@ -320,7 +326,7 @@ def passkey_remove(request: HttpRequest, passkey_id: int) -> HttpResponse:
     except InvalidInput as error:
         messages.error(request, error.message)
     else:
-        messages.info(request, "The passkey was removed; it no longer works for your account.")
+        messages.info(request, _("The passkey was removed; it no longer works for your account."))
     return redirect("accounts:account")
 
 
@@ -343,7 +349,7 @@ def email_pending(request: HttpRequest) -> HttpResponse:
         except (RateLimited, MailNotSent) as failure:
             error, status = failure.message, failure.status
         else:
-            messages.success(request, "We have sent you a new link.")
+            messages.success(request, _("We have sent you a new link."))
             return redirect("accounts:email_pending")
     else:
         services.send_first_verification_mail(
@@ -369,7 +375,7 @@ def email_confirm(request: HttpRequest, key: str) -> HttpResponse:
         )
     if request.method == "POST":
         services.confirm_email(key)
-        messages.success(request, "Thank you: your e-mail address is confirmed.")
+        messages.success(request, _("Thank you: your e-mail address is confirmed."))
         if not request.user.is_authenticated:
             return redirect("accounts:login")
         return redirect("productions:home")
@@ -410,7 +416,7 @@ class PasswordChangeView(_UnprocessableOnInvalid, auth_views.PasswordChangeView)
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         services.password_changed(self.request.user)  # type: ignore[arg-type]
-        messages.success(self.request, "Your password is changed.")
+        messages.success(self.request, _("Your password is changed."))
         return response
 
 
@@ -499,9 +505,16 @@ def otp_recovery(request: HttpRequest) -> HttpResponse:
                 left = services.recovery_codes_left(request.user)
                 messages.warning(
                     request,
-                    f"You signed in with a recovery code; it cannot be used again "
-                    f"({left} left). Lost your phone? Set up a new authenticator on your "
-                    f"account page.",
+                    ngettext(
+                        "You signed in with a recovery code; it cannot be used again "
+                        "(%(left)s left). Lost your phone? Set up a new authenticator on your "
+                        "account page.",
+                        "You signed in with a recovery code; it cannot be used again "
+                        "(%(left)s left). Lost your phone? Set up a new authenticator on your "
+                        "account page.",
+                        left,
+                    )
+                    % {"left": left},
                 )
                 return redirect(_next_url(request))
     return render(
@@ -519,7 +532,7 @@ def otp_replace(request: HttpRequest) -> HttpResponse:
     services.replace_authenticator(request.user)  # type: ignore[arg-type]
     # This session proved the old factor; forgetting it must not lock the person out.
     request.session[REPLACING_AUTHENTICATOR] = True
-    messages.info(request, "Your old authenticator no longer works. Set up the new one now.")
+    messages.info(request, _("Your old authenticator no longer works. Set up the new one now."))
     return redirect("accounts:otp_setup")
 
 
@@ -576,9 +589,11 @@ def erase_account(request: HttpRequest) -> HttpResponse:
                 status = error.status
             else:
                 logout(request)
-                notice = "Your account is erased."
+                notice = _("Your account is erased.")
                 if done.without_producer:
-                    notice += " No producer is left in: " + ", ".join(done.without_producer) + "."
+                    notice += " " + _("No producer is left in: %(productions)s.") % {
+                        "productions": ", ".join(done.without_producer)
+                    }
                 messages.success(request, notice)
                 return redirect("accounts:login")
     return render(

@@ -191,3 +191,73 @@ def test_a_sign_up_form_offers_the_language_the_page_is_in() -> None:
         html = str(SignUp()["language"])
     assert '<option value="hu" selected>Magyar</option>' in html
     assert '<option value="es">Español</option>' in html
+
+
+# --- the account pages themselves (more in test_translated_pages.py) ---
+
+
+def test_the_account_page_speaks_hungarian_too(world: Any, client_as: Any) -> None:
+    import datetime
+
+    world.mara.email_verified_at = datetime.datetime(2026, 3, 5, 12, tzinfo=datetime.UTC)
+    world.mara.language = "hu"
+    world.mara.save(update_fields=["email_verified_at", "language"])
+    html = _page(client_as("mara").get("/account/"))
+    assert "A fiókod" in html and "Your account" not in html
+    # A date the Hungarian way, and no sentence dot doubled after it.
+    assert "Megerősítve: 2026. március 5." in html and "5.." not in html
+    assert "Töltsd le az adataidat" in html and "Download your data" not in html
+
+
+def test_dates_on_the_account_page_are_written_the_czech_way(world: Any, client_as: Any) -> None:
+    import datetime
+
+    world.mara.email_verified_at = datetime.datetime(2026, 3, 5, 12, tzinfo=datetime.UTC)
+    world.mara.language = "cs"
+    world.mara.save(update_fields=["email_verified_at", "language"])
+    assert "Potvrzená 5. března 2026." in _page(client_as("mara").get("/account/"))
+    world.mara.language = ""
+    world.mara.save(update_fields=["language"])
+    assert "Confirmed on 5 March 2026." in _page(client_as("mara").get("/account/"))
+
+
+@pytest.mark.parametrize(
+    ("language", "text"),
+    [("cs", "Přidat přístupový klíč"), ("hu", "Azonosítókulcs hozzáadása"), ("es", "Añadiendo…")],
+)
+def test_the_passkey_scripts_speak_the_persons_language(
+    world: Any, client_as: Any, language: str, text: str
+) -> None:
+    world.mara.language = language
+    world.mara.save(update_fields=["language"])
+    import json
+    import re
+
+    script = _page(client_as("mara").get("/account/passkeys/webauthn/jsi18n/"))
+    found = re.search(r"const newcatalog = (\{.*?\});", script, re.S)
+    assert found is not None
+    catalog = json.loads(found.group(1))
+    assert text in (catalog["Register a Passkey"], catalog["Registering..."])
+
+
+def test_an_expired_token_says_when_in_the_readers_language(world: Any) -> None:
+    import datetime
+
+    from closedset.accounts.models import ApiToken
+
+    token, secret = services.create_api_token(world.mara, "laptop")
+    ApiToken.objects.filter(pk=token.pk).update(
+        expires_at=datetime.datetime(2026, 3, 5, 12, tzinfo=datetime.UTC)
+    )
+    from closedset.lib.errors import DomainError
+
+    with translation.override("cs"), pytest.raises(DomainError) as expired:
+        services.check_api_token(secret)
+    assert expired.value.message == (
+        "Platnost tohoto tokenu skončila 5. března 2026. Vytvoř si nový na stránce API tokenů."
+    )
+    with pytest.raises(DomainError) as in_english:
+        services.check_api_token(secret)
+    assert in_english.value.message == (
+        "This token expired on 5 March 2026. Create a new one on your API tokens page."
+    )
