@@ -15,12 +15,14 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext, pgettext
 
 from closedset.accounts.models import User
 from closedset.core.plan import Beat as CoreBeat
 from closedset.core.taxonomy import BARRIERS, Intensity, Taxonomy, load_taxonomy
-from closedset.core.words import Persons, beat_sentence
+from closedset.core.words import Persons, beat_sentence, words_in
 from closedset.lib.errors import Forbidden, InvalidInput, require_known_ids
+from closedset.lib.i18n import current_language
 from closedset.plans import services
 from closedset.plans.models import PlanVersion, ScenePlan
 from closedset.productions.models import Scene
@@ -54,15 +56,32 @@ def _persons(cast: Mapping[str, Any], names: Names) -> Persons:
     return Persons({role: names(str(h)) if h else None for role, h in cast.items()})
 
 
-def _person(role: str, cast: Mapping[str, Any], names: Names) -> str:
-    return _persons(cast, names).name(role)
+def _taxonomy(taxonomy: Taxonomy | None) -> Taxonomy:
+    """The taxonomy given, else the one in the reader's language (the page's)."""
+    return taxonomy or load_taxonomy(current_language())
 
 
-def _people(roles: list[str], cast: Mapping[str, Any], names: Names) -> str:
-    people = [_person(role, cast, names) for role in roles]
+def _person(role: str, cast: Mapping[str, Any], names: Names, lang: str = "en") -> str:
+    return _persons(cast, names).name(role, lang)
+
+
+def _people(roles: list[str], cast: Mapping[str, Any], names: Names, lang: str = "en") -> str:
+    people = [_person(role, cast, names, lang) for role in roles]
     if not people:
-        return "nobody"
+        return "nobody" if lang == "en" else words_in(lang)("no-one")
+    if lang != "en":
+        return words_in(lang).join(people)
     return people[0] if len(people) == 1 else ", ".join(people[:-1]) + " and " + people[-1]
+
+
+def _level(value: str, lang: str) -> str:
+    """An intensity or barrier name as the reader's language says it ("medium" in English)."""
+    if lang == "en":
+        return value
+    key = f"level:{value}" if value in Intensity.names() else f"barrier:{value}"
+    if value not in Intensity.names() and value not in BARRIERS:
+        return value
+    return words_in(lang)(key)
 
 
 def normal_beat(beat: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,12 +104,13 @@ def describe_beat(
     names: Names,
     taxonomy: Taxonomy | None = None,
 ) -> str:
-    """One beat in words, as core.words says it: "Jonas slaps Mara's buttocks, lightly"."""
-    taxonomy = taxonomy or load_taxonomy()
+    """One beat in words, as core.words says it: "Jonas slaps Mara's buttocks, lightly" (in
+    the taxonomy's language: "Jonas → Mara: plácnutí (zadek), lehce")."""
+    taxonomy = _taxonomy(taxonomy)
     data = normal_beat(beat)
     if data["act"] not in taxonomy.acts:
         # Not an act of today's taxonomy: say what the version holds.
-        return f"{data['act']}: {_person(data['by'], cast, names)}"
+        return f"{data['act']}: {_person(data['by'], cast, names, taxonomy.lang)}"
     core = CoreBeat(
         id=data["id"],
         act=data["act"],
@@ -102,7 +122,7 @@ def describe_beat(
         else Intensity.light,
         barrier=data["barrier"] if data["barrier"] in BARRIERS else "none",
     )
-    return beat_sentence(core, _persons(cast, names), taxonomy)
+    return beat_sentence(core, _persons(cast, names), taxonomy, lang=taxonomy.lang)
 
 
 # ---------------------------------------------------------------- what changed
@@ -124,24 +144,35 @@ def cast_changes(before: Mapping[str, Any], after: Mapping[str, Any], names: Nam
     for role in new:
         if role not in old:
             lines.append(
-                f"Role {role} added: {names(str(new[role]))}"
+                gettext("Role %(role)s added: %(name)s")
+                % {"role": role, "name": names(str(new[role]))}
                 if new[role]
-                else f"Role {role} added, not cast yet"
+                else gettext("Role %(role)s added, not cast yet") % {"role": role}
             )
         elif old[role] != new[role]:
             if not old[role]:
-                lines.append(f"Role {role} cast: {names(str(new[role]))}")
+                lines.append(
+                    gettext("Role %(role)s cast: %(name)s")
+                    % {"role": role, "name": names(str(new[role]))}
+                )
             elif not new[role]:
-                lines.append(f"Role {role} is open again: {names(str(old[role]))} is not cast")
+                lines.append(
+                    gettext("Role %(role)s is open again: %(name)s is not cast")
+                    % {"role": role, "name": names(str(old[role]))}
+                )
             else:
                 lines.append(
-                    f"Role {role} recast: {names(str(new[role]))} instead of "
-                    f"{names(str(old[role]))}"
+                    gettext("Role %(role)s recast: %(name)s instead of %(was)s")
+                    % {"role": role, "name": names(str(new[role])), "was": names(str(old[role]))}
                 )
     for role in old:
         if role not in new:
-            who = f" (was {names(str(old[role]))})" if old[role] else ""
-            lines.append(f"Role {role} removed{who}")
+            lines.append(
+                gettext("Role %(role)s removed (was %(name)s)")
+                % {"role": role, "name": names(str(old[role]))}
+                if old[role]
+                else gettext("Role %(role)s removed") % {"role": role}
+            )
     return lines
 
 
@@ -154,28 +185,42 @@ def _field_change(
     names: Names,
     taxonomy: Taxonomy,
 ) -> str:
+    lang = taxonomy.lang
     if name == "act":
-        return (
-            f"act changed from {_lower_first(_act_label(old['act'], taxonomy))} "
-            f"to {_lower_first(_act_label(new['act'], taxonomy))}"
-        )
+        return gettext("act changed from %(before)s to %(after)s") % {
+            "before": _lower_first(_act_label(old["act"], taxonomy)),
+            "after": _lower_first(_act_label(new["act"], taxonomy)),
+        }
     if name == "zone":
         before, after = _zone_label(old["zone"], taxonomy), _zone_label(new["zone"], taxonomy)
         if not before:
-            return f"zone set to {after}"
+            return gettext("zone set to %(after)s") % {"after": after}
         if not after:
-            return f"no zone now (was {before})"
-        return f"zone changed from {before} to {after}"
+            return gettext("no zone now (was %(before)s)") % {"before": before}
+        return gettext("zone changed from %(before)s to %(after)s") % {
+            "before": before,
+            "after": after,
+        }
     if name == "by":
-        return (
-            f"done by {_person(new['by'], new_cast, names)} instead of "
-            f"{_person(old['by'], old_cast, names)}"
-        )
+        return gettext("done by %(after)s instead of %(before)s") % {
+            "after": _person(new["by"], new_cast, names, lang),
+            "before": _person(old["by"], old_cast, names, lang),
+        }
     if name == "to":
-        return (
-            f"to {_people(new['to'], new_cast, names)} instead of "
-            f"{_people(old['to'], old_cast, names)}"
-        )
+        return gettext("to %(after)s instead of %(before)s") % {
+            "after": _people(new["to"], new_cast, names, lang),
+            "before": _people(old["to"], old_cast, names, lang),
+        }
+    if name == "intensity":
+        return gettext("intensity changed from %(before)s to %(after)s") % {
+            "before": _level(str(old[name]), lang),
+            "after": _level(str(new[name]), lang),
+        }
+    if name == "barrier":
+        return gettext("barrier changed from %(before)s to %(after)s") % {
+            "before": _level(str(old[name]), lang),
+            "after": _level(str(new[name]), lang),
+        }
     return f"{name} changed from {old[name]} to {new[name]}"
 
 
@@ -188,7 +233,7 @@ def beat_change(
     taxonomy: Taxonomy | None = None,
 ) -> str:
     """ "zone changed from buttocks to face; intensity changed from light to medium", or ""."""
-    taxonomy = taxonomy or load_taxonomy()
+    taxonomy = _taxonomy(taxonomy)
     a, b = normal_beat(old), normal_beat(new)
     parts = []
     for name in BEAT_FIELDS:
@@ -207,16 +252,19 @@ def plan_diff(
     """What changed from `before` to `after` (formats.md plan dicts), one sentence a line:
     the title, the cast, then the beats in the later version's order, removed beats, and a
     new order of the beats both hold. Empty when nothing changed."""
-    taxonomy = taxonomy or load_taxonomy()
+    taxonomy = _taxonomy(taxonomy)
     lines: list[str] = []
     old_title, new_title = before.get("title") or "", after.get("title") or ""
     if old_title != new_title:
         if not old_title:
-            lines.append(f"Title set: “{new_title}”")
+            lines.append(gettext("Title set: “%(title)s”") % {"title": new_title})
         elif not new_title:
-            lines.append(f"Title removed (was “{old_title}”)")
+            lines.append(gettext("Title removed (was “%(title)s”)") % {"title": old_title})
         else:
-            lines.append(f"Title changed from “{old_title}” to “{new_title}”")
+            lines.append(
+                gettext("Title changed from “%(before)s” to “%(after)s”")
+                % {"before": old_title, "after": new_title}
+            )
     lines += cast_changes(before, after, names)
     old_cast, new_cast = _cast(before), _cast(after)
     old_beats = {b["id"]: b for b in _beats(before)}
@@ -224,19 +272,27 @@ def plan_diff(
     for beat_id, beat in new_beats.items():
         if beat_id not in old_beats:
             words = describe_beat(beat, new_cast, names, taxonomy)
-            lines.append(f"Beat {beat_id} added: {words}")
+            lines.append(
+                gettext("Beat %(beat)s added: %(words)s") % {"beat": beat_id, "words": words}
+            )
             continue
         change = beat_change(old_beats[beat_id], beat, old_cast, new_cast, names, taxonomy)
         if change:
-            lines.append(f"Beat {beat_id}: {change}")
+            lines.append(
+                pgettext("a beat's changes", "Beat %(beat)s: %(change)s")
+                % {"beat": beat_id, "change": change}
+            )
     for beat_id, beat in old_beats.items():
         if beat_id not in new_beats:
             words = describe_beat(beat, old_cast, names, taxonomy)
-            lines.append(f"Beat {beat_id} removed (was: {words})")
+            lines.append(
+                gettext("Beat %(beat)s removed (was: %(words)s)")
+                % {"beat": beat_id, "words": words}
+            )
     kept_before = [i for i in old_beats if i in new_beats]
     kept_after = [i for i in new_beats if i in old_beats]
     if kept_before != kept_after:
-        lines.append("Beats in a new order: " + ", ".join(kept_after))
+        lines.append(gettext("Beats in a new order: %(beats)s") % {"beats": ", ".join(kept_after)})
     return lines
 
 
@@ -266,7 +322,7 @@ def side_by_side(
 ) -> list[BeatPair]:
     """Every beat of either version, in the later version's order, each removed beat after
     the beat it followed."""
-    taxonomy = taxonomy or load_taxonomy()
+    taxonomy = _taxonomy(taxonomy)
     old_cast, new_cast = _cast(before), _cast(after)
     old_list, new_list = _beats(before), _beats(after)
     old_beats = {b["id"]: b for b in old_list}
@@ -349,21 +405,30 @@ def _number(text: str | None, which: str, numbers: list[int]) -> int:
     listed = _listed(numbers)
     value = (text or "").strip()
     if not value:
-        message = f"Choose which version to compare {which}: {listed}."
-        raise InvalidInput(message, {which: "choose a version"})
+        message = (
+            gettext("Choose which version to compare from: %(listed)s.")
+            if which == "from"
+            else gettext("Choose which version to compare to: %(listed)s.")
+        ) % {"listed": listed}
+        raise InvalidInput(message, {which: gettext("choose a version")})
     if not (value.isascii() and value.isdigit()) or int(value) not in numbers:
-        message = f"There is no version “{value[:20]}” of this plan; choose from {listed}."
-        raise InvalidInput(message, {which: "no such version"})
+        message = gettext(
+            "There is no version “%(value)s” of this plan; choose from %(listed)s."
+        ) % {"value": value[:20], "listed": listed}
+        raise InvalidInput(message, {which: gettext("no such version")})
     return int(value)
 
 
 def _listed(numbers: list[int]) -> str:
     ordered = sorted(numbers)
     if len(ordered) == 1:
-        return f"version {ordered[0]}"
+        return gettext("version %(number)s") % {"number": ordered[0]}
     if ordered == list(range(ordered[0], ordered[-1] + 1)):
-        return f"versions {ordered[0]} to {ordered[-1]}"
-    return "versions " + ", ".join(str(n) for n in ordered)
+        return gettext("versions %(first)s to %(last)s") % {
+            "first": ordered[0],
+            "last": ordered[-1],
+        }
+    return gettext("versions %(numbers)s") % {"numbers": ", ".join(str(n) for n in ordered)}
 
 
 def compare(
@@ -375,7 +440,7 @@ def compare(
     numbers = [v.number for v in services.versions(user, production_id, scene_id)]
     found = Comparison(scene=scene, numbers=numbers, can_restore=who == services.COORDINATOR)
     if len(numbers) < 2:
-        found.error = (
+        found.error = gettext(
             "This plan has fewer than two saved versions, so there is nothing to compare yet. "
             "Save a version from the versions page first."
         )
@@ -396,11 +461,12 @@ def compare(
     found.changes = plan_diff(before, after, names)
     found.beats = side_by_side(before, after, names)
     old_cast, new_cast = _cast(before), _cast(after)
+    lang = current_language()
     found.cast = [
         CastPair(
             role,
-            _person(role, old_cast, names) if role in old_cast else None,
-            _person(role, new_cast, names) if role in new_cast else None,
+            _person(role, old_cast, names, lang) if role in old_cast else None,
+            _person(role, new_cast, names, lang) if role in new_cast else None,
         )
         for role in [*new_cast, *(r for r in old_cast if r not in new_cast)]
     ]
@@ -476,7 +542,9 @@ def unsaved_for(user: Any, production_id: int, scene_id: int) -> list[str]:
 def _coordinator(user: Any, production_id: int, scene_id: int) -> Scene:
     scene, who = _who(user, production_id, scene_id)
     if who != services.COORDINATOR:
-        raise Forbidden("Only the intimacy coordinator restores an earlier version of the plan.")
+        raise Forbidden(
+            gettext("Only the intimacy coordinator restores an earlier version of the plan.")
+        )
     return scene
 
 
@@ -521,8 +589,11 @@ def restore(user: Any, production_id: int, scene_id: int, number: int) -> Restor
             services.replace_plan(user, production_id, scene_id, data)
         except services.PlanInvalid as error:
             raise services.PlanInvalid(
-                f"Version {number} cannot be restored as it is: {error.message.rstrip('.')}. "
-                "Nothing was changed.",
+                gettext(
+                    "Version %(number)s cannot be restored as it is: %(error)s. "
+                    "Nothing was changed."
+                )
+                % {"number": number, "error": error.message.rstrip(".")},
                 error.fields,
             ) from None
         saved = services.save_version(user, production_id, scene_id)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from closedset.plans import history, services
@@ -51,12 +52,15 @@ def restore(request: HttpRequest, production_id: int, scene_id: int, number: int
         except services.PlanInvalid as invalid:
             error = invalid.message
         else:
-            kept = (
-                f" Your unsaved changes were saved first as version {done.kept}."
-                if done.kept
-                else ""
-            )
-            messages.success(request, f"Version {number} restored as version {done.number}.{kept}")
+            said = _("Version %(number)s restored as version %(new)s.") % {
+                "number": number,
+                "new": done.number,
+            }
+            if done.kept:
+                said += " " + _("Your unsaved changes were saved first as version %(kept)s.") % {
+                    "kept": done.kept
+                }
+            messages.success(request, said)
             versions_url = reverse("plans:versions", args=[production_id, scene_id])
             return redirect(f"{versions_url}#v{done.number}")
     preview = history.restore_preview(request.user, production_id, scene_id, number)

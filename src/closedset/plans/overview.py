@@ -21,6 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext_lazy
+
 from closedset.boundaries.services import covers
 from closedset.core.check import Status
 from closedset.lib.errors import Forbidden, require_known_ids
@@ -40,18 +42,22 @@ NO_BEATS = "no_beats"
 CLEARED = FITS
 NOT_CLEARED = NEEDS_COORDINATOR
 GATE_LABELS = {
-    FITS: "fits everyone's boundaries",
-    NEEDS_COORDINATOR: "needs the coordinator",
-    NO_BEATS: "no beats yet",
+    FITS: gettext_lazy("fits everyone's boundaries"),
+    NEEDS_COORDINATOR: gettext_lazy("needs the coordinator"),
+    NO_BEATS: gettext_lazy("no beats yet"),
 }
 # The coordinator reads her own overview: the open items are hers.
-COORDINATOR_GATE_LABELS = {**GATE_LABELS, NEEDS_COORDINATOR: "needs you"}
+COORDINATOR_GATE_LABELS = {**GATE_LABELS, NEEDS_COORDINATOR: gettext_lazy("needs you")}
 # The schedule gate's yes or no (compliance), for the producer and the coordinator.
-SHOOT_LABELS = {True: "cleared", False: "not cleared"}
+SHOOT_LABELS = {
+    True: pgettext_lazy("cleared to shoot", "cleared"),
+    False: pgettext_lazy("cleared to shoot", "not cleared"),
+}
 
 
-def _count(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def _count(text: str, n: int) -> str:
+    """ "2 roles not cast": `text` is ngettext's choice for n, in the reader's language."""
+    return text % {"n": n}
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,7 @@ class SceneGate:
     def gate_label(self) -> str:
         """The plan check in words ("fits everyone's boundaries"), never "cleared"."""
         labels = COORDINATOR_GATE_LABELS if self.audience == COORDINATOR_VIEW else GATE_LABELS
-        return labels[self.gate]
+        return str(labels[self.gate])
 
     @property
     def fits(self) -> bool:
@@ -92,11 +98,11 @@ class SceneGate:
 
     @property
     def shoot_label(self) -> str:
-        return SHOOT_LABELS[self.cleared]
+        return str(SHOOT_LABELS[self.cleared])
 
     @property
     def next_action(self) -> str:
-        return self.actions[0] if self.actions else "nothing to do"
+        return self.actions[0] if self.actions else gettext("nothing to do")
 
 
 @dataclass(frozen=True)
@@ -138,7 +144,7 @@ def production_overview(user: Any, production_id: int) -> Overview:
     production = get_production(user, production_id)
     who = overview_audience(user, production)
     if who is None:
-        raise Forbidden("The overview is for the intimacy coordinator and the producer.")
+        raise Forbidden(gettext("The overview is for the intimacy coordinator and the producer."))
     scenes = list(production.scenes.order_by("number"))
     return Overview(
         production=production,
@@ -180,9 +186,14 @@ def _scene_gate(user: Any, scene: Scene, who: str) -> SceneGate:
     not_cast = sum(1 for slot in slots if slot.name in used and slot.performer_id is None)
     proposals = _open_proposals(plan) if who == COORDINATOR_VIEW else 0
     if not rows:
-        actions = ["no beats yet"]
+        actions = [gettext("no beats yet")]
         if proposals:
-            actions.append(_count(proposals, "proposal to decide", "proposals to decide"))
+            actions.append(
+                _count(
+                    ngettext("%(n)s proposal to decide", "%(n)s proposals to decide", proposals),
+                    proposals,
+                )
+            )
         return SceneGate(scene, NO_BEATS, actions, proposals=proposals)
     # The coordinator's check honours whether each share reaches her; the producer's is the
     # same status-only check the plan page gives him.
@@ -191,9 +202,11 @@ def _scene_gate(user: Any, scene: Scene, who: str) -> SceneGate:
     if who == PRODUCER_VIEW:
         actions = []
         if not_cast:
-            actions.append(_count(not_cast, "role not cast", "roles not cast"))
+            actions.append(
+                _count(ngettext("%(n)s role not cast", "%(n)s roles not cast", not_cast), not_cast)
+            )
         if gate == NEEDS_COORDINATOR and not actions:
-            actions.append("with the intimacy coordinator")
+            actions.append(gettext("with the intimacy coordinator"))
         return SceneGate(scene, gate, actions)
     cast = {slot.performer for slot in slots if slot.name in used and slot.performer}
     not_shared = sum(1 for person in cast if not covers(person, scene.production, user))
@@ -202,15 +215,34 @@ def _scene_gate(user: Any, scene: Scene, who: str) -> SceneGate:
     discuss = statuses.count(Status.needs_discussion)
     actions = []
     if not_cast:
-        actions.append(_count(not_cast, "role not cast", "roles not cast"))
+        actions.append(
+            _count(ngettext("%(n)s role not cast", "%(n)s roles not cast", not_cast), not_cast)
+        )
     if not_shared:
-        actions.append(_count(not_shared, "profile not shared", "profiles not shared"))
+        actions.append(
+            _count(
+                ngettext("%(n)s profile not shared", "%(n)s profiles not shared", not_shared),
+                not_shared,
+            )
+        )
     if blocked:
-        actions.append(_count(blocked, "beat blocked", "beats blocked"))
+        actions.append(
+            _count(ngettext("%(n)s beat blocked", "%(n)s beats blocked", blocked), blocked)
+        )
     if discuss:
-        actions.append(_count(discuss, "beat needs discussion", "beats need discussion"))
+        actions.append(
+            _count(
+                ngettext("%(n)s beat needs discussion", "%(n)s beats need discussion", discuss),
+                discuss,
+            )
+        )
     if proposals:
-        actions.append(_count(proposals, "proposal to decide", "proposals to decide"))
+        actions.append(
+            _count(
+                ngettext("%(n)s proposal to decide", "%(n)s proposals to decide", proposals),
+                proposals,
+            )
+        )
     return SceneGate(
         scene,
         gate,

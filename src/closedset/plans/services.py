@@ -17,7 +17,13 @@ from typing import Any
 import yaml
 from django.db import transaction
 from django.db.models import Q
-from django.utils.translation import gettext  # not `_`: a throwaway name here
+from django.utils.translation import (
+    gettext,  # not `_`: a throwaway name here
+    gettext_lazy,
+    ngettext,
+    pgettext,
+    pgettext_lazy,
+)
 
 from closedset.accounts.models import User
 from closedset.boundaries.services import NOT_SHARED, record_plan_check, shared_profile
@@ -27,8 +33,10 @@ from closedset.core.plan import ScenePlan as CorePlan
 from closedset.core.plan import parse_plan
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
+from closedset.core.words import words_in
 from closedset.core.yamlio import load
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
+from closedset.lib.i18n import current_language, interpolate_lazy
 from closedset.lib.paging import Page, page_of
 from closedset.plans.models import (
     Beat,
@@ -39,6 +47,7 @@ from closedset.plans.models import (
     RoleSlot,
     ScenePlan,
 )
+from closedset.plans.reasons import finding_line
 from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import get_scene, performers
 
@@ -54,10 +63,44 @@ MAX_BEATS = 300
 MAX_ROLES = 40
 # Status words each audience reads; the director and producer never see reasons.
 STATUS_LABELS = {
-    Status.clear: "cleared",
-    Status.needs_discussion: "needs discussion",
-    Status.blocked: "blocked",
+    Status.clear: pgettext_lazy("plan status", "cleared"),
+    Status.needs_discussion: pgettext_lazy("plan status", "needs discussion"),
+    Status.blocked: pgettext_lazy("plan status", "blocked"),
 }
+
+
+def _status_label(status: Status) -> str:
+    return str(STATUS_LABELS[status])
+
+
+def beat_words(lang: str) -> tuple[Any, dict[str, str], dict[str, str]]:
+    """The taxonomy, intensity and barrier names in `lang`, as the plan pages show them. In
+    English the names stay as the plan file writes them ("medium", "condom")."""
+    taxonomy = load_taxonomy(lang)
+    if lang == "en":
+        return taxonomy, {n: n for n in Intensity.names()}, {b: b for b in BARRIERS}
+    words = words_in(lang)
+    intensities = {n: words(f"level:{n}") for n in Intensity.names()}
+    return taxonomy, intensities, {b: words(f"barrier:{b}") for b in BARRIERS}
+
+
+def intensity_choices() -> list[tuple[str, str]]:
+    """(value, name) for the beat forms' intensity list, in the reader's language."""
+    return list(beat_words(current_language())[1].items())
+
+
+def barrier_choices() -> list[tuple[str, str]]:
+    """(value, name) for the beat forms' barrier list, in the reader's language."""
+    return list(beat_words(current_language())[2].items())
+
+
+def _zone_words(taxonomy: Any, zone: str | None) -> str:
+    """A beat's zone as the plan pages show it: the id in English (as before), the zone's
+    label in another language."""
+    if not zone or taxonomy.lang == "en" or zone not in taxonomy.zones:
+        return zone or ""
+    label = taxonomy.zones[zone].label
+    return label[:1].lower() + label[1:]
 
 
 class PlanInvalid(InvalidInput):
@@ -242,6 +285,8 @@ class FindingView:
     performer: str | None
     status: str
     reason: str
+    # The reason in the coordinator's language (plans.reasons); "" in English.
+    words: str = ""
 
 
 @dataclass
@@ -261,6 +306,10 @@ class BeatView:
     first: bool = False
     last: bool = False
     my_role: str | None = None
+    # The zone, intensity and barrier in the reader's language (the page's words, not ids).
+    zone_words: str = ""
+    intensity_words: str = ""
+    barrier_words: str = ""
 
 
 @dataclass
@@ -337,11 +386,12 @@ def plan_view(user: Any, production_id: int, scene_id: int) -> PlanView:
 def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
     if who == DIRECTOR:
         return _director_view(scene, plan)
-    taxonomy = load_taxonomy()
+    taxonomy, intensity_words, barrier_words = beat_words(current_language())
     core, result = run_check(plan, coordinator=user if who == COORDINATOR else None)
     rows = _beats(plan)
     slots = _roles(plan)
     my_roles = {s.name for s in slots if s.performer_id is not None and s.performer_id == user.pk}
+    names = _handle_names(slots) if who == COORDINATOR else {}
     beats: list[BeatView] = []
     for index, (row, beat) in enumerate(zip(rows, core.beats, strict=True)):
         mine = [f for f in result.findings if f.beat == beat.id]
@@ -357,12 +407,15 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
             intensity=beat.intensity.name,
             barrier=beat.barrier,
             status=_status_name(status),
-            status_label=STATUS_LABELS[status],
+            status_label=_status_label(status),
             first=index == 0,
             last=index == len(rows) - 1,
+            zone_words=_zone_words(taxonomy, beat.zone),
+            intensity_words=intensity_words.get(beat.intensity.name, beat.intensity.name),
+            barrier_words=barrier_words.get(beat.barrier, beat.barrier),
         )
         if who == COORDINATOR:
-            view.findings = [_finding(f) for f in mine]
+            view.findings = [_finding(f, finding_line(f, names, taxonomy)) for f in mine]
         elif who == PERFORMER:
             involved = {beat.by, *beat.to} & my_roles
             if not involved:
@@ -372,7 +425,7 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
             view.findings = [_finding(f) for f in own]
             view.my_role = sorted(involved)[0]
             own_status = max((f.status for f in own), default=Status.clear)
-            view.status, view.status_label = own_status.name, STATUS_LABELS[own_status]
+            view.status, view.status_label = own_status.name, _status_label(own_status)
         beats.append(view)
     if who == PRODUCER:
         beats = []
@@ -393,13 +446,17 @@ def _view(user: Any, scene: Scene, plan: ScenePlan, who: str) -> PlanView:
         )
     if who == PRODUCER:
         # Whether the plan fits, nothing finer; "cleared" is the shoot gate's word alone.
-        label = "fits everyone's boundaries" if overall == Status.clear else "needs the coordinator"
+        label = (
+            gettext("fits everyone's boundaries")
+            if overall == Status.clear
+            else gettext("needs the coordinator")
+        )
         gate = "clear" if overall == Status.clear else "not_cleared"
     else:
-        label, gate = STATUS_LABELS[overall], overall.name
+        label, gate = _status_label(overall), overall.name
     if not rows and who in (COORDINATOR, PRODUCER):
         # Nothing planned is nothing cleared: an empty plan is not a gate that passed.
-        label, gate = "no beats yet", "empty"
+        label, gate = gettext("no beats yet"), "empty"
     latest = plan.versions.order_by("-number").first() if plan.pk else None
     return PlanView(
         audience=who,
@@ -424,12 +481,12 @@ def _director_view(scene: Scene, plan: ScenePlan) -> PlanView:
             scene=scene,
             editable=False,
             status="not_released",
-            status_label="nothing released yet",
+            status_label=gettext("nothing released yet"),
             roles=[],
             beats=[],
             version=None,
         )
-    taxonomy = load_taxonomy()
+    taxonomy, intensity_words, barrier_words = beat_words(current_language())
     data = release.version.data
     names = {p.handle: p for p in performers(scene.production)}
     roles = [
@@ -457,9 +514,16 @@ def _director_view(scene: Scene, plan: ScenePlan) -> PlanView:
                 intensity=str(beat.get("intensity", "light")),
                 barrier=str(beat.get("barrier", "none")),
                 status=state,
-                status_label=DIRECTOR_LABELS[state],
+                status_label=str(DIRECTOR_LABELS[state]),
                 first=index == 0,
                 last=index == len(rows) - 1,
+                zone_words=_zone_words(taxonomy, beat.get("zone")),
+                intensity_words=intensity_words.get(
+                    str(beat.get("intensity", "light")), str(beat.get("intensity", "light"))
+                ),
+                barrier_words=barrier_words.get(
+                    str(beat.get("barrier", "none")), str(beat.get("barrier", "none"))
+                ),
             )
         )
     state = CLEARED if release.cleared else NOT_CLEARED
@@ -469,7 +533,7 @@ def _director_view(scene: Scene, plan: ScenePlan) -> PlanView:
         scene=scene,
         editable=False,
         status=state,
-        status_label=DIRECTOR_LABELS[state],
+        status_label=str(DIRECTOR_LABELS[state]),
         roles=roles,
         beats=beats,
         version=release.version.number,
@@ -478,8 +542,13 @@ def _director_view(scene: Scene, plan: ScenePlan) -> PlanView:
     )
 
 
-def _finding(f: Finding) -> FindingView:
-    return FindingView(f.role, f.performer, f.status.name, f.reason)
+def _finding(f: Finding, words: str = "") -> FindingView:
+    return FindingView(f.role, f.performer, f.status.name, f.reason, words)
+
+
+def _handle_names(slots: list[RoleSlot]) -> dict[str, str]:
+    """Each cast performer's handle -> the name the pages show."""
+    return {s.performer.handle: _person(s.performer) for s in slots if s.performer is not None}
 
 
 def check_json(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
@@ -532,14 +601,14 @@ def cast_role(
     plan = _locked(plan)
     slot = RoleSlot.objects.filter(plan=plan, name=role).first()
     if slot is None:
-        raise NotFound("No such role in this plan.")
+        raise NotFound(gettext("No such role in this plan."))
     performer = _cast_performer(scene, handle)
     if performer is not None:
         other = RoleSlot.objects.filter(plan=plan, performer=performer).exclude(pk=slot.pk)
         if other.exists():
-            message = (
-                f"{handle} is cast as {other.first().name} already; one performer fills one role"  # type: ignore[union-attr]
-            )
+            message = gettext(
+                "%(handle)s is cast as %(role)s already; one performer fills one role"
+            ) % {"handle": handle, "role": other.first().name}  # type: ignore[union-attr]
             raise PlanInvalid(message, {"performer": message})
     newly_cast = performer is not None and slot.performer_id != performer.pk
     slot.performer = performer
@@ -564,7 +633,7 @@ def _cast_performer(scene: Scene, handle: str) -> User | None:
         return None
     performer = next((p for p in performers(scene.production) if p.handle == handle), None)
     if performer is None:
-        message = f"{handle} is not a performer in this production"
+        message = gettext("%(handle)s is not a performer in this production") % {"handle": handle}
         raise PlanInvalid(message, {"performer": message})
     return performer
 
@@ -575,10 +644,11 @@ def add_role(user: Any, production_id: int, scene_id: int, name: str) -> None:
     plan = _locked(plan)
     name = name.strip()
     if not ROLE_NAME.match(name):
-        message = "a role name is letters, digits, '-' or '_' (e.g. C)"
+        message = gettext("a role name is letters, digits, '-' or '_' (e.g. C)")
         raise PlanInvalid(message, {"name": message})
     if plan.roles.filter(name=name).exists():
-        raise PlanInvalid(f"role {name} exists already", {"name": f"role {name} exists already"})
+        message = gettext("role %(name)s exists already") % {"name": name}
+        raise PlanInvalid(message, {"name": message})
     position = (
         plan.roles.order_by("-position").values_list("position", flat=True).first() or 0
     ) + 1
@@ -591,13 +661,18 @@ def remove_role(user: Any, production_id: int, scene_id: int, name: str) -> None
     plan = _locked(plan)
     slot = plan.roles.filter(name=name).first()
     if slot is None:
-        raise NotFound("No such role in this plan.")
+        raise NotFound(gettext("No such role in this plan."))
     used = [b.beat_id for b in _beats(plan) if b.by == name or name in (b.to or [])]
     if used:
-        message = f"role {name} is in beats {', '.join(used)}; change those beats first"
+        message = gettext("role %(name)s is in beats %(beats)s; change those beats first") % {
+            "name": name,
+            "beats": ", ".join(used),
+        }
         raise PlanInvalid(message, {"name": message})
     if plan.roles.count() == 1:
-        raise PlanInvalid("a plan needs at least one role", {"name": "a plan needs one role"})
+        raise PlanInvalid(
+            gettext("a plan needs at least one role"), {"name": gettext("a plan needs one role")}
+        )
     slot.delete()
 
 
@@ -649,17 +724,17 @@ def _to_roles(value: Any) -> list[str]:
 def _check_input(beat: BeatInput) -> None:
     errors: dict[str, str] = {}
     if not BEAT_ID.match(beat.beat_id.strip()):
-        errors["beat_id"] = "a beat id is letters, digits, '.', '-' or '_' (e.g. b3)"
+        errors["beat_id"] = gettext("a beat id is letters, digits, '.', '-' or '_' (e.g. b3)")
     if not beat.act:
-        errors["act"] = "choose an act"
+        errors["act"] = gettext("choose an act")
     if not beat.by:
-        errors["by"] = "choose the role doing it"
+        errors["by"] = gettext("choose the role doing it")
     if beat.intensity and beat.intensity not in Intensity.names():
-        errors["intensity"] = "choose light, medium or hard"
+        errors["intensity"] = gettext("choose light, medium or hard")
     if beat.barrier and beat.barrier not in BARRIERS:
-        errors["barrier"] = "choose none, condom or barrier"
+        errors["barrier"] = gettext("choose none, condom or barrier")
     if errors:
-        raise PlanInvalid("Please correct the marked fields.", errors)
+        raise PlanInvalid(gettext("Please correct the marked fields."), errors)
 
 
 def _next_beat_id(plan: ScenePlan) -> str:
@@ -687,7 +762,10 @@ def add_beat(user: Any, production_id: int, scene_id: int, beat: BeatInput) -> B
     _check_input(beat)
     rows = _beats(plan)
     if len(rows) >= MAX_BEATS:
-        raise PlanInvalid(f"a plan holds at most {MAX_BEATS} beats", {"plan": "too many beats"})
+        raise PlanInvalid(
+            gettext("a plan holds at most %(n)s beats") % {"n": MAX_BEATS},
+            {"plan": gettext("too many beats")},
+        )
     _validate(plan, [beat_data(b) for b in rows] + [beat.data()])
     position = (rows[-1].position + 1) if rows else 0
     created = Beat.objects.create(plan=plan, position=position, **_fields(beat))
@@ -720,7 +798,7 @@ def _beat(plan: ScenePlan, pk: int | None = None, beat_id: str | None = None) ->
         else None
     )
     if found is None:
-        raise NotFound("No such beat in this plan.")
+        raise NotFound(gettext("No such beat in this plan."))
     return found
 
 
@@ -785,7 +863,7 @@ def move_beat(
 ) -> Proposal | None:
     """One step up or down: swap positions with the neighbour."""
     if direction not in ("up", "down"):
-        raise PlanInvalid("move a beat up or down", {"direction": "up or down"})
+        raise PlanInvalid(gettext("move a beat up or down"), {"direction": gettext("up or down")})
     proposing = _proposing_on(user, production_id, scene_id, pk)
     if proposing is not None:
         data = {"direction": direction}
@@ -808,7 +886,8 @@ def move_beat(
 
 
 def zones_for(act: str) -> list[tuple[str, str]]:
-    taxonomy = load_taxonomy()
+    """The zones an act may name, labelled in the reader's language."""
+    taxonomy = load_taxonomy(current_language())
     found = taxonomy.acts.get(act)
     if found is None:
         return []
@@ -816,11 +895,12 @@ def zones_for(act: str) -> list[tuple[str, str]]:
 
 
 def act_choices() -> list[tuple[str, list[tuple[str, str]]]]:
-    taxonomy = load_taxonomy()
+    """The acts by category, labels and category names in the reader's language."""
+    taxonomy = load_taxonomy(current_language())
     grouped: dict[str, list[tuple[str, str]]] = {}
     for act in taxonomy.acts.values():
         grouped.setdefault(act.category, []).append((act.id, act.label))
-    return list(grouped.items())
+    return [(taxonomy.category_label(category), acts) for category, acts in grouped.items()]
 
 
 # ---------------------------------------------------------------- whole plans
@@ -876,7 +956,8 @@ def _whole_plan(scene: Scene, data: object) -> tuple[CorePlan, dict[str, User]]:
     """formats.md plan data checked against the scene's production and the pages' rules."""
     if not isinstance(data, dict):
         raise PlanInvalid(
-            "a scene plan is a mapping with 'cast' and 'beats'", {"plan": "expected a mapping"}
+            gettext("a scene plan is a mapping with 'cast' and 'beats'"),
+            {"plan": gettext("expected a mapping")},
         )
     data = dict(data)
     data["scene"] = scene.number
@@ -888,23 +969,35 @@ def _whole_plan(scene: Scene, data: object) -> tuple[CorePlan, dict[str, User]]:
     by_handle = {p.handle: p for p in performers(scene.production)}
     for role, handle in core.cast.items():
         if handle is not None and handle not in by_handle:
-            message = f"cast: {handle} (role {role}) is not a performer in this production"
+            message = gettext(
+                "cast: %(handle)s (role %(role)s) is not a performer in this production"
+            ) % {"handle": handle, "role": role}
             raise PlanInvalid(message, {"cast": message})
     if len(core.beats) > MAX_BEATS:
-        raise PlanInvalid(f"a plan holds at most {MAX_BEATS} beats", {"beats": "too many beats"})
+        raise PlanInvalid(
+            gettext("a plan holds at most %(n)s beats") % {"n": MAX_BEATS},
+            {"beats": gettext("too many beats")},
+        )
     if len(core.cast) > MAX_ROLES:
-        raise PlanInvalid(f"a plan holds at most {MAX_ROLES} roles", {"cast": "too many roles"})
+        raise PlanInvalid(
+            gettext("a plan holds at most %(n)s roles") % {"n": MAX_ROLES},
+            {"cast": gettext("too many roles")},
+        )
     # The file format allows more than the pages can address; hold imports to the pages' rules.
     for role in core.cast:
         if not ROLE_NAME.match(role):
-            message = f"cast: role name '{role}' must be 1-40 letters, digits, '_' or '-'"
+            message = gettext(
+                "cast: role name '%(role)s' must be 1-40 letters, digits, '_' or '-'"
+            ) % {"role": role}
             raise PlanInvalid(message, {"cast": message})
     for beat in core.beats:
         if not BEAT_ID.match(beat.id):
-            message = f"beat id '{beat.id}' must be 1-40 letters, digits, '.', '_' or '-'"
+            message = gettext(
+                "beat id '%(beat)s' must be 1-40 letters, digits, '.', '_' or '-'"
+            ) % {"beat": beat.id}
             raise PlanInvalid(message, {"beats": message})
     if core.title is not None and ("\x00" in core.title or len(core.title) > 200):
-        message = "the title must be at most 200 characters of plain text"
+        message = gettext("the title must be at most 200 characters of plain text")
         raise PlanInvalid(message, {"title": message})
     return core, by_handle
 
@@ -912,7 +1005,8 @@ def _whole_plan(scene: Scene, data: object) -> tuple[CorePlan, dict[str, User]]:
 def import_plan(user: Any, production_id: int, scene_id: int, text: str) -> Proposal | None:
     _changer(user, production_id, scene_id)
     if not text.strip():
-        raise PlanInvalid("the file is empty", {"file": "the file is empty"})
+        message = gettext("the file is empty")
+        raise PlanInvalid(message, {"file": message})
     try:
         data = load(text, "plan")
     except BadInput as error:
@@ -935,7 +1029,7 @@ def plan_json(user: Any, production_id: int, scene_id: int) -> dict[str, Any]:
     if proposing is not None:
         release = latest_release(_plan(proposing))
         if release is None:
-            raise NotFound("The coordinator has not released a version of this plan yet.")
+            raise NotFound(gettext("The coordinator has not released a version of this plan yet."))
         return dict(release.version.data)
     scene, plan = _editable(user, production_id, scene_id)
     return plan_data(plan)
@@ -996,7 +1090,7 @@ def version(user: Any, production_id: int, scene_id: int, number: int) -> dict[s
     require_known_ids(number)
     found = _readable_versions(user, production_id, scene_id).filter(number=number).first()
     if found is None:
-        raise NotFound("No such version of this plan.")
+        raise NotFound(gettext("No such version of this plan."))
     return dict(found.data)
 
 
@@ -1020,13 +1114,25 @@ def scene_plans(user: Any, production_id: int) -> tuple[Production, list[Scene],
 # coordinator alone: the director, producer and performers see the plan as before.
 
 BEAT_FIELD_WORDS = {
-    "beat_id": "id",
-    "act": "act",
-    "by": "who does it",
-    "to": "to whom",
-    "zone": "zone",
-    "intensity": "intensity",
-    "barrier": "barrier",
+    "beat_id": pgettext_lazy("a beat's field", "id"),
+    "act": pgettext_lazy("a beat's field", "act"),
+    "by": pgettext_lazy("a beat's field", "who does it"),
+    "to": pgettext_lazy("a beat's field", "to whom"),
+    "zone": pgettext_lazy("a beat's field", "zone"),
+    "intensity": pgettext_lazy("a beat's field", "intensity"),
+    "barrier": pgettext_lazy("a beat's field", "barrier"),
+}
+# A beat's change as the coordinator reads it ("edited (zone)"), in her language.
+EDIT_KIND_WORDS = {
+    "added": pgettext_lazy("a beat was", "added"),
+    "edited": pgettext_lazy("a beat was", "edited"),
+    "moved": pgettext_lazy("a beat was", "moved"),
+    "removed": pgettext_lazy("a beat was", "removed"),
+    "imported": pgettext_lazy("a beat was", "imported"),
+}
+DIRECTION_WORDS = {
+    "up": pgettext_lazy("a beat moved", "up"),
+    "down": pgettext_lazy("a beat moved", "down"),
 }
 CHANGES_PER_PAGE = 50
 
@@ -1089,21 +1195,26 @@ class EditInfo:
 
     @property
     def summary(self) -> str:
-        return f"{self.kind} ({self.what})" if self.what else self.kind
+        if not self.what:
+            return self.kind
+        return pgettext("a beat's change: how (what)", "%(kind)s (%(what)s)") % {
+            "kind": self.kind,
+            "what": self.what,
+        }
 
 
 def _edit_info(row: BeatEdit) -> EditInfo:
     if row.kind == BeatEdit.Kind.EDITED:
-        what = ", ".join(BEAT_FIELD_WORDS.get(str(name), str(name)) for name in row.detail)
+        what = ", ".join(str(BEAT_FIELD_WORDS.get(str(name), name)) for name in row.detail)
     elif row.kind == BeatEdit.Kind.MOVED:
-        what = " ".join(str(part) for part in row.detail)
+        what = " ".join(str(DIRECTION_WORDS.get(str(part), part)) for part in row.detail)
     else:
         what = ""
     editor = row.editor
     return EditInfo(
         beat=row.beat_label,
-        editor=(editor.display_name or editor.handle) if editor else "A deleted account",
-        kind=row.get_kind_display(),
+        editor=(editor.display_name or editor.handle) if editor else gettext("A deleted account"),
+        kind=str(EDIT_KIND_WORDS.get(row.kind, row.get_kind_display())),
         what=what,
         at=row.at,
     )
@@ -1112,7 +1223,7 @@ def _edit_info(row: BeatEdit) -> EditInfo:
 def _coordinated_plan(user: Any, production_id: int, scene_id: int) -> tuple[Scene, ScenePlan]:
     scene, who = _scene(user, production_id, scene_id)
     if who != COORDINATOR:
-        raise Forbidden("Only the intimacy coordinator sees who changed the beats.")
+        raise Forbidden(gettext("Only the intimacy coordinator sees who changed the beats."))
     return scene, _plan(scene)
 
 
@@ -1208,7 +1319,10 @@ def uncast_performer(user: User) -> int:
 
 CLEARED = "clear"
 NOT_CLEARED = "not_cleared"
-DIRECTOR_LABELS = {CLEARED: "cleared", NOT_CLEARED: "not cleared (talk to the coordinator)"}
+DIRECTOR_LABELS = {
+    CLEARED: pgettext_lazy("plan status", "cleared"),
+    NOT_CLEARED: gettext_lazy("not cleared (talk to the coordinator)"),
+}
 NOTE_LIMIT = 500
 
 
@@ -1223,7 +1337,7 @@ def _proposing_on(user: Any, production_id: int, scene_id: int, pk: int | None) 
     the working plan's rows (those are the coordinator's)."""
     scene = _proposing(user, production_id, scene_id)
     if scene is not None and pk is not None:
-        raise Forbidden("Propose changes from the plan released to you.")
+        raise Forbidden(gettext("Propose changes from the plan released to you."))
     return scene
 
 
@@ -1302,7 +1416,7 @@ def _propose_on_beat(
 ) -> Proposal:
     """A change to a beat the director can see: one of the version released to him."""
     if beat_id not in _released_beat_ids(_plan(scene)):
-        raise NotFound("No such beat in the version released to you.")
+        raise NotFound(gettext("No such beat in the version released to you."))
     return _propose(user, scene, kind, beat_id, data)
 
 
@@ -1327,7 +1441,7 @@ def _propose_beat(
 def _propose_cast(user: Any, scene: Scene, role: str, handle: str) -> Proposal:
     plan = _plan(scene, create=True)
     if role not in _released_cast(plan):
-        raise NotFound("No such role in this plan.")
+        raise NotFound(gettext("No such role in this plan."))
     _cast_performer(scene, handle)
     return _propose(user, scene, Proposal.Kind.CAST, role, {"role": role, "performer": handle})
 
@@ -1362,12 +1476,14 @@ class ProposalInfo:
 
 
 def _person(user: User | None) -> str:
-    return (user.display_name or user.handle) if user else "A deleted account"
+    return (user.display_name or user.handle) if user else gettext("A deleted account")
 
 
 def _beat_words(data: dict[str, Any], names: dict[str, str]) -> str:
-    """ "Slap · A (Jonas) to B (Mara) · face · light" — the director's and coordinator's words."""
-    taxonomy = load_taxonomy()
+    """ "Slap · A (Jonas) to B (Mara) · face · light" — the director's and coordinator's words,
+    in the reader's language ("Plácnutí · A (Jonas) → B (Mara) · obličej · lehká")."""
+    lang = current_language()
+    taxonomy, intensities, _ = beat_words(lang)
     act = taxonomy.acts.get(str(data.get("act", "")))
     label = act.label if act else str(data.get("act", ""))
     to = _to_roles(data.get("to"))
@@ -1377,14 +1493,32 @@ def _beat_words(data: dict[str, Any], names: dict[str, str]) -> str:
 
     parts = [label, role(str(data.get("by", "")))]
     if to:
-        parts[-1] += " to " + ", ".join(role(str(r)) for r in to)
+        receivers = ", ".join(role(str(r)) for r in to)
+        parts[-1] = pgettext("a beat: who does it to whom", "%(by)s to %(to)s") % {
+            "by": parts[-1],
+            "to": receivers,
+        }
     zone = taxonomy.zones.get(str(data.get("zone") or ""))
     if zone:
         parts.append(zone.label.lower())
-    parts.append(str(data.get("intensity", "light")))
-    if data.get("barrier") not in (None, "", "none"):
-        parts.append(f"with a {data['barrier']}")
+    intensity = str(data.get("intensity", "light"))
+    parts.append(intensities.get(intensity, intensity))
+    barrier = data.get("barrier")
+    if barrier not in (None, "", "none"):
+        if lang == "en" or barrier not in BARRIERS:
+            parts.append(f"with a {barrier}")
+        else:
+            parts.append(words_in(lang)(f"with-barrier:{barrier}"))
     return " · ".join(parts)
+
+
+# A proposal's state as the coordinator and the director read it, in their language.
+PROPOSAL_STATE_WORDS = {
+    "open": gettext_lazy("waiting for the coordinator"),
+    "accepted": pgettext_lazy("a proposal was", "accepted"),
+    "amended": pgettext_lazy("a proposal was", "accepted with changes"),
+    "declined": pgettext_lazy("a proposal was", "declined"),
+}
 
 
 def _cast_names(plan: ScenePlan) -> dict[str, str]:
@@ -1397,17 +1531,31 @@ def _proposal_info(row: Proposal, names: dict[str, str]) -> ProposalInfo:
     if row.kind in (Proposal.Kind.ADD, Proposal.Kind.EDIT):
         what = _beat_words(data, names)
         if row.kind == Proposal.Kind.EDIT:
-            what = f"beat {row.beat_label} becomes: {what}"
+            what = gettext("beat %(beat)s becomes: %(what)s") % {
+                "beat": row.beat_label,
+                "what": what,
+            }
         beat = BeatInput.from_data(data)
     elif row.kind == Proposal.Kind.REMOVE:
-        what = f"remove beat {row.beat_label}"
+        what = gettext("remove beat %(beat)s") % {"beat": row.beat_label}
     elif row.kind == Proposal.Kind.MOVE:
-        what = f"move beat {row.beat_label} {data.get('direction', '')}"
+        direction = str(data.get("direction", ""))
+        what = gettext("move beat %(beat)s %(direction)s") % {
+            "beat": row.beat_label,
+            "direction": DIRECTION_WORDS.get(direction, direction),
+        }
     elif row.kind == Proposal.Kind.CAST:
-        what = f"role {data.get('role')}: {data.get('performer') or 'open'}"
+        what = gettext("role %(role)s: %(performer)s") % {
+            "role": data.get("role"),
+            "performer": data.get("performer") or pgettext("a role is", "open"),
+        }
     else:
         count = len(data.get("beats", []))
-        what = f"replace the whole plan ({count} beat{'' if count == 1 else 's'})"
+        what = ngettext(
+            "replace the whole plan (%(count)s beat)",
+            "replace the whole plan (%(count)s beats)",
+            count,
+        ) % {"count": count}
     return ProposalInfo(
         pk=row.pk,
         kind=row.kind,
@@ -1415,7 +1563,7 @@ def _proposal_info(row: Proposal, names: dict[str, str]) -> ProposalInfo:
         author=_person(row.author),
         at=row.created_at,
         state=row.state,
-        state_label=row.get_state_display(),
+        state_label=str(PROPOSAL_STATE_WORDS.get(row.state, row.get_state_display())),
         beat=beat,
         decided_by=_person(row.decided_by) if row.decided_by_id else None,
         decided_at=row.decided_at,
@@ -1468,13 +1616,18 @@ def _preview(user: Any, plan: ScenePlan, row: Proposal) -> tuple[str, tuple[str,
     try:
         core = parse_plan(plan_data(plan, beats))
     except BadInput:
-        return ("does not fit the plan as it is now", ())
+        return (gettext("does not fit the plan as it is now"), ())
     _, result = _check_core(core, plan, user)
     status = result.beat_status(target)
+    # In the coordinator's language where it is not English; the page names people either way.
+    taxonomy = load_taxonomy(current_language())
+    names = _handle_names(_roles(plan))
     reasons = tuple(
-        f.reason for f in result.findings if f.beat == target and f.status != Status.clear
+        finding_line(f, names, taxonomy) or f.reason
+        for f in result.findings
+        if f.beat == target and f.status != Status.clear
     )
-    return (STATUS_LABELS[status], reasons)
+    return (_status_label(status), reasons)
 
 
 def _whole_plan_changes(plan: ScenePlan, row: Proposal) -> list[str]:
@@ -1498,24 +1651,32 @@ def decide(
     require_known_ids(proposal_id)
     _, plan = _editable(user, production_id, scene_id)
     if decision not in ("accept", "amend", "decline"):
-        raise PlanInvalid("Choose accept, amend or decline.", {"decision": "choose one"})
+        raise PlanInvalid(
+            gettext("Choose accept, amend or decline."), {"decision": gettext("choose one")}
+        )
     row = Proposal.objects.select_for_update().filter(plan=plan, pk=proposal_id).first()
     if row is None:
-        raise NotFound("No such proposal for this plan.")
+        raise NotFound(gettext("No such proposal for this plan."))
     if row.state != Proposal.State.OPEN:
-        message = "This proposal was decided already."
+        message = gettext("This proposal was decided already.")
         raise PlanInvalid(message, {"decision": message})
     if decision == "amend" and (amended is None or row.kind not in ("add", "edit")):
-        message = "Only a proposed beat can be amended; accept or decline this one."
+        message = gettext("Only a proposed beat can be amended; accept or decline this one.")
         raise PlanInvalid(message, {"decision": message})
     if decision != "decline":
         try:
             _apply(user, production_id, scene_id, row, amended if decision == "amend" else None)
         except NotFound:
-            what = "role" if row.kind == Proposal.Kind.CAST else "beat"
             message = (
-                f"The {what} this proposal concerns is no longer in the plan; decline it, "
-                f"or add the {what} again first."
+                gettext(
+                    "The role this proposal concerns is no longer in the plan; decline it, "
+                    "or add the role again first."
+                )
+                if row.kind == Proposal.Kind.CAST
+                else gettext(
+                    "The beat this proposal concerns is no longer in the plan; decline it, "
+                    "or add the beat again first."
+                )
             )
             raise PlanInvalid(message, {"decision": message}) from None
     row.state = {
@@ -1570,7 +1731,7 @@ def proposal_beat(user: Any, production_id: int, scene_id: int, proposal_id: int
     _, plan = _editable(user, production_id, scene_id)
     row = plan.proposals.filter(pk=proposal_id, state=Proposal.State.OPEN).first()
     if row is None or row.kind not in (Proposal.Kind.ADD, Proposal.Kind.EDIT):
-        raise NotFound("No such open proposed beat.")
+        raise NotFound(gettext("No such open proposed beat."))
     beat = _proposal_info(row, {}).beat
     assert beat is not None
     return beat
@@ -1580,7 +1741,7 @@ def released_beat(user: Any, production_id: int, scene_id: int, beat_id: str) ->
     """A beat of the version released to the director, to start a proposed change from."""
     scene = _proposing(user, production_id, scene_id)
     if scene is None:
-        raise Forbidden("The coordinator changes beats directly.")
+        raise Forbidden(gettext("The coordinator changes beats directly."))
     release = latest_release(_plan(scene))
     found = next(
         (
@@ -1591,7 +1752,7 @@ def released_beat(user: Any, production_id: int, scene_id: int, beat_id: str) ->
         None,
     )
     if found is None:
-        raise NotFound("No such beat in the version released to you.")
+        raise NotFound(gettext("No such beat in the version released to you."))
     return BeatInput.from_data(found)
 
 
@@ -1605,7 +1766,7 @@ def release(user: Any, production_id: int, scene_id: int) -> Release:
     scene, plan = _editable(user, production_id, scene_id)
     plan = _locked(plan)
     if not _beats(plan):
-        message = "There are no beats to release yet."
+        message = gettext("There are no beats to release yet.")
         raise PlanInvalid(message, {"release": message})
     data = plan_data(plan)
     latest = plan.versions.order_by("-number").first()
@@ -1627,16 +1788,39 @@ def release(user: Any, production_id: int, scene_id: int) -> Release:
 # --- telling people (closedset.notices) ---
 
 
-def _notify(recipient: User, kind: str, scene: Scene, subject: str, body: str, url: str) -> None:
+def _notify(recipient: User, kind: str, scene: Scene, subject: Any, body: Any, url: str) -> None:
+    """subject and body are lazy texts: notify renders them in the recipient's language."""
     from closedset.notices.services import notify
 
     notify(recipient, kind, production=scene.production, subject=subject, body=body, url=url)
 
 
 def scene_words(scene: Scene) -> str:
-    """A scene as notices name it: 'scene 12B (The boathouse) of Harbour Lights'."""
-    title = f" ({scene.title})" if scene.title else ""
-    return f"scene {scene.number}{title} of {scene.production.name}"
+    """A scene as notices name it: 'scene 12B (The boathouse) of Harbour Lights', in the
+    language active when it is shown (lazy: a notice's recipient's)."""
+    if scene.title:
+        return interpolate_lazy(
+            gettext_lazy("scene %(number)s (%(title)s) of %(production)s"),
+            number=scene.number,
+            title=scene.title,
+            production=scene.production.name,
+        )
+    return interpolate_lazy(
+        gettext_lazy("scene %(number)s of %(production)s"),
+        number=scene.number,
+        production=scene.production.name,
+    )
+
+
+# A proposal's kind as a notice names it, in the recipient's language.
+PROPOSAL_KIND_WORDS = {
+    "add": pgettext_lazy("a proposal", "add a beat"),
+    "edit": pgettext_lazy("a proposal", "change a beat"),
+    "remove": pgettext_lazy("a proposal", "remove a beat"),
+    "move": pgettext_lazy("a proposal", "move a beat"),
+    "cast": pgettext_lazy("a proposal", "cast a role"),
+    "replace": pgettext_lazy("a proposal", "replace the whole plan"),
+}
 
 
 def scene_heading(scene: Scene) -> str:
@@ -1681,9 +1865,18 @@ def _tell_coordinators_of_proposal(scene: Scene, proposal: Proposal) -> None:
             coordinator,
             "proposal",
             scene,
-            f"{author} proposed a change to {scene_words(scene)}",
-            f"{author} proposed: {proposal.get_kind_display()}. Open the plan to accept, "
-            "amend or decline it.",
+            interpolate_lazy(
+                gettext_lazy("%(author)s proposed a change to %(scene)s"),
+                author=author,
+                scene=scene_words(scene),
+            ),
+            interpolate_lazy(
+                gettext_lazy(
+                    "%(author)s proposed: %(kind)s. Open the plan to accept, amend or decline it."
+                ),
+                author=author,
+                kind=PROPOSAL_KIND_WORDS.get(proposal.kind, proposal.get_kind_display()),
+            ),
             _plan_url(scene),
         )
 
@@ -1696,9 +1889,14 @@ def _tell_directors_of_release(scene: Scene) -> None:
             director,
             "released",
             scene,
-            f"The coordinator released a version of {scene_words(scene)}",
-            "The coordinator released a new version of the plan. Open it to see which beats "
-            "are cleared.",
+            interpolate_lazy(
+                gettext_lazy("The coordinator released a version of %(scene)s"),
+                scene=scene_words(scene),
+            ),
+            gettext_lazy(
+                "The coordinator released a new version of the plan. Open it to see which "
+                "beats are cleared."
+            ),
             _plan_url(scene),
         )
 
@@ -1708,9 +1906,11 @@ def _tell_cast(performer: User, scene: Scene) -> None:
         performer,
         "cast",
         scene,
-        f"You are cast in {scene_words(scene)}",
-        "You are cast in a scene. Open it to read what is planned, and talk to your "
-        "coordinator about anything you are unsure of.",
+        interpolate_lazy(gettext_lazy("You are cast in %(scene)s"), scene=scene_words(scene)),
+        gettext_lazy(
+            "You are cast in a scene. Open it to read what is planned, and talk to your "
+            "coordinator about anything you are unsure of."
+        ),
         _plan_url(scene),
     )
 
@@ -1740,9 +1940,13 @@ def _tell_plan_changed(
                 slot.performer,
                 "plan_changed",
                 scene,
-                f"The plan of {scene_words(scene)} changed",
-                "Something you are in has changed in a scene plan. Open it to read it again, "
-                "and tell your coordinator if anything is not right for you.",
+                interpolate_lazy(
+                    gettext_lazy("The plan of %(scene)s changed"), scene=scene_words(scene)
+                ),
+                gettext_lazy(
+                    "Something you are in has changed in a scene plan. Open it to read it "
+                    "again, and tell your coordinator if anything is not right for you."
+                ),
                 _plan_url(scene),
             )
 

@@ -9,16 +9,17 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closedset.core.taxonomy import BARRIERS, Intensity
 from closedset.lib.errors import Forbidden
 from closedset.lib.uploads import import_text
 from closedset.plans import history, services
 from closedset.plans.models import Proposal
 
 # What the director reads after proposing: nothing about whether it would be cleared.
-PROPOSED = (
+PROPOSED = gettext_lazy(
     "Sent to the coordinator as a proposal. The coordinator will accept, amend or decline it."
 )
 
@@ -82,8 +83,8 @@ def _context(
                 "performers": services.performers(view.production),
                 "acts": services.act_choices(),
                 "add": posted if form == "add" and posted is not None else services.BeatInput(),
-                "intensities": Intensity.names(),
-                "barriers": BARRIERS,
+                "intensities": services.intensity_choices(),
+                "barriers": services.barrier_choices(),
                 "role_names": services.role_names(request.user, production_id, scene_id),
                 "released_cast": services.released_cast(request.user, production_id, scene_id),
             }
@@ -103,8 +104,8 @@ def _context(
                 "acts": services.act_choices(),
                 "add": add,
                 "add_zones": services.zones_for(add.act) if add.act else [],
-                "intensities": Intensity.names(),
-                "barriers": BARRIERS,
+                "intensities": services.intensity_choices(),
+                "barriers": services.barrier_choices(),
                 "role_names": [r.name for r in view.roles],
             }
         )
@@ -214,8 +215,9 @@ def add_beat(request: HttpRequest, production_id: int, scene_id: int) -> HttpRes
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, "add", beat)
     if isinstance(added, Proposal):
-        return _after_change(request, production_id, scene_id, notice=PROPOSED)
-    notice, focus = f"Beat {added.beat_id} added.", f"beat-{added.beat_id}"
+        return _after_change(request, production_id, scene_id, notice=str(PROPOSED))
+    notice = _("Beat %(beat)s added.") % {"beat": added.beat_id}
+    focus = f"beat-{added.beat_id}"
     return _after_change(request, production_id, scene_id, notice=notice, focus=focus)
 
 
@@ -231,7 +233,7 @@ def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
         except services.PlanInvalid as error:
             errors, message = error.fields, error.message
         else:
-            notice = f"Beat {saved.beat_id} saved."
+            notice = _("Beat %(beat)s saved.") % {"beat": saved.beat_id}
             focus = f"beat-{saved.beat_id}"
             return _after_change(request, production_id, scene_id, notice=notice, focus=focus)
     else:
@@ -245,7 +247,7 @@ def edit_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
 @require_POST
 def delete_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> HttpResponse:
     services.delete_beat(request.user, production_id, scene_id, pk=pk)  # coordinator: by row
-    return _after_change(request, production_id, scene_id, notice="Beat deleted.")
+    return _after_change(request, production_id, scene_id, notice=_("Beat deleted."))
 
 
 @login_required
@@ -254,7 +256,14 @@ def move_beat(request: HttpRequest, production_id: int, scene_id: int, pk: int) 
     direction = request.POST.get("direction", "")
     beat_id = services.beat_input(request.user, production_id, scene_id, pk).beat_id
     services.move_beat(request.user, production_id, scene_id, direction, pk=pk)
-    notice, focus = f"Beat {beat_id} moved {direction}.", f"beat-{beat_id}"
+    notice = (
+        _("Beat %(beat)s moved up.") % {"beat": beat_id}
+        if direction == "up"
+        else _("Beat %(beat)s moved down.") % {"beat": beat_id}
+        if direction == "down"
+        else f"Beat {beat_id} moved {direction}."
+    )
+    focus = f"beat-{beat_id}"
     return _after_change(request, production_id, scene_id, notice=notice, focus=focus)
 
 
@@ -283,7 +292,9 @@ def add_role(request: HttpRequest, production_id: int, scene_id: int) -> HttpRes
         services.add_role(request.user, production_id, scene_id, name)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, "role")
-    return _after_change(request, production_id, scene_id, notice=f"Role {name} added.")
+    return _after_change(
+        request, production_id, scene_id, notice=_("Role %(role)s added.") % {"role": name}
+    )
 
 
 @login_required
@@ -294,9 +305,13 @@ def cast_role(request: HttpRequest, production_id: int, scene_id: int, role: str
         proposed = services.cast_role(request.user, production_id, scene_id, role, handle)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, f"cast-{role}")
-    notice = f"Role {role}: {handle}." if handle else f"Role {role} is open."
+    notice = (
+        _("Role %(role)s: %(handle)s.") % {"role": role, "handle": handle}
+        if handle
+        else _("Role %(role)s is open.") % {"role": role}
+    )
     if proposed is not None:
-        notice = PROPOSED
+        notice = str(PROPOSED)
     # No mark: the page script keeps the keyboard on this role's own Cast button.
     return _after_change(request, production_id, scene_id, notice=notice, focus="")
 
@@ -308,7 +323,9 @@ def remove_role(request: HttpRequest, production_id: int, scene_id: int, role: s
         services.remove_role(request.user, production_id, scene_id, role)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, f"cast-{role}")
-    return _after_change(request, production_id, scene_id, notice=f"Role {role} removed.")
+    return _after_change(
+        request, production_id, scene_id, notice=_("Role %(role)s removed.") % {"role": role}
+    )
 
 
 @login_required
@@ -371,7 +388,7 @@ def import_view(request: HttpRequest, production_id: int, scene_id: int) -> Http
                 errors = error.fields
             else:
                 if proposed is not None:
-                    messages.success(request, PROPOSED)
+                    messages.success(request, str(PROPOSED))
                 return redirect(_plan_url(production_id, scene_id))
     return render(
         request,
@@ -427,7 +444,7 @@ def changes(request: HttpRequest, production_id: int, scene_id: int) -> HttpResp
 def propose(request: HttpRequest, production_id: int, scene_id: int) -> HttpResponse:
     """The director proposes changing, moving or removing a beat of the released version."""
     if not services.proposes(request.user, production_id, scene_id):
-        raise Forbidden("The coordinator changes beats directly.")
+        raise Forbidden(_("The coordinator changes beats directly."))
     errors: dict[str, str] = {}
     message = ""
     if request.method == "POST":
@@ -445,7 +462,7 @@ def propose(request: HttpRequest, production_id: int, scene_id: int) -> HttpResp
         except services.PlanInvalid as error:
             errors, message = error.fields, error.message
         else:
-            messages.success(request, PROPOSED)
+            messages.success(request, str(PROPOSED))
             return redirect(_plan_url(production_id, scene_id))
     else:
         target = request.GET.get("beat", "")
@@ -466,7 +483,7 @@ def decide(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> 
         services.decide(request.user, production_id, scene_id, pk, decision)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, f"proposal-{pk}")
-    notice = {"accept": "Proposal accepted.", "decline": "Proposal declined."}[decision]
+    notice = {"accept": _("Proposal accepted."), "decline": _("Proposal declined.")}[decision]
     return _after_change(request, production_id, scene_id, notice=notice)
 
 
@@ -483,7 +500,7 @@ def amend(request: HttpRequest, production_id: int, scene_id: int, pk: int) -> H
         except services.PlanInvalid as error:
             errors, message = error.fields, error.message
         else:
-            messages.success(request, "Proposal accepted with your changes.")
+            messages.success(request, _("Proposal accepted with your changes."))
             return redirect(_plan_url(production_id, scene_id))
     else:
         beat = services.proposal_beat(request.user, production_id, scene_id, pk)
@@ -499,6 +516,10 @@ def release(request: HttpRequest, production_id: int, scene_id: int) -> HttpResp
         made = services.release(request.user, production_id, scene_id)
     except services.PlanInvalid as error:
         return _after_change(request, production_id, scene_id, error, "release")
-    state = "cleared" if made.cleared else "not cleared"
-    notice = f"Version {made.version.number} released to the director: {state}."
+    number = made.version.number
+    notice = (
+        _("Version %(number)s released to the director: cleared.") % {"number": number}
+        if made.cleared
+        else _("Version %(number)s released to the director: not cleared.") % {"number": number}
+    )
     return _after_change(request, production_id, scene_id, notice=notice)
