@@ -14,6 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from closedset.compliance import services
@@ -207,7 +208,7 @@ def put_document(
     try:
         content = base64.b64decode(data.content_base64, validate=True)
     except (binascii.Error, ValueError):
-        message = "Send the file's bytes as base64."
+        message = _("Send the file's bytes as base64.")
         raise InvalidInput(message, {"content_base64": message}) from None
     services.attach_document(user, organisation, record_id, content)
     return _record_out(services.read_record(user, organisation, record_id))

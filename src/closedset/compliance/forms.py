@@ -7,63 +7,64 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RecordForm(forms.Form):
     performer = forms.ChoiceField(
-        label="Performer", error_messages={"required": "Choose a performer from the list."}
+        label=_("Performer"), error_messages={"required": _("Choose a performer from the list.")}
     )
     legal_name = forms.CharField(
-        label="Legal name",
+        label=_("Legal name"),
         max_length=200,
-        help_text="Exactly as the document shows it.",
-        error_messages={"required": "Write the legal name exactly as the document shows it."},
+        help_text=_("Exactly as the document shows it."),
+        error_messages={"required": _("Write the legal name exactly as the document shows it.")},
     )
     date_of_birth = forms.DateField(
-        label="Date of birth",
+        label=_("Date of birth"),
         widget=DATE,
         error_messages={
-            "required": "Write the date of birth from the document.",
-            "invalid": "Write the date of birth as a date, for example 1995-05-17.",
+            "required": _("Write the date of birth from the document."),
+            "invalid": _("Write the date of birth as a date, for example 1995-05-17."),
         },
     )
     other_names = forms.CharField(
-        label="Every other name used",
+        label=_("Every other name used"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Stage names, aliases, a maiden name: one per line.",
+        help_text=_("Stage names, aliases, a maiden name: one per line."),
     )
     document_type = forms.CharField(
-        label="Kind of document",
+        label=_("Kind of document"),
         max_length=100,
-        help_text="For example passport or ID card.",
-        error_messages={"required": "Write the kind of document, for example passport."},
+        help_text=_("For example passport or ID card."),
+        error_messages={"required": _("Write the kind of document, for example passport.")},
     )
     document_number = forms.CharField(
-        label="Document number",
+        label=_("Document number"),
         max_length=100,
-        error_messages={"required": "Write the document number."},
+        error_messages={"required": _("Write the document number.")},
     )
     document_issuer = forms.CharField(
-        label="Issued by",
+        label=_("Issued by"),
         max_length=100,
-        help_text="For example the country or the authority.",
-        error_messages={"required": "Write who issued the document, for example the country."},
+        help_text=_("For example the country or the authority."),
+        error_messages={"required": _("Write who issued the document, for example the country.")},
     )
     document_expiry = forms.DateField(
-        label="Expires on",
+        label=_("Expires on"),
         widget=DATE,
         error_messages={
-            "required": "Write the date the document expires.",
-            "invalid": "Write the expiry as a date, for example 2031-01-31.",
+            "required": _("Write the date the document expires."),
+            "invalid": _("Write the expiry as a date, for example 2031-01-31."),
         },
     )
     document = forms.FileField(
-        label="Copy of the document",
+        label=_("Copy of the document"),
         required=False,
-        help_text="A photo (PNG or JPEG) or a PDF, up to 900 KB. You can take the photo now.",
+        help_text=_("A photo (PNG or JPEG) or a PDF, up to 900 KB. You can take the photo now."),
         widget=forms.ClearableFileInput(
             attrs={"accept": "image/png,image/jpeg,application/pdf", "capture": "environment"}
         ),
@@ -82,14 +83,14 @@ class RecordForm(forms.Form):
             del self.fields["performer"]
         else:
             everyone = list(performers)
-            choices = [("", "Choose a performer")]
+            choices = [("", _("Choose a performer"))]
             choices += [(p.handle, p.display_name) for p in everyone]
             self.fields["performer"].choices = choices  # type: ignore[attr-defined]
             # The list offers only performers without a record; anyone else is still accepted,
             # so the page can link to the record that exists instead of a bare "invalid".
             shown = everyone if offered is None else list(offered)
             self.fields["performer"].widget.choices = [
-                ("", "Choose a performer"),
+                ("", _("Choose a performer")),
                 *((p.handle, p.display_name) for p in shown),
             ]
 
@@ -97,7 +98,9 @@ class RecordForm(forms.Form):
         # Said at once, with the other fields' messages, not after they are corrected.
         born = self.cleaned_data.get("date_of_birth")
         if born is not None and born > timezone.localdate():
-            raise forms.ValidationError("This date of birth is in the future; check the document.")
+            raise forms.ValidationError(
+                _("This date of birth is in the future; check the document.")
+            )
         return born
 
     def other_names_list(self) -> list[str]:
@@ -107,27 +110,27 @@ class RecordForm(forms.Form):
 
 class ClearanceForm(forms.Form):
     performer = forms.ChoiceField(
-        label="Performer", error_messages={"required": "Choose a performer from the list."}
+        label=_("Performer"), error_messages={"required": _("Choose a performer from the list.")}
     )
     cleared = forms.TypedChoiceField(
-        label="Result as the clearance service reports it",
-        choices=[("yes", "Cleared"), ("no", "Not cleared")],
+        label=_("Result as the clearance service reports it"),
+        choices=[("yes", _("Cleared")), ("no", _("Not cleared"))],
         coerce=lambda value: value == "yes",
         widget=forms.RadioSelect,
-        error_messages={"required": "Choose cleared or not cleared."},
+        error_messages={"required": _("Choose cleared or not cleared.")},
     )
     tested_on = forms.DateField(
-        label="Day of the test",
+        label=_("Day of the test"),
         widget=DATE,
         error_messages={
-            "required": "Write the day the test was taken.",
-            "invalid": "Write the day as a date, for example 2026-11-20.",
+            "required": _("Write the day the test was taken."),
+            "invalid": _("Write the day as a date, for example 2026-11-20."),
         },
     )
 
     def __init__(self, *args: Any, performers: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choices = [("", "Choose a performer")]
+        choices = [("", _("Choose a performer"))]
         choices += [(p.handle, p.display_name) for p in performers]
         self.fields["performer"].choices = choices  # type: ignore[attr-defined]
 
@@ -143,23 +146,23 @@ class ClearanceForm(forms.Form):
 
 class ScheduleForm(forms.Form):
     call_at = forms.DateTimeField(
-        label="Call time",
+        label=_("Call time"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
         error_messages={
-            "required": "Choose the day and time of the call.",
-            "invalid": "Choose the day and time of the call, for example 2026-12-01 09:00.",
+            "required": _("Choose the day and time of the call."),
+            "invalid": _("Choose the day and time of the call, for example 2026-12-01 09:00."),
         },
     )
 
 
 class SettingsForm(forms.Form):
     notice_hours = forms.IntegerField(
-        label="Notice before call, in hours",
+        label=_("Notice before call, in hours"),
         min_value=1,
         max_value=720,
-        help_text="The plan must be final this long before call (24 adult, 48 mainstream).",
+        help_text=_("The plan must be final this long before call (24 adult, 48 mainstream)."),
     )
     clearance_valid_days = forms.IntegerField(
-        label="A test clearance stays valid for, in days", min_value=1, max_value=90
+        label=_("A test clearance stays valid for, in days"), min_value=1, max_value=90
     )

@@ -29,7 +29,8 @@ from typing import Any
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.translation import gettext, gettext_lazy, ngettext, pgettext
 
 from closedset.accounts.models import User
 from closedset.lib import crypto, scope
@@ -40,6 +41,7 @@ from closedset.lib.errors import (
     NotFound,
     require_known_ids,
 )
+from closedset.lib.i18n import interpolate_lazy
 from closedset.productions.models import Membership, Organisation, Production, Role, Scene
 from closedset.productions.services import granted_roles, require_role, role_in
 
@@ -60,10 +62,11 @@ MAX_NAME = 200
 MAX_OTHER_NAMES = 30
 MAX_DOCUMENT_FIELD = 100
 
-CLEARED = "cleared"
-NOT_CLEARED = "not cleared (talk to the coordinator)"
-FUTURE_TEST = "That date is in the future: write the day the test was taken."
-ONLY_CUSTODIAN = "Only the custodian of records can see identity records."
+# Lazy: said in the language of whoever reads them (a page, or a notice's recipient).
+CLEARED = gettext_lazy("cleared")
+NOT_CLEARED = gettext_lazy("not cleared (talk to the coordinator)")
+FUTURE_TEST = gettext_lazy("That date is in the future: write the day the test was taken.")
+ONLY_CUSTODIAN = gettext_lazy("Only the custodian of records can see identity records.")
 
 SCHEDULERS = (Role.PRODUCER, Role.COORDINATOR)
 # Who reads a gate, and in which words: the first two with reasons, the others without.
@@ -92,7 +95,7 @@ def is_custodian(user: Any, organisation: Organisation) -> bool:
 def _require_custodian(user: Any, organisation: Organisation) -> None:
     # The same "not found" as a missing record: nobody else may learn that one exists.
     if not is_custodian(user, organisation):
-        raise NotFound("No such record.")
+        raise NotFound(gettext("No such record."))
 
 
 def custodian_production(user: Any, production_id: int) -> Production:
@@ -167,44 +170,57 @@ def _clean_input(data: RecordInput) -> dict[str, Any]:
     errors: dict[str, str] = {}
     legal_name = " ".join((data.legal_name or "").split())
     if not legal_name:
-        errors["legal_name"] = "Write the legal name exactly as the document shows it."
+        errors["legal_name"] = gettext("Write the legal name exactly as the document shows it.")
     elif len(legal_name) > MAX_NAME:
-        errors["legal_name"] = f"Shorten the name to {MAX_NAME} characters or fewer."
+        errors["legal_name"] = gettext("Shorten the name to %(count)s characters or fewer.") % {
+            "count": MAX_NAME
+        }
     today = timezone.localdate()
     born = data.date_of_birth
     if born is None:
-        errors["date_of_birth"] = "Write the date of birth from the document."
+        errors["date_of_birth"] = gettext("Write the date of birth from the document.")
     elif born > today:
-        errors["date_of_birth"] = "This date of birth is in the future; check the document."
+        errors["date_of_birth"] = gettext(
+            "This date of birth is in the future; check the document."
+        )
     elif born.year < 1900:
-        errors["date_of_birth"] = "Check the year of birth: it is before 1900."
+        errors["date_of_birth"] = gettext("Check the year of birth: it is before 1900.")
     others: list[str] = []
     for name in data.other_names or ():
         clean = " ".join(str(name).split())
         if not clean:
             continue
         if len(clean) > MAX_NAME:
-            errors["other_names"] = f"Shorten each name to {MAX_NAME} characters or fewer."
+            errors["other_names"] = gettext(
+                "Shorten each name to %(count)s characters or fewer."
+            ) % {"count": MAX_NAME}
         if clean.casefold() not in {o.casefold() for o in others}:
             others.append(clean)
     if len(others) > MAX_OTHER_NAMES:
-        errors["other_names"] = f"Write at most {MAX_OTHER_NAMES} other names."
+        errors["other_names"] = gettext("Write at most %(count)s other names.") % {
+            "count": MAX_OTHER_NAMES
+        }
     fields = {}
-    for name, label in (
-        ("document_type", "the kind of document (for example passport)"),
-        ("document_number", "the document number"),
-        ("document_issuer", "who issued the document (for example the country)"),
+    for name, missing in (
+        ("document_type", gettext("Write the kind of document (for example passport).")),
+        ("document_number", gettext("Write the document number.")),
+        (
+            "document_issuer",
+            gettext("Write who issued the document (for example the country)."),
+        ),
     ):
         value = " ".join(str(getattr(data, name) or "").split())
         if not value:
-            errors[name] = f"Write {label}."
+            errors[name] = missing
         elif len(value) > MAX_DOCUMENT_FIELD:
-            errors[name] = f"Shorten this to {MAX_DOCUMENT_FIELD} characters or fewer."
+            errors[name] = gettext("Shorten this to %(count)s characters or fewer.") % {
+                "count": MAX_DOCUMENT_FIELD
+            }
         fields[name] = value
     if data.document_expiry is None:
-        errors["document_expiry"] = "Write the date the document expires."
+        errors["document_expiry"] = gettext("Write the date the document expires.")
     if errors:
-        raise InvalidInput("Please correct the marked fields.", errors)
+        raise InvalidInput(gettext("Please correct the marked fields."), errors)
     assert born is not None and data.document_expiry is not None
     return {
         "legal_name": legal_name,
@@ -234,8 +250,8 @@ def _performer_in(organisation: Organisation, handle_or_user: Any) -> User:
     )
     if performer is None:
         raise InvalidInput(
-            "Choose one of the performers of this company's productions.",
-            {"performer": "Choose a performer from the list."},
+            gettext("Choose one of the performers of this company's productions."),
+            {"performer": gettext("Choose a performer from the list.")},
         )
     return performer
 
@@ -292,8 +308,10 @@ def _view(record: IdentityRecord) -> RecordView:
     data = _open(record)
     if data is None:
         raise Conflict(
-            "This record can no longer be opened (the performer's data was erased). "
-            "Add a new record if they perform again."
+            gettext(
+                "This record can no longer be opened (the performer's data was erased). "
+                "Add a new record if they perform again."
+            )
         )
     expiry = data.get("document_expiry")
     return RecordView(
@@ -320,7 +338,7 @@ def _record(organisation: Organisation, record_id: int, *, lock: bool = False) -
         rows = rows.select_for_update(of=("self",))
     record = rows.filter(pk=record_id, organisation=organisation).first()
     if record is None:
-        raise NotFound("No such record.")
+        raise NotFound(gettext("No such record."))
     return record
 
 
@@ -332,8 +350,9 @@ def add_record(
     person = _performer_in(organisation, performer)
     payload = _clean_input(data)
     exists = Conflict(
-        f"There is a record for {person.display_name} already: open it to change it.",
-        {"performer": "This performer has a record already."},
+        gettext("There is a record for %(name)s already: open it to change it.")
+        % {"name": person.display_name},
+        {"performer": gettext("This performer has a record already.")},
     )
     if IdentityRecord.objects.filter(performer=person, organisation=organisation).exists():
         raise exists
@@ -378,19 +397,27 @@ def sniff_document(content: bytes) -> str:
     InvalidInput in words for anything else, empty or too large."""
     if not content:
         raise InvalidInput(
-            "The file is empty. Take the photo or scan again.", {"document": "The file is empty."}
+            gettext("The file is empty. Take the photo or scan again."),
+            {"document": gettext("The file is empty.")},
         )
     if len(content) > DOCUMENT_MAX_KB * 1024:
-        message = (
-            f"The copy is larger than {DOCUMENT_MAX_KB} KB. Take the photo again at a lower "
-            "resolution, or save the scan as a smaller PDF."
-        )
+        message = too_large()
         raise InvalidInput(message, {"document": message})
     for magic, content_type in DOCUMENT_TYPES.items():
         if content.startswith(magic):
             return content_type
-    message = "Upload a photo (PNG or JPEG) or a PDF of the document; this file is neither."
+    message = gettext(
+        "Upload a photo (PNG or JPEG) or a PDF of the document; this file is neither."
+    )
     raise InvalidInput(message, {"document": message})
+
+
+def too_large() -> str:
+    """The copy is over the size limit, in the page's language."""
+    return gettext(
+        "The copy is larger than %(size)s KB. Take the photo again at a lower resolution, or "
+        "save the scan as a smaller PDF."
+    ) % {"size": DOCUMENT_MAX_KB}
 
 
 def attach_document(
@@ -429,7 +456,7 @@ def document_copy(custodian: Any, organisation: Organisation, record_id: int) ->
     _require_custodian(custodian, organisation)
     record = _record(organisation, record_id)
     if record.document is None:
-        raise NotFound("No copy of the document has been uploaded for this record yet.")
+        raise NotFound(gettext("No copy of the document has been uploaded for this record yet."))
     try:
         content = crypto.unseal(
             record.performer,
@@ -438,7 +465,7 @@ def document_copy(custodian: Any, organisation: Organisation, record_id: int) ->
         )
     except crypto.CryptoError:
         raise Conflict(
-            "This copy can no longer be opened (the performer's data was erased)."
+            gettext("This copy can no longer be opened (the performer's data was erased).")
         ) from None
     return content, record.document_content_type
 
@@ -454,15 +481,19 @@ def verify_record(custodian: Any, organisation: Organisation, record_id: int) ->
         view = _view(record)
         if record.document is None:
             raise Conflict(
-                "Upload a copy of the document first: a record is verified against its copy.",
-                {"document": "Upload a copy of the document."},
+                gettext(
+                    "Upload a copy of the document first: a record is verified against its copy."
+                ),
+                {"document": gettext("Upload a copy of the document.")},
             )
         today = timezone.localdate()
         if view.document_expiry is not None and view.document_expiry < today:
             raise Conflict(
-                "This document has expired. Check a current document, correct the record and "
-                "upload its copy, then verify.",
-                {"document_expiry": "The document has expired."},
+                gettext(
+                    "This document has expired. Check a current document, correct the record "
+                    "and upload its copy, then verify."
+                ),
+                {"document_expiry": gettext("The document has expired.")},
             )
         record.checked_by = custodian
         record.checked_at = timezone.now()
@@ -585,7 +616,7 @@ def record_clearance(
     _require_custodian(custodian, organisation)
     person = _performer_in(organisation, performer)
     if tested_on > timezone.localdate():
-        raise InvalidInput(FUTURE_TEST, {"tested_on": FUTURE_TEST})
+        raise InvalidInput(str(FUTURE_TEST), {"tested_on": str(FUTURE_TEST)})
     from closedset.record.services import append
 
     with transaction.atomic():
@@ -728,11 +759,11 @@ def update_settings(
     require_role(user, production, Role.PRODUCER)
     errors = {}
     if not 1 <= notice_hours <= 24 * 30:
-        errors["notice_hours"] = "Choose between 1 hour and 720 hours (30 days)."
+        errors["notice_hours"] = gettext("Choose between 1 hour and 720 hours (30 days).")
     if not 1 <= clearance_valid_days <= 90:
-        errors["clearance_valid_days"] = "Choose between 1 and 90 days."
+        errors["clearance_valid_days"] = gettext("Choose between 1 and 90 days.")
     if errors:
-        raise InvalidInput("Please correct the marked fields.", errors)
+        raise InvalidInput(gettext("Please correct the marked fields."), errors)
     with transaction.atomic():
         row, _ = ComplianceSettings.objects.update_or_create(
             production=production,
@@ -863,8 +894,8 @@ REASONS_BY_ROLE: dict[str, frozenset[str]] = {
     Role.CUSTODIAN: frozenset({RECORD, CLEARANCE}),
     Role.PRODUCER: frozenset({HOLD}),
 }
-OTHER_REASONS = "Not cleared for other reasons too (talk to the coordinator)."
-HOLD_REASON = (
+OTHER_REASONS = gettext_lazy("Not cleared for other reasons too (talk to the coordinator).")
+HOLD_REASON = gettext_lazy(
     "A production hold is on: nothing can be scheduled or start until the producer lifts it."
 )
 
@@ -896,12 +927,15 @@ def gate(scene: Scene, day: date) -> Gate:
         found.append((HOLD, HOLD_REASON))
     cast = cast_performers(scene)
     if not cast:
-        found.append((CAST, "No performer is cast in this scene yet."))
+        found.append((CAST, gettext_lazy("No performer is cast in this scene yet.")))
     if not _all_consented(scene):
         found.append(
             (
                 CONSENT,
-                "Not every cast performer has consented to every beat of the final plan version.",
+                gettext_lazy(
+                    "Not every cast performer has consented to every beat of the final plan "
+                    "version."
+                ),
             )
         )
     for person in _not_in_final(scene, cast):
@@ -909,8 +943,13 @@ def gate(scene: Scene, day: date) -> Gate:
         found.append(
             (
                 CAST,
-                f"{person.display_name} is cast but not in the final plan version: mark a new "
-                "version final so they are asked.",
+                interpolate_lazy(
+                    gettext_lazy(
+                        "%(name)s is cast but not in the final plan version: mark a new version "
+                        "final so they are asked."
+                    ),
+                    name=person.display_name,
+                ),
             )
         )
     if production.kind == Production.Kind.ADULT:
@@ -922,22 +961,20 @@ def gate(scene: Scene, day: date) -> Gate:
                 organisation=organisation, performer__in=cast
             ).select_related("performer")
         }
-        when = f"{day.day} {day:%B %Y}"
+        when = _day_words(day)
         for person in cast:
             name = person.display_name
             record = records.get(person.pk)
             if record is None:
-                found.append((RECORD, f"{name}: no identity record yet; the custodian adds it."))
+                found.append((RECORD, _about(name, NO_RECORD)))
             elif not record.verified:
-                found.append((RECORD, f"{name}: the identity record is not verified yet."))
+                found.append((RECORD, _about(name, NOT_VERIFIED)))
             elif _open(record) is None:
-                found.append((RECORD, f"{name}: the identity record can no longer be opened."))
+                found.append((RECORD, _about(name, NOT_OPENING)))
             elif not is_adult_on(record, day):
-                found.append(
-                    (RECORD, f"{name}: the identity record does not show 18 or older on {when}.")
-                )
+                found.append((RECORD, _about(name, NOT_ADULT, day=when)))
             if not clearance_valid_on(person, organisation, day, valid_days=valid_days):
-                found.append((CLEARANCE, f"{name}: no valid test clearance for {when}."))
+                found.append((CLEARANCE, _about(name, NO_CLEARANCE, day=when)))
     return Gate(
         passed=not found,
         day=day,
@@ -962,7 +999,7 @@ def words_for(user: Any, production: Production, result: Gate) -> list[str]:
     """What `user` may read of a gate: every reason for the coordinator; the custodian the
     reasons about records and clearances; the producer her own hold; beyond that only
     "not cleared (talk to the coordinator)" (never who or why)."""
-    return _words(role_in(user, production), result)
+    return [str(words) for words in _words(role_in(user, production), result)]
 
 
 def _words(roles: Iterable[str], result: Gate) -> list[str]:
@@ -976,8 +1013,33 @@ def _words(roles: Iterable[str], result: Gate) -> list[str]:
     return [*shown, OTHER_REASONS] if shown else [NOT_CLEARED]
 
 
-def _day_words(day: date) -> str:
-    return f"{day.day} {day:%B %Y}"
+NO_RECORD = gettext_lazy("%(name)s: no identity record yet; the custodian adds it.")
+NOT_VERIFIED = gettext_lazy("%(name)s: the identity record is not verified yet.")
+NOT_OPENING = gettext_lazy("%(name)s: the identity record can no longer be opened.")
+NOT_ADULT = gettext_lazy("%(name)s: the identity record does not show 18 or older on %(day)s.")
+NO_CLEARANCE = gettext_lazy("%(name)s: no valid test clearance for %(day)s.")
+
+
+def _about(name: str, message: Any, **values: Any) -> str:
+    return interpolate_lazy(message, name=name, **values)
+
+
+def _format_day(day: date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, pgettext("date format: a shoot day in a sentence", "j F Y"))
+
+
+# A day written out in the language it is read in ("26 November 2026").
+_day_words = lazy(_format_day, str)
+
+
+def _join(*parts: Any) -> str:
+    return " ".join(str(part) for part in parts if str(part))
+
+
+# Words joined with spaces, each in the language it is read in.
+_join_lazy = lazy(_join, str)
 
 
 def _names(production: Production, role: str) -> str:
@@ -990,7 +1052,12 @@ def _names(production: Production, role: str) -> str:
             ).select_related("user")
         }
     )
-    return " or ".join(names)
+    if len(names) < 2:
+        return "".join(names)
+    return gettext("%(first)s or %(last)s") % {
+        "first": ", ".join(names[:-1]),
+        "last": names[-1],
+    }
 
 
 @dataclass(frozen=True)
@@ -1013,48 +1080,61 @@ def next_steps(user: Any, scene: Scene, result: Gate) -> list[NextStep]:
     production = scene.production
     steps: list[NextStep] = []
 
-    def talk_to(role: str, why: str) -> None:
+    def talk_to(role: str, found: str, missing: str) -> None:
         who = _names(production, role)
-        if who:
-            steps.append(NextStep(f"Talk to {who}, {why}."))
-        else:
-            steps.append(NextStep(f"Ask the producer to add {why.split(',')[0]} to the crew."))
+        steps.append(NextStep(found % {"names": who} if who else missing))
 
     if Role.COORDINATOR in roles:
         if kinds & {CONSENT, CAST}:
             steps.append(
                 NextStep(
-                    "Open the consent board to see who has not consented yet, and ask them "
-                    "again or mark a new version final.",
+                    gettext(
+                        "Open the consent board to see who has not consented yet, and ask them "
+                        "again or mark a new version final."
+                    ),
                     reverse("consent:scene", args=[production.pk, scene.pk]),
                 )
             )
         if kinds & {RECORD, CLEARANCE} and Role.CUSTODIAN not in roles:
-            talk_to(Role.CUSTODIAN, "the custodian of records, about the records and clearances")
+            talk_to(
+                Role.CUSTODIAN,
+                gettext(
+                    "Talk to %(names)s, the custodian of records, about the records and clearances."
+                ),
+                gettext("Ask the producer to add the custodian of records to the crew."),
+            )
         if HOLD in kinds and Role.PRODUCER not in roles:
-            talk_to(Role.PRODUCER, "the producer, who lifts the hold")
+            talk_to(
+                Role.PRODUCER,
+                gettext("Talk to %(names)s, the producer, who lifts the hold."),
+                gettext("Ask the producer to add the producer to the crew."),
+            )
     if Role.CUSTODIAN in roles and kinds & {RECORD, CLEARANCE}:
         steps.append(
             NextStep(
-                "Add or verify the missing identity records.",
+                gettext("Add or verify the missing identity records."),
                 reverse("compliance:records", args=[production.pk]),
             )
         )
         steps.append(
             NextStep(
-                "Record the missing test clearances.",
+                gettext("Record the missing test clearances."),
                 reverse("compliance:clearances", args=[production.pk]),
             )
         )
     if Role.PRODUCER in roles and HOLD in kinds:
         steps.append(
             NextStep(
-                "Lift the hold on the compliance page once it is safe to shoot.",
+                gettext("Lift the hold on the compliance page once it is safe to shoot."),
                 reverse("compliance:index", args=[production.pk]),
             )
         )
     if Role.COORDINATOR not in roles and kinds - readable:
-        talk_to(Role.COORDINATOR, "the coordinator, who can see what is missing")
+        talk_to(
+            Role.COORDINATOR,
+            gettext("Talk to %(names)s, the coordinator, who can see what is missing."),
+            gettext("Ask the producer to add the coordinator to the crew."),
+        )
     return steps
 
 
@@ -1069,10 +1149,13 @@ def late_words(scene: Scene) -> str:
     if final is None or not final.late:
         return ""
     hours = settings_for(scene.production).notice_hours
-    return (
-        f"Late: the final plan came inside the {hours}-hour notice window; every performer "
-        "must consent again to the late change."
-    )
+    return ngettext(
+        "Late: the final plan came inside the %(hours)s-hour notice window; every performer "
+        "must consent again to the late change.",
+        "Late: the final plan came inside the %(hours)s-hour notice window; every performer "
+        "must consent again to the late change.",
+        hours,
+    ) % {"hours": hours}
 
 
 @dataclass(frozen=True)
@@ -1100,7 +1183,7 @@ def gate_view(user: Any, production_id: int, scene_id: int, day: date | None = N
         passed=result.passed,
         day=when,
         words=words,
-        detailed=not result.passed and words != [NOT_CLEARED],
+        detailed=not result.passed and words != [str(NOT_CLEARED)],
         call_at=call_at,
         steps=tuple(next_steps(user, scene, result)),
         late=late_words(scene),
@@ -1151,11 +1234,12 @@ def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
     except (OverflowError, ValueError):
         too_far = True
     if too_far:
-        message = "Choose a call time within the next ten years."
+        message = gettext("Choose a call time within the next ten years.")
         raise InvalidInput(message, {"call_at": message})
     if call_at <= timezone.now():
         raise InvalidInput(
-            "Choose a call time in the future.", {"call_at": "Choose a time in the future."}
+            gettext("Choose a call time in the future."),
+            {"call_at": gettext("Choose a time in the future.")},
         )
     with transaction.atomic():
         # Serialise with holds and other schedules of this production.
@@ -1176,11 +1260,14 @@ def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
         # The refusal is in the log (committed above); the caller learns it in their words.
         words = words_for(user, production, result)
         # "This day" is the one typed just above the message; the page names it in full.
-        start = "The scene cannot be scheduled for this day: "
-        if words == [NOT_CLEARED]:
-            message = start + "not cleared. Talk to the coordinator."
+        if words == [str(NOT_CLEARED)]:
+            message = gettext(
+                "The scene cannot be scheduled for this day: not cleared. Talk to the coordinator."
+            )
         else:
-            message = start + " ".join(words)
+            message = gettext("The scene cannot be scheduled for this day: %(reasons)s") % {
+                "reasons": " ".join(words)
+            }
         raise GateClosed(message, {"call_at": message})
     return row
 
@@ -1204,7 +1291,7 @@ def may_start(scene: Scene, now: datetime | None = None) -> Gate:
             result = Gate(
                 passed=False,
                 day=day,
-                reasons=(*result.reasons, "The scene has not been scheduled."),
+                reasons=(*result.reasons, gettext_lazy("The scene has not been scheduled.")),
             )
         _log_gate(scene, result)
     return result
@@ -1214,8 +1301,17 @@ def may_start(scene: Scene, now: datetime | None = None) -> Gate:
 
 # A kind of its own once notices has one; until then told as a plan change (as consent does).
 GATE_NOTICE_KIND = "gate_changed"
-_LOST = "can no longer be shot as scheduled on"
-_BACK = "can be shot as scheduled on"
+# Each notice in its recipient's language (notices.notify renders these lazy texts).
+_BACK_SUBJECT = gettext_lazy("Scene %(number)s can be shot as scheduled on %(day)s again")
+_BACK_BODY = gettext_lazy("Every check of the gate passes again; the scene may start on the day.")
+_LOST_SUBJECT = gettext_lazy("Scene %(number)s can no longer be shot as scheduled on %(day)s")
+_LOST_BODY = gettext_lazy(
+    "The gate no longer passes. Open the scene's compliance page to see why and what to do next."
+)
+_LOST_SUBJECT_ASK = gettext_lazy(
+    "Scene %(number)s can no longer be shot as scheduled on %(day)s; talk to the coordinator"
+)
+_ASK = gettext_lazy("Talk to the coordinator: they know what is missing and what to do.")
 
 
 def _gate_notice_kind() -> str:
@@ -1243,10 +1339,22 @@ def _last_told_passing(row: Schedule) -> bool:
             created_at__gte=row.scheduled_at,
         )
         .order_by("-created_at", "-pk")
-        .values_list("subject", flat=True)
+        .values_list("body", flat=True)
         .first()
     )
-    return last is None or _LOST not in last
+    # The passing notice's body is one fixed sentence, in whichever language it was told in.
+    return last is None or last in _said_everywhere(_BACK_BODY)
+
+
+def _said_everywhere(message: Any) -> set[str]:
+    """`message` in every language offered (and in English, the source)."""
+    from django.utils import translation
+
+    said = set()
+    for code, _name in [(settings.LANGUAGE_CODE, ""), *settings.LANGUAGES]:
+        with translation.override(code):
+            said.add(str(message))
+    return said
 
 
 def _tell_crew(scene: Scene, result: Gate) -> None:
@@ -1256,8 +1364,7 @@ def _tell_crew(scene: Scene, result: Gate) -> None:
     from closedset.notices.services import notify
 
     production = scene.production
-    when = _day_words(result.day)
-    label = f"Scene {scene.number}"
+    values = {"number": scene.number, "day": _day_words(result.day)}
     people = {
         m.user_id: m.user
         for m in Membership.objects.filter(
@@ -1269,23 +1376,20 @@ def _tell_crew(scene: Scene, result: Gate) -> None:
         roles = granted_roles(person, production)
         if not roles & set(SCHEDULERS):
             continue
+        subject: Any
+        body: Any
         if result.passed:
-            subject = f"{label} {_BACK} {when} again"
-            body = "Every check of the gate passes again; the scene may start on the day."
+            subject = interpolate_lazy(_BACK_SUBJECT, **values)
+            body = _BACK_BODY
         elif Role.COORDINATOR in roles:
             # The reasons (a test, an age, a consent) stay on the page: a notice is e-mailed.
-            subject = f"{label} {_LOST} {when}"
-            body = (
-                "The gate no longer passes. Open the scene's compliance page to see why and "
-                "what to do next."
-            )
+            subject = interpolate_lazy(_LOST_SUBJECT, **values)
+            body = _LOST_BODY
         else:
-            subject = f"{label} {_LOST} {when}; talk to the coordinator"
+            subject = interpolate_lazy(_LOST_SUBJECT_ASK, **values)
             words = _words(roles, result)
-            own = [w for w in words if w not in (NOT_CLEARED, OTHER_REASONS)]
-            body = " ".join(
-                [*own, "Talk to the coordinator: they know what is missing and what to do."]
-            )
+            own = [w for w in words if w is not NOT_CLEARED and w is not OTHER_REASONS]
+            body = _join_lazy(*own, _ASK)
         notify(
             person,
             _gate_notice_kind(),

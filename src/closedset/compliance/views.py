@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.accounts.forms import add_domain_errors
@@ -29,10 +30,7 @@ def _upload(request: HttpRequest) -> bytes | None:
         return None
     limit = services.DOCUMENT_MAX_KB * 1024
     if upload.size is None or upload.size > limit:
-        message = (
-            f"The copy is larger than {services.DOCUMENT_MAX_KB} KB. Take the photo again at a "
-            "lower resolution, or save the scan as a smaller PDF."
-        )
+        message = services.too_large()
         raise InvalidInput(message, {"document": message})
     return bytes(upload.read(limit + 1))
 
@@ -147,7 +145,7 @@ def record_new(request: HttpRequest, production_id: int) -> HttpResponse:
                     request.user, organisation, form.data.get("performer", "")
                 )
             else:
-                messages.success(request, "Record saved. Verify it once you have checked it.")
+                messages.success(request, _("Record saved. Verify it once you have checked it."))
                 return redirect(
                     "compliance:record", production_id=production.pk, record_id=record.pk
                 )
@@ -200,7 +198,7 @@ def record(request: HttpRequest, production_id: int, record_id: int) -> HttpResp
                 add_domain_errors(form, error)
                 status = error.status
             else:
-                messages.success(request, "Record saved.")
+                messages.success(request, _("Record saved."))
                 return redirect(
                     "compliance:record", production_id=production.pk, record_id=record_id
                 )
@@ -225,7 +223,7 @@ def record_verify(request: HttpRequest, production_id: int, record_id: int) -> H
             raise
         messages.error(request, error.message)
     else:
-        messages.success(request, "Verified: you checked the document against the person.")
+        messages.success(request, _("Verified: you checked the document against the person."))
     return redirect("compliance:record", production_id=production.pk, record_id=record_id)
 
 
@@ -269,7 +267,7 @@ def clearances(request: HttpRequest, production_id: int) -> HttpResponse:
                 add_domain_errors(form, error)
                 status = error.status
             else:
-                messages.success(request, "Clearance recorded.")
+                messages.success(request, _("Clearance recorded."))
                 return redirect("compliance:clearances", production_id=production.pk)
         else:
             status = 422
@@ -328,7 +326,7 @@ def scene(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
                 add_domain_errors(form, error)
                 status = error.status
             else:
-                done = "Scheduled: the gate passed for that day."
+                done = _("Scheduled: the gate passed for that day.")
                 late = services.late_words(the_scene)
                 if late:
                     messages.warning(request, f"{done} {late}")
@@ -366,9 +364,9 @@ def hold(request: HttpRequest, production_id: int) -> HttpResponse:
     on = request.POST.get("on") == "yes"
     services.set_hold(request.user, production, on=on)
     if on:
-        messages.success(request, "Hold placed: no scene can be scheduled or start.")
+        messages.success(request, _("Hold placed: no scene can be scheduled or start."))
     else:
-        messages.success(request, "Hold lifted.")
+        messages.success(request, _("Hold lifted."))
     return redirect("compliance:index", production_id=production.pk)
 
 
@@ -383,10 +381,10 @@ def settings_view(request: HttpRequest, production_id: int) -> HttpResponse:
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, "Settings saved.")
+            messages.success(request, _("Settings saved."))
     else:
         messages.error(
             request,
-            "Notice: write hours between 1 and 720. Clearances: write days between 1 and 90.",
+            _("Notice: write hours between 1 and 720. Clearances: write days between 1 and 90."),
         )
     return redirect("compliance:index", production_id=production.pk)

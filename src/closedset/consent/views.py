@@ -271,7 +271,7 @@ def _deadline(text: str) -> datetime | None:
     try:
         value = datetime.fromisoformat(text)
     except ValueError:
-        message = "Give the deadline as a date and time, or leave it empty."
+        message = _("Give the deadline as a date and time, or leave it empty.")
         raise InvalidInput(message, {"deadline": message}) from None
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
@@ -308,10 +308,13 @@ def mark_final(request: HttpRequest, production_id: int, scene_id: int) -> HttpR
         return _board_page(
             request, production_id, scene_id, errors=fields, typed=typed, status=error.status
         )
-    late = " It is late: inside the notice period." if final.late else ""
-    messages.success(
-        request,
-        f"Version {final.plan_version.number} is final. Each performer cast in it is asked "
-        f"for consent.{late}",
-    )
+    values = {"number": final.plan_version.number}
+    if final.late:
+        done = _(
+            "Version %(number)s is final. Each performer cast in it is asked for consent. It is "
+            "late: inside the notice period."
+        )
+    else:
+        done = _("Version %(number)s is final. Each performer cast in it is asked for consent.")
+    messages.success(request, done % values)
     return redirect("consent:scene", production_id=production_id, scene_id=scene_id)

@@ -243,11 +243,11 @@ def create_organisation(name: str, *, owner: User | None = None) -> Organisation
 def create_production(organisation: Organisation, *, name: str, kind: str) -> Production:
     errors = {}
     if not name.strip():
-        errors["name"] = "Required."
+        errors["name"] = _("Required.")
     if kind not in Production.Kind.values:
-        errors["kind"] = "Choose adult or mainstream."
+        errors["kind"] = _("Choose adult or mainstream.")
     if errors:
-        raise InvalidInput("Please correct the marked fields.", errors)
+        raise InvalidInput(_("Please correct the marked fields."), errors)
     return Production.objects.create(organisation=organisation, name=name.strip(), kind=kind)
 
 
@@ -266,14 +266,15 @@ def start_production(
         ).first()
         if organisation is None:
             raise InvalidInput(
-                "Choose one of your companies.", {"organisation": "Not one of your companies."}
+                _("Choose one of your companies."),
+                {"organisation": _("Not one of your companies.")},
             )
     elif new_organisation.strip():
         organisation = None
     else:
         raise InvalidInput(
-            "Which company makes it?",
-            {"new_organisation": "Choose a company or name a new one."},
+            _("Which company makes it?"),
+            {"new_organisation": _("Choose a company or name a new one.")},
         )
     with transaction.atomic():
         if organisation is None:
@@ -324,7 +325,7 @@ def create_scene(user: Any, production: Production, *, number: str, title: str =
     require_role(user, production, *SCENE_ROLES)
     number = number.strip()
     if not number:
-        raise InvalidInput("A scene needs its number.", {"number": _('Required, e.g. "12B".')})
+        raise InvalidInput(_("A scene needs its number."), {"number": _('Required, e.g. "12B".')})
     if len(number) > 20:
         raise InvalidInput(_("Scene number too long."), {"number": _("At most 20 characters.")})
     if len(title) > 200:
@@ -332,7 +333,7 @@ def create_scene(user: Any, production: Production, *, number: str, title: str =
     # The API takes any JSON string; PostgreSQL cannot store a NUL character.
     for field, value in (("number", number), ("title", title)):
         if "\x00" in value:
-            raise InvalidInput("Plain text only.", {field: "Remove the NUL character."})
+            raise InvalidInput(_("Plain text only."), {field: _("Remove the NUL character.")})
     try:
         with transaction.atomic():
             return Scene.objects.create(production=production, number=number, title=title.strip())
@@ -389,11 +390,11 @@ def invite(
         if len(email) > 254:
             raise ValidationError("too long")
     except ValidationError:
-        errors["email"] = "Enter a valid email address."
+        errors["email"] = _("Enter a valid email address.")
     if role not in Role.values:
         errors["role"] = f"Choose one of: {', '.join(Role.values)}."
     if errors:
-        raise InvalidInput("Please correct the marked fields.", errors)
+        raise InvalidInput(_("Please correct the marked fields."), errors)
     if role not in invitable_roles(user, production):
         raise Forbidden(_("You can invite performers; the producer invites the crew."))
     # The address may belong to a member already (the inviter herself, too), or be invited to

@@ -23,6 +23,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext
 
 from closedset.core import record as core
 from closedset.lib.errors import DomainError, Forbidden, NotFound
@@ -394,7 +395,7 @@ def log_by_slug(slug: str) -> Log:
     known = isinstance(slug, str) and _SLUG.fullmatch(slug) is not None
     log = Log.objects.filter(slug=slug).first() if known else None
     if log is None:
-        raise NotFound("There is no log by that name here. Check the address.")
+        raise NotFound(gettext("There is no log by that name here. Check the address."))
     return log
 
 
@@ -482,11 +483,11 @@ def receipt_for(entry: LogEntry, user: User, readable: Mapping[str, object]) -> 
     """
     commitment = Commitment.objects.filter(entry=entry, user=user).first()
     if commitment is None:
-        raise Forbidden("Only the person this entry concerns can have its receipt.")
+        raise Forbidden(gettext("Only the person this entry concerns can have its receipt."))
     log = Log.objects.get(pk=entry.log_id)  # fresh: entry.log may predate later appends
     checkpoint = latest_checkpoint(log)
     if checkpoint is None:  # pragma: no cover - every append signs one
-        raise NotFound("The log has no signed checkpoint yet.")
+        raise NotFound(gettext("The log has no signed checkpoint yet."))
     proof = inclusion_proof(log, entry.index, checkpoint.size)
     shown = dict(readable)
     shown["person"] = person_id(user)

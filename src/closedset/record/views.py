@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from closedset.core.record import ReceiptUnreadable
 from closedset.lib.uploads import import_text
-from closedset.record import services
+from closedset.record import reasons, services
 from closedset.record.offline import receipt_in_pdf
 
 # A receipt is a few kilobytes; this leaves room for a long list of beats.
@@ -36,39 +37,47 @@ def _beats(value: object) -> list[str]:
             # The beat in words as the receipt gives them; its place only when it has none.
             # Only what the signature proves: the beat's place in the signed plan. Its wording
             # in the file is not covered by any check, so an edited file must not show it.
-            lines.append(f"Beat {_text(beat.get('id'))} of the signed plan version")
+            lines.append(
+                _("Beat %(id)s of the signed plan version") % {"id": _text(beat.get("id"))}
+            )
         else:
             lines.append(_text(beat))
     return [line for line in lines if line]
 
 
-def _receipt_text(request: HttpRequest) -> tuple[str, dict[str, str]]:
+def _receipt_text(request: HttpRequest) -> tuple[str, dict[str, str], int]:
+    """The receipt's text, or the error about the upload and its status (413 too large)."""
     # The receipt PDF carries the receipt as its attached file: check that, as for the .json.
     upload = request.FILES.get("upload")
     if upload is not None and upload.size is not None:
         head = upload.read(5)
         upload.seek(0)
         if head == b"%PDF-" and upload.size > PDF_LIMIT_KB * 1024:
-            return "", {
-                "file": f"This PDF is larger than {PDF_LIMIT_KB} KB, much more than a receipt "
-                "PDF. Choose the receipt PDF or the .json file closedset gave you."
-            }
+            message = _(
+                "This PDF is larger than %(kb)s KB, much more than a receipt PDF. Choose the "
+                "receipt PDF or the .json file closedset gave you."
+            ) % {"kb": PDF_LIMIT_KB}
+            return "", {"file": message}, 413
         if head == b"%PDF-":
             try:
-                return receipt_in_pdf(upload.read()).decode("utf-8", errors="replace"), {}
+                return receipt_in_pdf(upload.read()).decode("utf-8", errors="replace"), {}, 200
             except ReceiptUnreadable as error:
-                return "", {"file": f"{str(error)[:1].upper()}{str(error)[1:]}."}
-    return import_text(request, RECEIPT_LIMIT_KB, "a receipt")
+                return "", {"file": reasons.unreadable(error)}, 422
+    text, errors = import_text(request, RECEIPT_LIMIT_KB, "a receipt")
+    # import_text refuses only what is too large.
+    return text, errors, 413 if errors else 200
 
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
     result: services.ReceiptCheck | None = None
     errors: dict[str, str] = {}
+    status = 200
     if request.method == "POST":
-        text, errors = _receipt_text(request)
+        text, errors, status = _receipt_text(request)
         if not errors and not text.strip():
-            errors = {"file": "Choose a receipt file or paste its text, then check again."}
+            errors = {"file": _("Choose a receipt file or paste its text, then check again.")}
+            status = 422
         if not errors:
             result = services.check_receipt(text)
     readable = result.readable if result is not None and result.valid else {}
@@ -79,12 +88,17 @@ def verify(request: HttpRequest) -> HttpResponse:
         "performer": _text(readable.get("performer")),
         "beats": _beats(readable.get("beats")),
     }
-    status = 200
-    if errors:
-        status = 413 if "larger than" in errors.get("file", "") else 422
+    if not errors:
+        status = 200
     return render(
         request,
         "record/verify.html",
-        {"result": result, "errors": errors, "shown": shown},
+        {
+            "result": result,
+            # The verdict in the visitor's language (the check itself speaks English).
+            "verdict": reasons.verdict(result.message) if result is not None else "",
+            "errors": errors,
+            "shown": shown,
+        },
         status=status,
     )
