@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema, Status
 
 from closedset.lib.errors import InvalidInput, NotFound
@@ -72,7 +73,7 @@ def _signal_out(signal: Signal, user: Any, console: bool) -> dict[str, Any]:
     return {
         "seq": signal.seq,
         "kind": signal.kind,
-        "label": signal.get_kind_display(),
+        "label": services.kind_label(signal.kind),
         "stored_at": signal.stored_at,
         "acknowledged_at": signal.acknowledged_at,
         "escalated": signal.escalated_at is not None,
@@ -90,13 +91,15 @@ def list_signals(
     user = _user(request)
     run, what = _run(request, production_id, run_id)
     if after > 2**53:
-        raise InvalidInput("Ask from a sequence number of 0 or more.", {"after": "0 or more"})
+        raise InvalidInput(
+            gettext("Ask from a sequence number of 0 or more."), {"after": gettext("0 or more")}
+        )
     rows = services.signals_after(user, run.pk, after)
     by_id = Signal.objects.select_related("sender").in_bulk([s.pk for s in rows])
     run.refresh_from_db(fields=["state", "last_seq"])
     return {
         "state": run.state,
-        "state_label": run.get_state_display(),
+        "state_label": services.state_label(run.state),
         "last_seq": run.last_seq,
         "signals": [_signal_out(by_id[s.pk], user, "coordinator" in what) for s in rows],
     }
@@ -124,7 +127,7 @@ def acknowledge_signal(
         raise NotFound(services.NO_RUN)
     signal = Signal.objects.filter(run=run, seq=seq).first() if 0 < seq < 2**53 else None
     if signal is None:
-        raise NotFound("There is no such signal in this scene.")
+        raise NotFound(gettext("There is no such signal in this scene."))
     signal = services.acknowledge(user, signal.pk)
     signal = Signal.objects.select_related("sender").get(pk=signal.pk)
     return _signal_out(signal, user, True)
@@ -235,6 +238,6 @@ def answer_prompt(
     if "performer" not in what:
         raise NotFound(services.NO_RUN)
     if body.answer not in (changes.YES, changes.NO):
-        raise InvalidInput("Answer yes or no.", {"answer": "yes or no"})
+        raise InvalidInput(gettext("Answer yes or no."), {"answer": gettext("yes or no")})
     changes.answer(user, run.pk, change_id, body.answer)
     return next(p.__dict__ for p in changes.prompts_for(user, run) if p.id == change_id)

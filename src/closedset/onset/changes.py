@@ -58,10 +58,11 @@ TOO_LATE = gettext_noop(
 # (each intensity, each zone) corners the performers, and is how a director would narrow down
 # who says no. Which changes wait is all he reads of them anyway, so the limit tells nothing.
 MAX_WAITING = 5
-TOO_MANY = (
-    f"{MAX_WAITING} changes are waiting for answers in this scene. Wait until one of them is "
+_TOO_MANY = gettext_noop(
+    "%(count)s changes are waiting for answers in this scene. Wait until one of them is "
     "decided, then ask again."
 )
+TOO_MANY = _TOO_MANY % {"count": MAX_WAITING}
 # The console's timeline marks a change whose period ended: its record entry is written once.
 _ENDED = "change-end-"
 
@@ -127,14 +128,15 @@ def _names(run: Run) -> dict[str, str | None]:
     return _names_for(run.final)
 
 
-def beat_words(run: Run, beat: dict[str, Any], me: str | None = None) -> str:
-    """The beat in plain words for its reader (`me`: the reader's role, None for staff)."""
-    return beat_sentence(_core_beat(beat), Persons(_names(run), me=me))
+def beat_words(run: Run, beat: dict[str, Any], me: str | None = None, lang: str = "en") -> str:
+    """The beat in plain words for its reader (`me`: the reader's role, None for staff), in
+    `lang` (English for what is stored: the timeline, the record)."""
+    return beat_sentence(_core_beat(beat), Persons(_names(run), me=me), lang=lang)
 
 
 def role_names(run: Run) -> list[tuple[str, str]]:
     """(role, who plays it) for the version being shot: the director's form offers these."""
-    return [(role, name or "not cast") for role, name in _names(run).items()]
+    return [(role, name or gettext("not cast")) for role, name in _names(run).items()]
 
 
 def _cast(run: Run) -> dict[str, str | None]:
@@ -173,7 +175,9 @@ def _proposed_plan(run: Run, beat: BeatInput, replaces: str) -> tuple[dict[str, 
     beats = [dict(b) for b in data.get("beats") or []]
     ids = [str(b.get("id")) for b in beats]
     if replaces and replaces not in ids:
-        message = "That beat is not in the plan being shot. Choose one of its beats, or none."
+        message = gettext(
+            "That beat is not in the plan being shot. Choose one of its beats, or none."
+        )
         raise InvalidInput(message, {"replaces": message})
     if replaces:
         beat.beat_id = replaces
@@ -183,7 +187,9 @@ def _proposed_plan(run: Run, beat: BeatInput, replaces: str) -> tuple[dict[str, 
             n += 1
         beat.beat_id = f"b{n}"
     elif beat.beat_id.strip() in ids:
-        message = "The plan has a beat of that id already. Leave the id empty for a new one."
+        message = gettext(
+            "The plan has a beat of that id already. Leave the id empty for a new one."
+        )
         raise InvalidInput(message, {"beat_id": message})
     _check_input(beat)
     new = beat.data()
@@ -258,7 +264,7 @@ def propose(
         roles = _roles_in(new)
         affected = _performers(run, roles)
         if len(affected) < len(set(roles)):
-            message = (
+            message = gettext(
                 "Someone in that beat has no performer cast in the plan being shot. Choose "
                 "roles that are cast."
             )
@@ -279,7 +285,7 @@ def propose(
             run=run, approved_at__isnull=True, reflect_until__gt=moment
         )
         if others.count() >= MAX_WAITING:
-            raise Conflict(TOO_MANY)
+            raise Conflict(gettext(_TOO_MANY) % {"count": MAX_WAITING})
         refused = _crosses_a_limit(run, core, new["id"])
         change = ChangeRequest.objects.create(
             run=run,
@@ -387,8 +393,10 @@ def answer(
 
 # --- into the plan ---------------------------------------------------------------------------
 
-NOT_YET_APPROVED = "Only a change every performer in it said yes to goes into the plan."
-PLAN_MOVED_ON = (
+NOT_YET_APPROVED = gettext_noop(
+    "Only a change every performer in it said yes to goes into the plan."
+)
+PLAN_MOVED_ON = gettext_noop(
     "The working plan differs from the version being shot, so this change cannot simply be "
     "added to it. Add the beat in the plan editor and mark the new version final there."
 )
@@ -428,11 +436,11 @@ def add_to_plan(user: Any, run_id: int, change_id: int) -> ChangeRequest:
         if change.applied_final_id is not None:
             return change
         if change.approved_at is None:
-            raise Conflict(NOT_YET_APPROVED)
+            raise Conflict(gettext(NOT_YET_APPROVED))
         ids = (int(run.scene.production_id), int(run.scene_id))
         working = plans.plan_data(plans.plan_of(user, *ids))
         if not _same_plan(working, run.final.plan_version.data or {}):
-            raise Conflict(PLAN_MOVED_ON)
+            raise Conflict(gettext(PLAN_MOVED_ON))
         beat = BeatInput.from_data(change.beat)
         if change.replaces:
             plans.update_beat(user, *ids, beat, beat_id=change.replaces)
@@ -516,26 +524,27 @@ class ChangeView:
     number: int = 0  # its place among the run's changes: what the director's API names it by
 
 
-def _replaced(run: Run, beat_id: str) -> str:
+def _replaced(run: Run, beat_id: str, lang: str = "en") -> str:
     """The beat a change would replace, as the console counts and words it ("2: Jonas ...")."""
     if not beat_id:
         return ""
     beats = (run.final.plan_version.data or {}).get("beats") or []
     for place, found in enumerate(beats, start=1):
         if isinstance(found, dict) and str(found.get("id")) == beat_id:
-            return f"{place}: {beat_words(run, found)}"
-    return "one no longer in the plan"
+            return f"{place}: {beat_words(run, found, lang=lang)}"
+    return gettext("one no longer in the plan")
 
 
 def changes_of(run: Run, now: datetime | None = None) -> list[ChangeView]:
     """The run's changes, oldest first, from the two facts alone."""
     moment = now or clock()
     settle_due(run, moment)
+    lang = current_language()  # read by the director and the coordinator: in their language
     return [
         ChangeView(
             id=int(c.pk),
-            words=beat_words(run, c.beat),
-            replaces=_replaced(run, c.replaces),
+            words=beat_words(run, c.beat, lang=lang),
+            replaces=_replaced(run, c.replaces, lang),
             proposed_at=c.proposed_at,
             reflect_until=c.reflect_until,
             outcome=outcome(c, moment),

@@ -71,8 +71,8 @@ def ask(user: Any, run_id: int, after_beat: str = "", now: datetime | None = Non
         run = _coordinator_run(user, run_id)
         if after_beat and after_beat not in beat_ids(run):
             raise InvalidInput(
-                "Choose one of the scene's beats, or ask without one.",
-                {"after_beat": "one of the scene's beats"},
+                gettext("Choose one of the scene's beats, or ask without one."),
+                {"after_beat": gettext("one of the scene's beats")},
             )
         run.checkins.filter(closed_at__isnull=True).update(closed_at=moment)
         checkin = CheckIn.objects.create(
@@ -81,7 +81,7 @@ def ask(user: Any, run_id: int, after_beat: str = "", now: datetime | None = Non
         words = (
             f"Check-in asked after beat {beat_place(run, after_beat)}"
             if after_beat
-            else "Check-in asked"
+            else gettext_noop("Check-in asked")
         )
         services.note(run, "checkin", words, at=moment)
     return checkin
@@ -123,7 +123,7 @@ def answer(user: Any, run_id: int, colour: str, now: datetime | None = None) -> 
             found.talked_at = None
             found.save(update_fields=["colour", "answered_at", "talked_at"])
         if colour == Colour.RED and services.hold(run, stop=True):
-            services.note(run, "checkin", "Scene stopped after a check-in", at=moment)
+            services.note(run, "checkin", gettext_noop("Scene stopped after a check-in"), at=moment)
     return found
 
 
@@ -224,7 +224,7 @@ def console_view(run: Run) -> ConsoleView:
         given = answers.get(person.pk)
         lines.append(
             AnswerLine(
-                performer_name=person.display_name or "A performer",
+                performer_name=person.display_name or gettext("A performer"),
                 colour=given.colour if given else "",
                 answer_id=given.pk if given else None,
                 talked_at=given.talked_at if given else None,

@@ -39,7 +39,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
 
 from closedset.lib import crypto
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
@@ -60,11 +60,11 @@ from closedset.productions.models import Production, Role
 from closedset.productions.services import acting_members, get_production, role_in
 
 # The closing checklist, in the order it is done on set.
-CHECKLIST: tuple[tuple[str, str], ...] = (
-    ("dressed", "Everyone is dressed or in a robe"),
-    ("collected", "Barriers and modesty garments are collected"),
-    ("checked", "I have checked in with each performer, one to one"),
-    ("reopened", "The set is reopened (closed-set roster released)"),
+CHECKLIST: tuple[tuple[str, Any], ...] = (
+    ("dressed", gettext_lazy("Everyone is dressed or in a robe")),
+    ("collected", gettext_lazy("Barriers and modesty garments are collected")),
+    ("checked", gettext_lazy("I have checked in with each performer, one to one")),
+    ("reopened", gettext_lazy("The set is reopened (closed-set roster released)")),
 )
 DEBRIEF_MAX = 5000
 AFTERCARE_MAX = 2000
@@ -86,7 +86,7 @@ def _clock(moment: datetime | None) -> str:
 
 
 def _name(user: Any) -> str:
-    return str(getattr(user, "display_name", "") or "someone")
+    return str(getattr(user, "display_name", "") or gettext("someone"))
 
 
 def refuse_if_closed(run: Run) -> None:
@@ -247,17 +247,36 @@ def _unfinished(run: Run, now: datetime | None) -> list[str]:
     )
     left = len([b for b in beats if b not in settled])
     if left:
-        found.append(f"{left} beat{'s' if left > 1 else ''} neither done nor skipped")
+        found.append(
+            ngettext(
+                "%(count)s beat neither done nor skipped",
+                "%(count)s beats neither done nor skipped",
+                left,
+            )
+            % {"count": left}
+        )
     moment = now or timezone.now()
     waiting = sum(outcome(c, moment) == "waiting" for c in ChangeRequest.objects.filter(run=run))
     if waiting:
-        found.append(f"{waiting} change request{'s' if waiting > 1 else ''} still waiting")
+        found.append(
+            ngettext(
+                "%(count)s change request still waiting",
+                "%(count)s change requests still waiting",
+                waiting,
+            )
+            % {"count": waiting}
+        )
     if CheckIn.objects.filter(run=run, closed_at__isnull=True).exists():
-        found.append("a check-in still open")
+        found.append(gettext("a check-in still open"))
     open_incidents = Incident.objects.filter(run=run, state=Incident.State.OPEN).count()
     if open_incidents:
         found.append(
-            f"{open_incidents} incident{'s' if open_incidents > 1 else ''} not yet acknowledged"
+            ngettext(
+                "%(count)s incident not yet acknowledged",
+                "%(count)s incidents not yet acknowledged",
+                open_incidents,
+            )
+            % {"count": open_incidents}
         )
     return found
 
@@ -274,10 +293,10 @@ def closure_page(user: Any, run_id: int, now: datetime | None = None) -> Closure
             try:
                 debrief = crypto.unseal_text(user, bytes(closure.debrief), _context("debrief", run))
             except crypto.CryptoError:
-                debrief_note = "The debrief notes can no longer be opened."
+                debrief_note = gettext("The debrief notes can no longer be opened.")
         else:
             # Sealed for the coordinator who wrote them: another coordinator sees they exist.
-            debrief_note = (
+            debrief_note = gettext(
                 "Debrief notes were written by another coordinator; only they can read them."
             )
     return ClosurePage(
@@ -309,22 +328,28 @@ def save(
     moment = now or timezone.now()
     unknown = [key for key in done if key not in dict(CHECKLIST)]
     if unknown:
-        raise InvalidInput("The checklist changed; reload the page and tick again.")
+        raise InvalidInput(gettext("The checklist changed; reload the page and tick again."))
     debrief = debrief.strip() if debrief is not None else None
     if debrief and len(debrief) > DEBRIEF_MAX:
-        message = f"The debrief notes are too long: shorten them to {DEBRIEF_MAX:,} characters."
+        message = gettext("The debrief notes are too long: shorten them to %(max)s characters.") % {
+            "max": f"{DEBRIEF_MAX:,}"
+        }
         raise InvalidInput(message, {"debrief": message})
     notes = {h: (t or "").strip() for h, t in (aftercare or {}).items()}
     for handle, text in notes.items():
         if len(text) > AFTERCARE_MAX:
-            message = f"An aftercare note is too long: shorten it to {AFTERCARE_MAX:,} characters."
+            message = gettext(
+                "An aftercare note is too long: shorten it to %(max)s characters."
+            ) % {"max": f"{AFTERCARE_MAX:,}"}
             raise InvalidInput(message, {f"aftercare-{handle}": message})
     with transaction.atomic():
         run = _coordinator_run(user, run_id, lock=True)
         refuse_if_closed(run)
         performers = {p.handle: p for p in cast(run)}
         if set(notes) - set(performers):
-            raise InvalidInput("The cast changed; reload the page and write the note again.")
+            raise InvalidInput(
+                gettext("The cast changed; reload the page and write the note again.")
+            )
         closure = _closure(run)
         previous = _ticked(closure)
         checklist = dict(closure.checklist or {})
@@ -366,17 +391,20 @@ def close(user: Any, run_id: int, now: datetime | None = None) -> Run:
         refuse_if_closed(run)
         if _waiting(run):
             raise Conflict(
-                "A PAUSE or STOP has not been acknowledged yet. Go to it on the console, "
-                "answer it, then close the scene."
+                gettext(
+                    "A PAUSE or STOP has not been acknowledged yet. Go to it on the console, "
+                    "answer it, then close the scene."
+                )
             )
         closure = _closure(run)
         ticked = _ticked(closure)
         missing = [label for key, label in CHECKLIST if key not in ticked]
         if missing:
             raise Conflict(
-                "Not closed yet: tick every line of the closing checklist first ("
-                + "; ".join(label.lower() for label in missing)
-                + ")."
+                gettext(
+                    "Not closed yet: tick every line of the closing checklist first (%(lines)s)."
+                )
+                % {"lines": "; ".join(str(label).lower() for label in missing)}
             )
         closure.closed_at = moment
         closure.closed_by = user
@@ -502,15 +530,34 @@ def feedback_summary(run: Run, viewer: Any, now: datetime | None = None) -> Feed
     count = FeedbackGiven.objects.filter(run=run).count()
     own = FeedbackGiven.objects.filter(run=run, person=viewer).exists()
     others = count - (1 if own else 0)
-    plural = "answer" if count == 1 else "answers"
     if others < FEEDBACK_MIN or not feedback_over(run, now):
-        wait = f"{FEEDBACK_MIN} others than you" if own else str(FEEDBACK_MIN)
-        message = (
-            f"{count} {plural} so far; shown once {wait} have answered and feedback is over "
-            "(when everyone asked has answered, or 24 hours after the close)."
-        )
+        values = {"count": count, "min": FEEDBACK_MIN}
+        if own:
+            message = (
+                ngettext(
+                    "%(count)s answer so far; shown once %(min)s others than you have answered "
+                    "and feedback is over (when everyone asked has answered, or 24 hours after "
+                    "the close).",
+                    "%(count)s answers so far; shown once %(min)s others than you have answered "
+                    "and feedback is over (when everyone asked has answered, or 24 hours after "
+                    "the close).",
+                    count,
+                )
+                % values
+            )
+        else:
+            message = (
+                ngettext(
+                    "%(count)s answer so far; shown once %(min)s have answered and feedback is "
+                    "over (when everyone asked has answered, or 24 hours after the close).",
+                    "%(count)s answers so far; shown once %(min)s have answered and feedback is "
+                    "over (when everyone asked has answered, or 24 hours after the close).",
+                    count,
+                )
+                % values
+            )
         if run.state != Run.State.CLOSED:
-            message = "Feedback opens once the scene is closed."
+            message = gettext("Feedback opens once the scene is closed.")
         return FeedbackSummary(count=count, shown=False, message=message)
     # Ordered by the random key: never by insertion, which would line up with who answered.
     rows = list(Feedback.objects.filter(run=run).order_by("id"))
@@ -521,7 +568,8 @@ def feedback_summary(run: Run, viewer: Any, now: datetime | None = None) -> Feed
     return FeedbackSummary(
         count=len(rows),
         shown=True,
-        message=f"{len(rows)} {'answer' if len(rows) == 1 else 'answers'}.",
+        message=ngettext("%(count)s answer.", "%(count)s answers.", len(rows))
+        % {"count": len(rows)},
         safety=mean("safety"),
         respect=mean("respect"),
         comfort=mean("comfort"),
@@ -533,8 +581,10 @@ def feedback_summary(run: Run, viewer: Any, now: datetime | None = None) -> Feed
 
 # The same words for every way of asking for a day's report one may not have: another role,
 # another production, a production that does not exist.
-NO_REPORT = "There is no such report. Check the address, or ask the production's coordinator."
-BAD_DAY = "That is not a date: write it as year-month-day, for example 2026-11-26."
+NO_REPORT = gettext_noop(
+    "There is no such report. Check the address, or ask the production's coordinator."
+)
+BAD_DAY = gettext_noop("That is not a date: write it as year-month-day, for example 2026-11-26.")
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_lazy
 
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
 from closedset.lib.i18n import current_language
@@ -39,12 +39,14 @@ LABEL_MAX = CheckItem._meta.get_field("label").max_length or 120
 ESCALATE_MAX = 300
 # Less than five minutes is no time to think a new act over.
 REFLECTION_MIN, REFLECTION_MAX = 5, 120
-STALE = "This line is no longer on the list. Reload the page to see it as it is now."
-RUN_CLOSED = "The scene is closed: its beats no longer change."
+# Marked here, translated where raised (callers and tests compare the English text).
+STALE = gettext_noop("This line is no longer on the list. Reload the page to see it as it is now.")
+RUN_CLOSED = gettext_noop("The scene is closed: its beats no longer change.")
 
 
 def _person(user: Any) -> str:
-    return str(getattr(user, "display_name", "") or getattr(user, "handle", "") or "Someone")
+    name = getattr(user, "display_name", "") or getattr(user, "handle", "")
+    return str(name or gettext("Someone"))
 
 
 def _known(value: object) -> bool:
@@ -64,7 +66,7 @@ def call_day(scene: Scene, now: datetime | None = None) -> date:
 
 def parse_day(raw: object) -> date:
     """A day from a form ("2026-11-26"), within ten years of today."""
-    message = "The page's day is missing or damaged. Reload the day page and try again."
+    message = gettext("The page's day is missing or damaged. Reload the day page and try again.")
     try:
         day = date.fromisoformat(str(raw or "").strip())
     except ValueError:
@@ -203,16 +205,34 @@ def _coordinated(user: Any, production_id: int, scene_id: int) -> Scene:
     return get_scene(user, production_id, scene_id, Role.COORDINATOR)
 
 
-def _text(raw: object, limit: int, what: str, *, required: bool, field_name: str) -> str:
+# What each text field asks for: (when it is empty, when it is too long, with %(limit)s).
+_ASKS = {
+    "name": (
+        gettext_noop("Write the person's name."),
+        gettext_noop("Write the person's name in %(limit)s characters or fewer."),
+    ),
+    "job": (
+        gettext_noop("Write the job."),
+        gettext_noop("Write the job in %(limit)s characters or fewer."),
+    ),
+    "label": (
+        gettext_noop("Write what it is."),
+        gettext_noop("Write what it is in %(limit)s characters or fewer."),
+    ),
+}
+
+
+def _text(raw: object, limit: int, *, required: bool, field_name: str) -> str:
     # Control characters (NUL among them, which PostgreSQL refuses) are dropped, words kept.
     text = " ".join(
         "".join(ch for ch in str(raw or "") if ord(ch) >= 32 and ord(ch) != 127).split()
     )
+    empty, too_long = _ASKS[field_name]
     if required and not text:
-        message = f"Write {what}."
+        message = gettext(empty)
         raise InvalidInput(message, {field_name: message})
     if len(text) > limit:
-        message = f"Write {what} in {limit} characters or fewer."
+        message = gettext(too_long) % {"limit": limit}
         raise InvalidInput(message, {field_name: message})
     return text
 
@@ -222,10 +242,10 @@ def add_to_roster(
 ) -> RosterEntry:
     """A named person who may be on the closed set that day."""
     scene = _coordinated(user, production_id, scene_id)
-    name_text = _text(name, NAME_MAX, "the person's name", required=True, field_name="name")
-    job_text = _text(job, JOB_MAX, "the job", required=False, field_name="job")
+    name_text = _text(name, NAME_MAX, required=True, field_name="name")
+    job_text = _text(job, JOB_MAX, required=False, field_name="job")
     if RosterEntry.objects.filter(scene=scene, day=day, name__iexact=name_text).exists():
-        message = f"{name_text} is on the roster already."
+        message = gettext("%(name)s is on the roster already.") % {"name": name_text}
         raise InvalidInput(message, {"name": message})
     try:
         with transaction.atomic():
@@ -233,7 +253,7 @@ def add_to_roster(
                 scene=scene, day=day, name=name_text, job=job_text, added_by=user
             )
     except IntegrityError:  # added by someone else a moment ago
-        message = f"{name_text} is on the roster already."
+        message = gettext("%(name)s is on the roster already.") % {"name": name_text}
         raise InvalidInput(message, {"name": message}) from None
 
 
@@ -257,12 +277,12 @@ def add_check(
     scene = _coordinated(user, production_id, scene_id)
     performer = next((p for p in cast_of(scene) if p.handle == handle), None)
     if performer is None:
-        message = "Choose a performer cast in this scene from the list."
+        message = gettext("Choose a performer cast in this scene from the list.")
         raise InvalidInput(message, {"performer": message})
     if kind not in CheckItem.Kind.values:
-        message = "Choose what it is from the list (barrier, modesty garment, robe, ...)."
+        message = gettext("Choose what it is from the list (barrier, modesty garment, robe, ...).")
         raise InvalidInput(message, {"kind": message})
-    text = _text(label, LABEL_MAX, "what it is", required=False, field_name="label")
+    text = _text(label, LABEL_MAX, required=False, field_name="label")
     return CheckItem.objects.create(
         scene=scene,
         day=day,
@@ -275,7 +295,7 @@ def add_check(
 def _item(scene: Scene, item_id: int) -> CheckItem:
     item = CheckItem.objects.filter(scene=scene, pk=item_id).first() if _known(item_id) else None
     if item is None:
-        raise Conflict(STALE)
+        raise Conflict(gettext(STALE))
     return item
 
 
@@ -334,10 +354,22 @@ def save_settings(
     errors: dict[str, str] = {}
     values: dict[str, int] = {}
     for name, raw, low, high, words in (
-        ("escalate_seconds", escalate_seconds, DaySettings.ESCALATE_MIN, ESCALATE_MAX, "seconds"),
-        ("reflection_minutes", reflection_minutes, REFLECTION_MIN, REFLECTION_MAX, "minutes"),
+        (
+            "escalate_seconds",
+            escalate_seconds,
+            DaySettings.ESCALATE_MIN,
+            ESCALATE_MAX,
+            gettext_noop("Write a whole number of seconds between %(low)s and %(high)s."),
+        ),
+        (
+            "reflection_minutes",
+            reflection_minutes,
+            REFLECTION_MIN,
+            REFLECTION_MAX,
+            gettext_noop("Write a whole number of minutes between %(low)s and %(high)s."),
+        ),
     ):
-        message = f"Write a whole number of {words} between {low} and {high}."
+        message = gettext(words) % {"low": low, "high": high}
         try:
             values[name] = _whole(raw, low, high, message, name)
         except InvalidInput as error:
@@ -349,10 +381,10 @@ def save_settings(
         and Role.COORDINATOR not in role_in(user, production)
     ):
         # The performers' time to think is theirs to keep: only their coordinator shortens it.
-        errors["reflection_minutes"] = (
+        errors["reflection_minutes"] = gettext(
             "Only the intimacy coordinator can shorten the performers' time to think it over "
-            f"(now {current.reflection_minutes} minutes). Ask them, or leave it as it is."
-        )
+            "(now %(minutes)s minutes). Ask them, or leave it as it is."
+        ) % {"minutes": current.reflection_minutes}
     if errors:
         raise InvalidInput(" ".join(dict.fromkeys(errors.values())), errors)
     row, _ = DaySettings.objects.update_or_create(production=production, defaults=values)
@@ -363,12 +395,29 @@ def save_settings(
 
 # Where a beat may go from where it is, and the button that moves it there.
 _S = BeatState.Status
-STATUS_MOVES: dict[str, tuple[tuple[str, str], ...]] = {
-    _S.PLANNED: ((_S.IN_PROGRESS, "Start"), (_S.SKIPPED, "Skip")),
-    _S.IN_PROGRESS: ((_S.DONE, "Done"), (_S.SKIPPED, "Skip"), (_S.PLANNED, "Back to planned")),
-    _S.DONE: ((_S.IN_PROGRESS, "Shoot again"),),
-    _S.SKIPPED: ((_S.PLANNED, "Back to planned"),),
+_START = pgettext_lazy("beat button", "Start")
+_SKIP = pgettext_lazy("beat button", "Skip")
+_DONE = pgettext_lazy("beat button", "Done")
+_AGAIN = pgettext_lazy("beat button", "Shoot again")
+_BACK = pgettext_lazy("beat button", "Back to planned")
+STATUS_MOVES: dict[str, tuple[tuple[str, Any], ...]] = {
+    _S.PLANNED: ((_S.IN_PROGRESS, _START), (_S.SKIPPED, _SKIP)),
+    _S.IN_PROGRESS: ((_S.DONE, _DONE), (_S.SKIPPED, _SKIP), (_S.PLANNED, _BACK)),
+    _S.DONE: ((_S.IN_PROGRESS, _AGAIN),),
+    _S.SKIPPED: ((_S.PLANNED, _BACK),),
 }
+# A beat's status in the reader's language (the model's labels stay the English ones, which
+# the stored timeline uses); the phone's template names the same four with this context.
+STATUS_LABELS: dict[str, Any] = {
+    _S.PLANNED: pgettext_lazy("beat status", "planned"),
+    _S.IN_PROGRESS: pgettext_lazy("beat status", "in progress"),
+    _S.DONE: pgettext_lazy("beat status", "done"),
+    _S.SKIPPED: pgettext_lazy("beat status", "skipped"),
+}
+
+
+def status_label(status: str) -> str:
+    return str(STATUS_LABELS.get(status, status))
 
 
 @dataclass(frozen=True)
@@ -442,7 +491,7 @@ def beat_rows(run: Run) -> list[BeatRow]:
                 beat_id=beat_id,
                 sentence=words[beat_id].sentence if beat_id in words else "",
                 status=status,
-                status_label=BeatState.Status(status).label,
+                status_label=status_label(status),
                 changed_by=_person(state.changed_by) if state and state.changed_by else "",
                 changed_at=state.changed_at if state else None,
                 participants=tuple(Participant(_person(u), s) for u, s in people[beat_id]),
@@ -460,18 +509,18 @@ def beat_rows(run: Run) -> list[BeatRow]:
 
 def _refusal(place: int, people: list[tuple[Any, str]]) -> str:
     """Why a beat may not start, in words: who withdrew or has not consented."""
+    and_ = pgettext("between two names", " and ")
     withdrew = [_person(u) for u, state in people if state == "withdrawn"]
     if withdrew:
-        names = " and ".join(withdrew)
-        return (
-            f"{names} withdrew consent to beat {place}, so it cannot be shot. Skip it, or "
+        return gettext(
+            "%(names)s withdrew consent to beat %(place)s, so it cannot be shot. Skip it, or "
             "talk with the performers about a change."
-        )
+        ) % {"names": and_.join(withdrew), "place": place}
     others = [_person(u) for u, state in people if state != "consented"]
-    return (
-        f"Beat {place} cannot start: {' and '.join(others)} has not consented to it. Skip "
-        "it, or talk with the performers."
-    )
+    return gettext(
+        "Beat %(place)s cannot start: %(names)s has not consented to it. Skip it, or talk "
+        "with the performers."
+    ) % {"names": and_.join(others), "place": place}
 
 
 def set_beat(
@@ -482,7 +531,8 @@ def set_beat(
     hold or stopped. Moving it to where it is changes nothing."""
     if status not in BeatState.Status.values:
         raise InvalidInput(
-            "Choose planned, in progress, done or skipped.", {"status": "one of the four"}
+            gettext("Choose planned, in progress, done or skipped."),
+            {"status": gettext("one of the four")},
         )
     moment = now or timezone.now()
     with transaction.atomic():
@@ -491,10 +541,12 @@ def set_beat(
             raise NotFound(services.NO_RUN)
         places = {str(b.get("id")): n for n, b in enumerate(_beats(run), start=1)}
         if not isinstance(beat_id, str) or beat_id not in places:
-            raise Conflict("That beat is not in the version being shot. Reload the console.")
+            raise Conflict(
+                gettext("That beat is not in the version being shot. Reload the console.")
+            )
         place = places[beat_id]
         if run.state == Run.State.CLOSED:
-            raise Conflict(RUN_CLOSED)
+            raise Conflict(gettext(RUN_CLOSED))
         state, _ = BeatState.objects.select_for_update().get_or_create(
             run=run, beat_id=beat_id, defaults={"changed_at": moment}
         )
@@ -503,8 +555,11 @@ def set_beat(
         if status == BeatState.Status.IN_PROGRESS:
             if run.state != Run.State.RUNNING:
                 raise Conflict(
-                    f"The scene is {run.get_state_display()}: beat {place} cannot start. "
-                    "Press Resume once everyone is ready."
+                    gettext(
+                        "The scene is %(state)s: beat %(place)s cannot start. "
+                        "Press Resume once everyone is ready."
+                    )
+                    % {"state": services.state_label(run.state), "place": place}
                 )
             people = _participants(run)[beat_id]
             if any(s != "consented" for _, s in people):
@@ -530,7 +585,9 @@ def timeline(run: Run, limit: int = 40) -> list[Line]:
     """The console's timeline, newest first: its own lines and every PAUSE and STOP (sent,
     seen by whom)."""
     lines = [
-        Line(t.at, t.text, t.kind)
+        # Stored as written (English); a line that is a fixed text reads in the reader's
+        # language, one with names or numbers in it as it was stored.
+        Line(t.at, gettext(t.text) if t.text else t.text, t.kind)
         for t in TimelineEntry.objects.filter(run=run).order_by("-at", "-pk")[:limit]
     ]
     for signal in (
@@ -538,21 +595,19 @@ def timeline(run: Run, limit: int = 40) -> list[Line]:
         .select_related("sender", "acknowledged_by")
         .order_by("-seq")[:limit]
     ):
-        label = signal.get_kind_display()
-        lines.append(Line(signal.stored_at, f"{label} from {_person(signal.sender)}.", "signal"))
+        # Built as it is read: in the reader's language (the stored lines stay as written).
+        words = {"kind": services.kind_label(signal.kind), "sender": _person(signal.sender)}
+        sent = gettext("%(kind)s from %(sender)s.") % words
+        lines.append(Line(signal.stored_at, sent, "signal"))
         if signal.acknowledged_at:
-            seen = (
-                f"{_person(signal.acknowledged_by)} saw the {label} from {_person(signal.sender)}."
-            )
+            seen = gettext("%(by)s saw the %(kind)s from %(sender)s.") % {
+                **words,
+                "by": _person(signal.acknowledged_by),
+            }
             lines.append(Line(signal.acknowledged_at, seen, "seen"))
         if signal.escalated_at:
-            lines.append(
-                Line(
-                    signal.escalated_at,
-                    f"{label} not seen in time: sent on to the producer.",
-                    "escalated",
-                )
-            )
+            late = gettext("%(kind)s not seen in time: sent on to the producer.") % words
+            lines.append(Line(signal.escalated_at, late, "escalated"))
     lines.sort(key=lambda line: line.at, reverse=True)
     return lines[:limit]
 
@@ -601,7 +656,7 @@ def my_beats(user: Any, run: Run) -> list[MyBeat]:
                 place=place,
                 sentence=words[beat_id].sentence if beat_id in words else "",
                 status=status,
-                status_label=BeatState.Status(status).label,
+                status_label=status_label(status),
                 withdrawn=answers.get(beat_id) == WITHDRAWN,
             )
         )
@@ -623,10 +678,10 @@ def tick_mine(
         raise NotFound(services.NO_RUN)
     if run.state == Run.State.CLOSED:
         # Ticked after the scene, a line would say she was ready when she was not asked.
-        raise Conflict("The scene is closed: its checklist no longer changes.")
+        raise Conflict(gettext("The scene is closed: its checklist no longer changes."))
     item = _item(run.scene, item_id)
     if item.performer_id != user.pk or item.day != run.day:
-        raise Conflict(STALE)
+        raise Conflict(gettext(STALE))
     return _tick(item, user, done, now)
 
 

@@ -24,14 +24,16 @@ from datetime import datetime
 from typing import Any
 
 from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from closedset.core.plan import Beat
 from closedset.core.taxonomy import Intensity, load_taxonomy
 from closedset.core.words import Persons, beat_sentence
 from closedset.lib import crypto
 from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
+from closedset.lib.i18n import current_language
 from closedset.onset import services
 from closedset.onset.checkins import beat_ids, beat_place, cast_people
 from closedset.onset.models import Incident, Run
@@ -39,7 +41,7 @@ from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import acting_members, get_production, require_role
 
 TEXT_MAX = 4000
-NO_INCIDENT = "There is no such incident. Check the address."
+NO_INCIDENT = gettext_noop("There is no such incident. Check the address.")
 NO_READER = gettext_noop(
     "This production has no coordinator to read reports yet. Nothing was sent; tell the "
     "producer, and try again once a coordinator has joined."
@@ -69,28 +71,31 @@ def _choose(message: str, field: str) -> InvalidInput:
 def check_unplanned(run: Run, seen: Unplanned) -> tuple[Any, Any]:
     """The two people, once every choice is one the taxonomy and the run allow; InvalidInput
     naming the first that is not, in words the coordinator can act on."""
-    taxonomy = load_taxonomy()
+    # Ids are the same in every language; the labels are the page's.
+    taxonomy = load_taxonomy(current_language())
     act = taxonomy.acts.get(seen.act)
     if act is None:
-        raise _choose("Choose what happened from the list.", "act")
+        raise _choose(gettext("Choose what happened from the list."), "act")
     if act.zones:
         if seen.zone not in act.zones:
             allowed = ", ".join(taxonomy.zones[z].label.lower() for z in act.zones)
-            raise _choose(f"Choose where: for {act.label.lower()}, one of {allowed}.", "zone")
+            message = gettext("Choose where: for %(act)s, one of %(zones)s.")
+            raise _choose(message % {"act": act.label.lower(), "zones": allowed}, "zone")
     elif seen.zone:
-        raise _choose(f"{act.label} has no body zone: choose “no zone”.", "zone")
+        message = gettext("%(act)s has no body zone: choose “no zone”.")
+        raise _choose(message % {"act": act.label}, "zone")
     if seen.intensity not in Intensity.names():
-        raise _choose("Choose how hard: light, medium or hard.", "intensity")
+        raise _choose(gettext("Choose how hard: light, medium or hard."), "intensity")
     people = {p.handle: p for p in cast_people(run)}
     by, to = people.get(seen.by), people.get(seen.to)
     if by is None:
-        raise _choose("Choose who did it from the scene's cast.", "by")
+        raise _choose(gettext("Choose who did it from the scene's cast."), "by")
     if to is None:
-        raise _choose("Choose to whom from the scene's cast.", "to")
+        raise _choose(gettext("Choose to whom from the scene's cast."), "to")
     if by == to and not act.is_self:
-        raise _choose("Choose two different people: who did it, and to whom.", "to")
+        raise _choose(gettext("Choose two different people: who did it, and to whom."), "to")
     if seen.beat and seen.beat not in beat_ids(run):
-        raise _choose("Choose one of the scene's beats, or “between beats”.", "beat")
+        raise _choose(gettext("Choose one of the scene's beats, or “between beats”."), "beat")
     return by, to
 
 
@@ -125,9 +130,9 @@ def record_unplanned(
         services.hold(run)
         # The console counts beats (1, 2, ...): the plan's ids are not the coordinator's words.
         during = f" during beat {beat_place(run, seen.beat)}" if seen.beat else " between beats"
-        services.note(
-            run, "deviation", f"Something unplanned{during}: {deviation_words(incident)}.", moment
-        )
+        # The timeline stays in the words every other line of it is in.
+        said = deviation_words(incident, lang="en")
+        services.note(run, "deviation", f"Something unplanned{during}: {said}.", moment)
         fields: dict[str, object] = {
             "type": "incident",
             "production": run.scene.production_id,
@@ -142,13 +147,17 @@ def record_unplanned(
     return incident
 
 
-def deviation_words(incident: Incident) -> str:
-    """ "Mara slaps Jonas's buttocks, hard", from the taxonomy's own phrase."""
-    taxonomy = load_taxonomy()
-    if incident.act not in taxonomy.acts:
-        return "something unplanned"
-    by = incident.by_person.display_name if incident.by_person else "someone"
-    to = incident.to_person.display_name if incident.to_person else "someone"
+def deviation_words(incident: Incident, lang: str | None = None) -> str:
+    """ "Mara slaps Jonas's buttocks, hard", from the taxonomy's own phrase; in Czech
+    "Mara → Jonas: plácnutí (zadek), silně". In the page's language unless `lang` says."""
+    lang = lang or current_language()
+    taxonomy = load_taxonomy(lang)
+    with translation.override(lang):
+        if incident.act not in taxonomy.acts:
+            return gettext("something unplanned")
+        someone = gettext("someone")
+    by = incident.by_person.display_name if incident.by_person else someone
+    to = incident.to_person.display_name if incident.to_person else someone
     intensity = (
         Intensity[incident.intensity]
         if incident.intensity in Intensity.names()
@@ -162,7 +171,7 @@ def deviation_words(incident: Incident) -> str:
         zone=incident.zone or None,
         intensity=intensity,
     )
-    return beat_sentence(beat, Persons({"by": by, "to": to}), taxonomy)
+    return beat_sentence(beat, Persons({"by": by, "to": to}), taxonomy, lang=lang)
 
 
 # --- reports ----------------------------------------------------------------------------------
@@ -257,10 +266,16 @@ def _tell_coordinators(production: Production) -> None:
             coordinator,
             INCIDENT_NOTICE,
             production=production,
-            subject=f"A new incident report in {production.name}",
-            body=(
-                f"Someone in {production.name} reported an incident. Read it on the "
-                "incidents page and acknowledge it."
+            # In the coordinator's language, filled in when the notice is made for them.
+            subject=format_lazy(
+                gettext_lazy("A new incident report in {name}"), name=production.name
+            ),
+            body=format_lazy(
+                gettext_lazy(
+                    "Someone in {name} reported an incident. Read it on the incidents page "
+                    "and acknowledge it."
+                ),
+                name=production.name,
             ),
             url=reverse("onset:incidents", args=[production.pk]),
         )
@@ -285,7 +300,7 @@ def incident_for_coordinator(user: Any, production_id: int, incident_id: int) ->
     """One incident, for a coordinator of its production; the same NotFound for anyone else."""
     production = get_production(user, production_id)
     if Role.COORDINATOR not in require_role(user, production):
-        raise NotFound(NO_INCIDENT)
+        raise NotFound(gettext(NO_INCIDENT))
     found = (
         Incident.objects.select_related("scene", "by_person", "to_person", "reporter", "sealed_for")
         .filter(pk=incident_id, production=production)
@@ -294,7 +309,7 @@ def incident_for_coordinator(user: Any, production_id: int, incident_id: int) ->
         else None
     )
     if found is None:
-        raise NotFound(NO_INCIDENT)
+        raise NotFound(gettext(NO_INCIDENT))
     return found
 
 
@@ -312,7 +327,9 @@ def move(
     from closedset.record.services import append
 
     if step not in _NEXT:
-        raise InvalidInput("Choose acknowledge or resolve.", {"step": "acknowledge or resolve"})
+        raise InvalidInput(
+            gettext("Choose acknowledge or resolve."), {"step": gettext("acknowledge or resolve")}
+        )
     target, allowed_from = _NEXT[step]
     added = _text(actions, "actions", required=False)
     moment = now or timezone.now()
@@ -322,9 +339,10 @@ def move(
         if incident.state == target:
             return incident  # pressed twice: already done
         if incident.state not in allowed_from:
-            raise InvalidInput(f"This incident is already {incident.get_state_display()}.")
+            state = incident.get_state_display()
+            raise InvalidInput(gettext("This incident is already %(state)s.") % {"state": state})
         if target == Incident.State.RESOLVED and not added and incident.actions is None:
-            raise _choose("Say what was done before marking it resolved.", "actions")
+            raise _choose(gettext("Say what was done before marking it resolved."), "actions")
         if added:
             reader = incident.sealed_for or user
             earlier = read_text(incident, "actions", reader) if incident.actions else ""

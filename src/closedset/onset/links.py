@@ -10,7 +10,8 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, pgettext
 
 from closedset.onset.models import Run
 from closedset.productions.models import Production, Role
@@ -35,21 +36,22 @@ def doors(user: Any, production: Production) -> list[Door]:
     found: list[Door] = []
     today = Run.objects.filter(scene__production=production, day=timezone.localdate())
     for run in today.select_related("scene").order_by("scene__number", "pk"):
-        heading = f"scene {run.scene.number}"
+        number = {"number": run.scene.number}
         if Role.COORDINATOR in roles:
-            found.append(Door(f"Console for {heading}", reverse("onset:console", args=[run.pk])))
+            label = gettext("Console for scene %(number)s") % number
+            found.append(Door(label, reverse("onset:console", args=[run.pk])))
         if Role.PERFORMER in roles and "performer" in run_for(user, run.pk)[1]:
-            label = gettext("PAUSE and STOP for scene %(number)s") % {"number": run.scene.number}
+            label = gettext("PAUSE and STOP for scene %(number)s") % number
             found.append(Door(label, reverse("onset:phone", args=[run.pk])))
         if Role.DIRECTOR in roles:
-            found.append(
-                Door(f"Director's screen for {heading}", reverse("onset:director", args=[run.pk]))
-            )
+            label = gettext("Director's screen for scene %(number)s") % number
+            found.append(Door(label, reverse("onset:director", args=[run.pk])))
     if Role.COORDINATOR in roles:
         for scene in production.scenes.order_by("number", "pk"):
             found.append(
                 Door(
-                    f"The day for scene {scene.number}: closed set, checklists, start",
+                    gettext("The day for scene %(number)s: closed set, checklists, start")
+                    % {"number": scene.number},
                     reverse("onset:day", args=[production.pk, scene.pk]),
                 )
             )
@@ -57,15 +59,20 @@ def doors(user: Any, production: Production) -> list[Door]:
         for day in shot.distinct().order_by("-day")[:REPORT_DAYS]:
             found.append(
                 Door(
-                    f"Report of the day, {day:%A} {day.day} {day:%B %Y} (PDF)",
+                    gettext("Report of the day, %(day)s (PDF)")
+                    % {
+                        "day": date_format(
+                            day, pgettext("date format: Thursday 26 November 2026", "l j E Y")
+                        )
+                    },
                     reverse("onset:report_day", args=[production.pk, day.isoformat()]),
                 )
             )
     if Role.PRODUCER in roles:
-        found.append(Door("Today on set", reverse("onset:today", args=[production.pk])))
+        found.append(Door(gettext("Today on set"), reverse("onset:today", args=[production.pk])))
     if roles & {Role.COORDINATOR, Role.PRODUCER}:
         found.append(
-            Door("Shoot-day settings", reverse("onset:day_settings", args=[production.pk]))
+            Door(gettext("Shoot-day settings"), reverse("onset:day_settings", args=[production.pk]))
         )
     found.append(
         Door(

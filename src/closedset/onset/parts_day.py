@@ -12,7 +12,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
-from closedset.onset import day
+from closedset.onset import day, services
 from closedset.onset.models import RosterEntry, Run
 
 
@@ -28,7 +28,7 @@ def console_context(request: HttpRequest, run: Run, what: set[str]) -> dict[str,
         "day_url": reverse("onset:day", args=[scene.production_id, scene.pk])
         + f"?day={run.day.isoformat()}",
         "state": run.state,
-        "state_label": run.get_state_display(),
+        "state_label": services.state_label(run.state),
         "may_resume": run.state in (Run.State.ON_HOLD, Run.State.STOPPED),
         "beats": day.beat_rows(run),
         "timeline": day.timeline(run),

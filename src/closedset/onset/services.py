@@ -17,9 +17,10 @@ from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
+from closedset.lib.i18n import interpolate_lazy
 from closedset.onset.models import DaySettings, Run, Signal, TimelineEntry
 from closedset.productions.models import Role, Scene
 from closedset.productions.services import require_role, role_in
@@ -30,6 +31,29 @@ logger = logging.getLogger(__name__)
 _KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
 # Marked here, translated where raised: callers and tests compare the English text.
 NO_RUN = gettext_noop("There is no such scene running. Check the address, or ask the coordinator.")
+
+# The run's state and the signal's kind in the reader's language; the models' labels stay
+# the English ones (the record and the stored timeline use them).
+STATE_LABELS: dict[str, Any] = {
+    Run.State.RUNNING: pgettext_lazy("scene state", "running"),
+    Run.State.ON_HOLD: pgettext_lazy("scene state", "on hold"),
+    Run.State.STOPPED: pgettext_lazy("scene state", "stopped"),
+    Run.State.CLOSED: pgettext_lazy("scene state", "closed"),
+}
+KIND_LABELS: dict[str, Any] = {
+    Signal.Kind.PAUSE: gettext_lazy("PAUSE"),
+    Signal.Kind.STOP: gettext_lazy("STOP"),
+}
+
+
+def state_label(state: str) -> str:
+    """A run's state ("on hold") in the language active now."""
+    return str(STATE_LABELS.get(state, state))
+
+
+def kind_label(kind: str) -> str:
+    """PAUSE or STOP in the language active now (PAUSA; STOP stays STOP)."""
+    return str(KIND_LABELS.get(kind, kind))
 
 
 def day_settings(production: Any) -> DaySettings:
@@ -86,7 +110,8 @@ def start(user: Any, scene: Scene, now: datetime | None = None) -> Run:
     final = current_final(scene)
     if not result.passed or final is None:
         reasons = " ".join(words_for(user, scene.production, result))
-        raise GateClosed(f"Scene {scene.number} cannot start yet. {reasons}".strip())
+        refused = gettext("Scene %(number)s cannot start yet.") % {"number": scene.number}
+        raise GateClosed(f"{refused} {reasons}".strip())
     with transaction.atomic():
         run, created = Run.objects.get_or_create(
             scene=scene,
@@ -269,7 +294,7 @@ def resume(user: Any, run_id: int, now: datetime | None = None) -> Run:
         if run.state == Run.State.RUNNING:
             return run
         if run.state == Run.State.CLOSED:
-            raise Conflict("The scene is closed; it cannot be resumed.")
+            raise Conflict(gettext("The scene is closed; it cannot be resumed."))
         waiting = (
             Signal.objects.filter(run=run, acknowledged_at__isnull=True)
             .select_related("sender")
@@ -278,8 +303,10 @@ def resume(user: Any, run_id: int, now: datetime | None = None) -> Run:
         )
         if waiting is not None:
             raise Conflict(
-                f"First acknowledge the {waiting.get_kind_display()} from "
-                f"{_name(waiting.sender)}, and talk with them; then resume."
+                gettext(
+                    "First acknowledge the %(kind)s from %(name)s, and talk with them; then resume."
+                )
+                % {"kind": kind_label(waiting.kind), "name": _name(waiting.sender)}
             )
         was = run.get_state_display()
         run.state = Run.State.RUNNING
@@ -385,7 +412,9 @@ def signals_after(user: Any, run_id: int, seq: int) -> list[Signal]:
     """What a screen missed after `seq`: every signal for the coordinator, a performer's own
     for her phone (with whether and when each was acknowledged)."""
     if isinstance(seq, bool) or not isinstance(seq, int) or seq < 0:
-        raise InvalidInput("Ask from a sequence number of 0 or more.", {"after": "0 or more"})
+        raise InvalidInput(
+            gettext("Ask from a sequence number of 0 or more."), {"after": gettext("0 or more")}
+        )
     run, what = _run(user, run_id)
     # Every screen of the run polls, phones included: escalation needs nobody's console open.
     escalate_due(run_id=run.pk)
@@ -443,11 +472,20 @@ def _tell_producers(signal: Signal) -> None:
             producer,
             "signal_escalated",
             production=scene.production,
-            subject=f"{signal.get_kind_display()} in scene {scene.number} not yet seen",
-            body=(
-                f"A performer in scene {scene.number} pressed {signal.get_kind_display()} at "
-                f"{when}, and the coordinator has not acknowledged it. Go to the set, or "
-                "reach the coordinator at once."
+            subject=interpolate_lazy(
+                gettext_lazy("%(kind)s in scene %(number)s not yet seen"),
+                kind=KIND_LABELS.get(signal.kind, signal.kind),
+                number=scene.number,
+            ),
+            body=interpolate_lazy(
+                gettext_lazy(
+                    "A performer in scene %(number)s pressed %(kind)s at %(time)s, and the "
+                    "coordinator has not acknowledged it. Go to the set, or reach the "
+                    "coordinator at once."
+                ),
+                kind=KIND_LABELS.get(signal.kind, signal.kind),
+                number=scene.number,
+                time=when,
             ),
         )
 

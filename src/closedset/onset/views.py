@@ -25,6 +25,7 @@ from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_noop
 from django.views.decorators.http import (
     require_GET,
     require_http_methods,
@@ -40,11 +41,14 @@ from closedset.productions.models import Role
 from closedset.productions.services import get_scene
 
 SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "onset" / "sw.js"
-SIGNED_OUT = (
+# Marked here, translated where sent (callers and tests compare the English text).
+SIGNED_OUT = gettext_noop(
     "You are signed out. Log in again; anything you pressed stays on this phone and is sent "
     "once you are back."
 )
-UNREADABLE = "The phone sent something the server could not read. Reload the page and press again."
+UNREADABLE = gettext_noop(
+    "The phone sent something the server could not read. Reload the page and press again."
+)
 # Said about a run to anyone who may not see it, and for a run that does not exist.
 NO_RUN = services.NO_RUN
 
@@ -53,7 +57,7 @@ NO_RUN = services.NO_RUN
 
 
 def _json_error(message: str, status: int) -> JsonResponse:
-    return JsonResponse({"detail": message}, status=status)
+    return JsonResponse({"detail": gettext(message)}, status=status)
 
 
 def _json_view(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -80,7 +84,7 @@ def _clock(moment: datetime | None) -> str | None:
 
 def _first_name(user: Any) -> str:
     name = str(getattr(user, "display_name", "") or "").strip()
-    return name.split()[0] if name else "the coordinator"
+    return name.split()[0] if name else gettext("the coordinator")
 
 
 # Whose screen each is: the console is the coordinator's, the phone page a performer's.
@@ -103,7 +107,7 @@ def _item(signal: Signal, user: Any, *, console: bool) -> dict[str, Any]:
     item: dict[str, Any] = {
         "seq": signal.seq,
         "kind": signal.kind,
-        "label": signal.get_kind_display(),
+        "label": services.kind_label(signal.kind),
         "stored_at": signal.stored_at.isoformat(),
         "stored_time": _clock(signal.stored_at),
         "acknowledged_at": signal.acknowledged_at.isoformat() if signal.acknowledged_at else None,
@@ -115,7 +119,7 @@ def _item(signal: Signal, user: Any, *, console: bool) -> dict[str, Any]:
     if mine:
         item["key"] = signal.key
     if console:
-        item["sender_name"] = getattr(signal.sender, "display_name", "") or "Someone"
+        item["sender_name"] = getattr(signal.sender, "display_name", "") or gettext("Someone")
         item["acknowledged_by_name"] = (
             getattr(signal.acknowledged_by, "display_name", None)
             if signal.acknowledged_at
@@ -201,7 +205,12 @@ def start(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
     return render(
         request,
         "onset/start.html",
-        {"scene": scene, "run": today, "message": message},
+        {
+            "scene": scene,
+            "run": today,
+            "state_label": services.state_label(today.state) if today else "",
+            "message": message,
+        },
         status=status,
     )
 
@@ -223,6 +232,7 @@ def console(request: HttpRequest, run_id: int) -> HttpResponse:
         {
             "run": run,
             "scene": run.scene,
+            "state_label": services.state_label(run.state),
             "items": items,
             "waiting": [i for i in items if not i["acknowledged_at"]],
             "signals_url": reverse("onset:signals", args=[run.pk]),
@@ -326,7 +336,7 @@ def signals(request: HttpRequest, run_id: int) -> HttpResponse:
     return JsonResponse(
         {
             "state": run.state,
-            "state_label": run.get_state_display(),
+            "state_label": services.state_label(run.state),
             "last_seq": run.last_seq,
             "signals": [_item(s, request.user, console=console) for s in rows],
         }

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.core.taxonomy import BARRIERS, Intensity, load_taxonomy
@@ -103,8 +104,14 @@ def director(request: HttpRequest, run_id: int) -> HttpResponse:
     minutes = round((change.reflect_until - change.proposed_at).total_seconds() / 60)
     messages.success(
         request,
-        "Sent to the performers in it. You will see “approved” or “not approved” here "
-        f"within {minutes} minutes.",
+        ngettext(
+            "Sent to the performers in it. You will see “approved” or “not approved” here "
+            "within %(minutes)s minute.",
+            "Sent to the performers in it. You will see “approved” or “not approved” here "
+            "within %(minutes)s minutes.",
+            minutes,
+        )
+        % {"minutes": minutes},
     )
     return redirect("onset:director", run_id=run.pk)
 
@@ -179,6 +186,7 @@ def to_plan(request: HttpRequest, run_id: int, change_id: int) -> HttpResponse:
         number = final.plan_version.number if final else ""
         messages.success(
             request,
-            f"Added to the plan as version {number}. The performers are asked to sign it.",
+            gettext("Added to the plan as version %(number)s. The performers are asked to sign it.")
+            % {"number": number},
         )
     return redirect("onset:console", run_id=run_id)

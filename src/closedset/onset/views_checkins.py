@@ -15,10 +15,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.core.taxonomy import Intensity, load_taxonomy
+from closedset.core.words import words_in
 from closedset.lib.errors import DomainError, NotFound
+from closedset.lib.i18n import current_language
 from closedset.onset import checkins, incidents
 from closedset.onset.models import Incident, Run
 from closedset.onset.views import phone_refusal, posted, run_as
@@ -115,64 +118,72 @@ class UnplannedForm(forms.Form):
 
     # Plain words, never Django's "Select a valid choice. X is not ...", which echoes input.
     act = forms.ChoiceField(
-        label="What happened",
+        label=gettext_lazy("What happened"),
         error_messages={
-            "required": "Choose what happened from the list.",
-            "invalid_choice": "Choose what happened from the list.",
+            "required": gettext_lazy("Choose what happened from the list."),
+            "invalid_choice": gettext_lazy("Choose what happened from the list."),
         },
     )
     zone = forms.ChoiceField(
-        label="Where",
+        label=gettext_lazy("Where"),
         required=False,
-        error_messages={"invalid_choice": "Choose where from the list, or “no zone”."},
+        error_messages={
+            "invalid_choice": gettext_lazy("Choose where from the list, or “no zone”."),
+        },
     )
     intensity = forms.ChoiceField(
-        label="How hard",
+        label=gettext_lazy("How hard"),
         error_messages={
-            "required": "Choose how hard: light, medium or hard.",
-            "invalid_choice": "Choose how hard: light, medium or hard.",
+            "required": gettext_lazy("Choose how hard: light, medium or hard."),
+            "invalid_choice": gettext_lazy("Choose how hard: light, medium or hard."),
         },
     )
     by = forms.ChoiceField(
-        label="Who did it",
+        label=gettext_lazy("Who did it"),
         error_messages={
-            "required": "Choose who did it from the scene's cast.",
-            "invalid_choice": "Choose who did it from the scene's cast.",
+            "required": gettext_lazy("Choose who did it from the scene's cast."),
+            "invalid_choice": gettext_lazy("Choose who did it from the scene's cast."),
         },
     )
     to = forms.ChoiceField(
-        label="To whom",
+        label=gettext_lazy("To whom"),
         error_messages={
-            "required": "Choose to whom from the scene's cast.",
-            "invalid_choice": "Choose to whom from the scene's cast.",
+            "required": gettext_lazy("Choose to whom from the scene's cast."),
+            "invalid_choice": gettext_lazy("Choose to whom from the scene's cast."),
         },
     )
     beat = forms.ChoiceField(
-        label="During",
+        label=pgettext_lazy("a deviation's beat", "During"),
         required=False,
         error_messages={
-            "invalid_choice": "Choose one of the scene's beats, or “between beats”.",
+            "invalid_choice": gettext_lazy("Choose one of the scene's beats, or “between beats”."),
         },
     )
 
     def __init__(self, run: Run, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        taxonomy = load_taxonomy()
+        # The taxonomy's words in the reader's language; the values stay the ids.
+        lang = current_language()
+        taxonomy = load_taxonomy(lang)
         groups: dict[str, list[tuple[str, str]]] = {}
         for act in taxonomy.acts.values():
-            groups.setdefault(act.category.capitalize(), []).append((act.id, act.label))
-        _choices(self, "act", [("", "Choose…"), *groups.items()])
+            category = act.category if lang == "en" else taxonomy.category_label(act.category)
+            groups.setdefault(category.capitalize(), []).append((act.id, act.label))
+        choose = gettext("Choose…")
+        _choices(self, "act", [("", choose), *groups.items()])
         zones = [(zone.id, zone.label) for zone in taxonomy.zones.values()]
-        _choices(self, "zone", [("", "No zone"), *zones])
-        _choices(self, "intensity", [("", "Choose…")] + [(n, n) for n in Intensity.names()])
-        cast = [(p.handle, p.display_name or "A performer") for p in checkins.cast_people(run)]
+        _choices(self, "zone", [("", gettext("No zone")), *zones])
+        _choices(self, "intensity", [("", choose), *_intensities(lang)])
+        performer = gettext("A performer")
+        cast = [(p.handle, p.display_name or performer) for p in checkins.cast_people(run)]
         _choices(self, "by", cast)
         _choices(self, "to", cast)
         beats = checkins.beat_ids(run)
         _choices(
             self,
             "beat",
-            [(b, f"beat {n}") for n, b in enumerate(beats, start=1)] + [("", "between beats")],
+            [(b, gettext("beat %(place)s") % {"place": n}) for n, b in enumerate(beats, start=1)]
+            + [("", gettext("between beats"))],
         )
         if not self.is_bound:
             # Prefilled for a few taps: the first two cast, the beat being shot.
@@ -180,6 +191,15 @@ class UnplannedForm(forms.Form):
                 self.initial.setdefault("by", cast[0][0])
                 self.initial.setdefault("to", cast[1][0])
             self.initial.setdefault("beat", _beat_in_progress(run) or (beats[0] if beats else ""))
+
+
+def _intensities(lang: str) -> list[tuple[str, str]]:
+    """(value, name) for the intensity list: the plan file's words in English ("medium"),
+    the level's name in another language."""
+    if lang == "en":
+        return [(n, n) for n in Intensity.names()]
+    words = words_in(lang)
+    return [(n, words(f"level:{n}")) for n in Intensity.names()]
 
 
 def _choices(form: forms.Form, name: str, choices: list[Any]) -> None:
@@ -235,7 +255,8 @@ def unplanned(request: HttpRequest, run_id: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Recorded: {incidents.deviation_words(incident)}. The scene is on hold.",
+                    gettext("Recorded: %(what)s. The scene is on hold.")
+                    % {"what": incidents.deviation_words(incident)},
                 )
                 return redirect("onset:console", run_id=run.pk)
         status = 400
@@ -249,24 +270,24 @@ def unplanned(request: HttpRequest, run_id: int) -> HttpResponse:
 
 class ReportForm(forms.Form):
     description = forms.CharField(
-        label="What happened",
+        label=gettext_lazy("What happened"),
         widget=forms.Textarea(attrs={"rows": 6}),
         max_length=incidents.TEXT_MAX,
-        help_text="Only the coordinator can read this.",
-        error_messages={"required": "Say what happened, in your own words."},
+        help_text=gettext_lazy("Only the coordinator can read this."),
+        error_messages={"required": gettext_lazy("Say what happened, in your own words.")},
     )
     scene = forms.TypedChoiceField(
-        label="Scene",
+        label=gettext_lazy("Scene"),
         required=False,
         coerce=int,
         empty_value=None,
         # Django's own words would echo what was sent back (an id, for a scene not listed).
-        error_messages={"invalid_choice": "Choose a scene from the list, or none."},
+        error_messages={"invalid_choice": gettext_lazy("Choose a scene from the list, or none.")},
     )
     anonymous = forms.BooleanField(
-        label="Send it without my name",
+        label=gettext_lazy("Send it without my name"),
         required=False,
-        help_text=(
+        help_text=gettext_lazy(
             "Nobody, the coordinator included, will be able to see who sent it; you will not "
             "be able to follow its state here either."
         ),
@@ -278,7 +299,7 @@ class ReportForm(forms.Form):
         _choices(
             self,
             "scene",
-            [("", "None in particular")]
+            [("", gettext("None in particular"))]
             + [(s.pk, f"{s.number}{': ' + s.title if s.title else ''}") for s in scenes],
         )
 
@@ -302,8 +323,19 @@ def incident_list(request: HttpRequest, production_id: int) -> HttpResponse:
         ]
     if Role.PRODUCER in roles or Role.COORDINATOR in roles:
         found = incidents.counts(request.user, production.pk)
-        context["counts"] = [(label, found[value]) for value, label in Incident.State.choices]
+        context["counts"] = [
+            (INCIDENT_STATES.get(value, label), found[value])
+            for value, label in Incident.State.choices
+        ]
     return render(request, "onset/incidents.html", context)
+
+
+# An incident's state in the reader's language (the model's labels stay the English ones).
+INCIDENT_STATES: dict[str, Any] = {
+    Incident.State.OPEN: pgettext_lazy("incident state", "open"),
+    Incident.State.ACKNOWLEDGED: pgettext_lazy("incident state", "acknowledged"),
+    Incident.State.RESOLVED: pgettext_lazy("incident state", "resolved"),
+}
 
 
 def _row(incident: Incident, reader: Any) -> dict[str, Any]:
@@ -344,9 +376,9 @@ def report(request: HttpRequest, production_id: int) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    "Sent to the coordinator without your name."
+                    gettext("Sent to the coordinator without your name.")
                     if data["anonymous"]
-                    else "Sent to the coordinator. Its state shows below.",
+                    else gettext("Sent to the coordinator. Its state shows below."),
                 )
                 return redirect("onset:incidents", production_id=production.pk)
         status = 400

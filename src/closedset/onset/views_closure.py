@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -81,9 +82,8 @@ def closure(request: HttpRequest, run_id: int) -> HttpResponse:
         except DomainError as error:
             if isinstance(error, NotFound):
                 raise
-            return _closure_page(
-                request, run_id, message=f"Saved. {error.message}", status=error.status
-            )
+            message = gettext("Saved. %(refusal)s") % {"refusal": error.message}
+            return _closure_page(request, run_id, message=message, status=error.status)
     return redirect("onset:closure", run_id=run_id)
 
 

@@ -17,6 +17,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from closedset.lib.errors import DomainError, NotFound
@@ -54,7 +55,9 @@ def _day_page(
         {
             "view": view,
             "scene": view.scene,
-            "kinds": CheckItem.Kind.choices,
+            # The kinds' names in the reader's language; the values stay the ids.
+            "kinds": [(value, day.kind_label(value)) for value in CheckItem.Kind.values],
+            "run_state": services.state_label(view.run.state) if view.run else "",
             "error": error.message if error else "",
             "fields": error.fields if error else {},
             # Which form the refusal belongs to, and what was typed in it: nothing is lost.
@@ -124,32 +127,39 @@ def _safe_day(request: HttpRequest) -> date | None:
 def roster_add(request: HttpRequest, at: At, on: date) -> str:
     """Someone who may be on the closed set."""
     entry = day.add_to_roster(*at, on, *posted(request, "name", "job"))
-    return f"{entry.name} is on the closed set."
+    return gettext("%(name)s is on the closed set.") % {"name": entry.name}
 
 
 @_day_change("roster")
 def roster_remove(request: HttpRequest, at: At, on: date, entry_id: int) -> str:
     day.remove_from_roster(*at, entry_id)
-    return "Taken off the roster."
+    return gettext("Taken off the roster.")
 
 
 @_day_change("checks")
 def check_add(request: HttpRequest, at: At, on: date) -> str:
     item = day.add_check(*at, on, *posted(request, "performer", "kind", "label"))
-    return f"Added to {item.performer.display_name}'s checklist: {item.label}."
+    return gettext("Added to %(performer)s's checklist: %(line)s.") % {
+        "performer": item.performer.display_name,
+        "line": day.line_label(item),
+    }
 
 
 @_day_change("checks")
 def check_tick(request: HttpRequest, at: At, on: date, item_id: int) -> str:
     done = request.POST.get("done") == "1"
     item = day.tick(*at, item_id, done)
-    return f"{item.label[:1].upper()}{item.label[1:]}: {'ticked' if done else 'not ticked'}."
+    label = day.line_label(item)
+    line = f"{label[:1].upper()}{label[1:]}"
+    if done:
+        return gettext("%(line)s: ticked.") % {"line": line}
+    return gettext("%(line)s: not ticked.") % {"line": line}
 
 
 @_day_change("checks")
 def check_remove(request: HttpRequest, at: At, on: date, item_id: int) -> str:
     day.remove_check(*at, item_id)
-    return "Taken off the checklist."
+    return gettext("Taken off the checklist.")
 
 
 # --- the production's settings ------------------------------------------------------------------
@@ -175,7 +185,7 @@ def day_settings(request: HttpRequest, production_id: int) -> HttpResponse:
         except DomainError as found:
             error = found
         else:
-            messages.success(request, "Shoot-day settings saved.")
+            messages.success(request, gettext("Shoot-day settings saved."))
             return redirect("onset:day_settings", production_id=production_id)
     values = (
         request.POST
@@ -235,7 +245,7 @@ def resume(request: HttpRequest, run_id: int) -> HttpResponse:
     except DomainError as error:
         messages.error(request, error.message)
     else:
-        messages.success(request, "The scene is running again.")
+        messages.success(request, gettext("The scene is running again."))
     return redirect("onset:console", run_id=run_id)
 
 

@@ -158,7 +158,7 @@ def test_a_notice_mail_is_in_the_recipients_language(world):
     )
     czech, english = mail.outbox
     assert czech.to == [world.mara.email] and english.to == [world.jonas.email]
-    assert "Ahoj Mara," in czech.body and "záměrně neobsahuje žádný odkaz" in czech.body
+    assert "Ahoj, Mara," in czech.body and "záměrně neobsahuje žádný odkaz" in czech.body
     assert "Hello" not in czech.body and "Sign in to" not in czech.body
     assert "Hello" in english.body and "This e-mail has no link on purpose" in english.body
     assert "Ahoj" not in english.body
