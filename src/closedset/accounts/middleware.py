@@ -29,6 +29,8 @@ EXEMPT_URL_NAMES = {
     "accounts:email_pending",
     "accounts:email_confirm",
     "productions:invitation",
+    # A calendar feed answers to its secret address alone, never to a session.
+    "calendars:feed",
 }
 
 # Pages a signed-in person can reach before confirming their e-mail address.
@@ -38,6 +40,7 @@ EMAIL_EXEMPT_URL_NAMES = {
     "accounts:language",
     "accounts:email_pending",
     "accounts:email_confirm",
+    "calendars:feed",
 }
 
 

@@ -25,6 +25,8 @@ SENSITIVE_PATHS: tuple[tuple[str, tuple[bool, ...] | None], ...] = (
     ("/account/email/confirm/", REST),
     ("/account/reset/", REST),
     ("/account/verify/", REST),
+    # A calendar feed's address is its own key (calendars/<secret>.ics).
+    ("/calendar/", REST),
     # acts/<act>/<direction>/ and .../answer/: which act a performer is editing.
     ("/boundaries/acts/", (HIDE, HIDE)),
     # production/<production_id>/<handle>/: whose profile a coordinator opens.
