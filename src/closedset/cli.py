@@ -20,7 +20,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import click
 import typer
@@ -31,6 +31,10 @@ from typer.exceptions import TyperException
 
 from closedset.core.check import CheckResult, Status
 from closedset.core.errors import BadInput
+
+if TYPE_CHECKING:
+    from closedset.core.flags import Flag
+    from closedset.core.script import Scene
 
 # ---------------------------------------------------------------- the reader's language
 
@@ -449,6 +453,162 @@ def verify_command(
     # Plain print: the line comes partly from the file and must not be read as rich markup.
     print(verdict.message)
     raise typer.Exit(EXIT_CLEAR if verdict.valid else EXIT_NOT_VALID)
+
+
+ADULT_HELP = gettext_noop(
+    "An adult production: suggest real sex acts. Without it (the default, as for a mainstream "
+    "production) their simulated counterparts are suggested."
+)
+
+
+@app.command(
+    "breakdown",
+    help=gettext_noop(
+        "List a screenplay's scenes (Fountain or Final Draft) and flag those that need an "
+        "intimacy coordinator, with the lines that led there: exit 0, 2 unreadable."
+    ),
+)
+def breakdown_command(
+    script: Annotated[
+        Path,
+        typer.Argument(
+            help=gettext_noop(
+                "The screenplay: .fountain or .fdx (read by its content when it has no extension)."
+            )
+        ),
+    ],
+    adult: Annotated[bool, typer.Option("--adult", help=ADULT_HELP)] = False,
+    as_json: Annotated[bool, typer.Option("--json", help=JSON_HELP)] = False,
+    lang: Annotated[str | None, typer.Option("--lang", help=LANG_HELP)] = None,
+) -> None:
+    from closedset.core.flags import flag_scene
+    from closedset.core.script import ScriptError, parse
+    from closedset.core.taxonomy import load_taxonomy
+
+    lang = _chosen(lang)
+    data = _read_script(script)
+    try:
+        parsed = parse(data, script.name)
+    except ScriptError as error:
+        raise error.located(str(script)) from None
+    taxonomy = load_taxonomy()
+    scenes = [(scene, flag_scene(scene, taxonomy, adult=adult)) for scene in parsed.scenes]
+    if as_json:
+        _print_utf8_json(_breakdown_json(parsed.title, scenes))
+    else:
+        _print_breakdown(parsed.title or script.name, scenes, lang)
+    raise typer.Exit(EXIT_CLEAR)
+
+
+def _read_script(path: Path) -> bytes:
+    """The file's bytes, never more than a script may hold (a huge file or a device is refused
+    before it is read whole). Every failure is one line naming the file."""
+    from closedset.core.script import MAX_BYTES
+
+    where = str(path)
+    try:
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise BadInput(_("no such file"), source=where) from None
+    except IsADirectoryError:
+        raise BadInput(_("is a folder, expected a file"), source=where) from None
+    except OSError as error:
+        message = _("cannot be read: %(reason)s") % {"reason": error.strerror or error}
+        raise BadInput(message, source=where) from None
+    if len(data) > MAX_BYTES:
+        limit = {"limit": MAX_BYTES // 1_000_000}
+        message = _("too large to be a screenplay (the limit is %(limit)d MB)") % limit
+        raise BadInput(message, source=where)
+    return data
+
+
+def _breakdown_json(title: str, scenes: Sequence[tuple[Scene, Flag]]) -> dict[str, object]:
+    """The contract's JSON (docs/formats.md "Script breakdown"), keys in its order."""
+    return {
+        "title": title,
+        "scenes": [
+            {
+                "index": scene.index,
+                "number": scene.number,
+                "heading": scene.heading,
+                "line": scene.line,
+                "characters": list(scene.characters),
+                "intimate": flag.intimate,
+                "acts": list(flag.acts),
+                "evidence": [
+                    {"line": item.line, "text": item.text, "acts": list(item.acts)}
+                    for item in flag.evidence
+                ],
+            }
+            for scene, flag in scenes
+        ],
+    }
+
+
+def _print_utf8_json(data: object) -> None:
+    """JSON as UTF-8 bytes, whatever encoding the terminal's locale gives standard output."""
+    text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()
+
+
+def _print_breakdown(title: str, scenes: Sequence[tuple[Scene, Flag]], lang: str) -> None:
+    # Headings, names and lines come from the file: escaped, so rich never reads them as markup.
+    from closedset.core.taxonomy import load_taxonomy
+
+    english = lang == SOURCE_LANGUAGE
+    labels = {} if english else {act.id: act.label for act in load_taxonomy(lang).acts.values()}
+
+    def acts_text(acts: Sequence[str], separator: str = ", ") -> str:
+        # Ids for files; in another language each with its label for the reader.
+        shown = (act if english else f"{act} ({labels.get(act, act)})" for act in acts)
+        return separator.join(shown)
+
+    table = Table(title=escape(title))
+    headings = (
+        "#",
+        pgettext("breakdown column", "number"),
+        pgettext("breakdown column", "heading"),
+        pgettext("breakdown column", "characters"),
+        pgettext("breakdown column", "intimate"),
+        pgettext("breakdown column", "acts"),
+    )
+    for column in headings:
+        table.add_column(escape(column), overflow="fold")
+    yes, no = pgettext("breakdown intimate", "yes"), pgettext("breakdown intimate", "no")
+    for scene, flag in scenes:
+        table.add_row(
+            str(scene.index),
+            escape(scene.number),
+            escape(scene.heading),
+            escape(", ".join(scene.characters)) or "-",
+            f"[bold yellow]{escape(yes)}[/]" if flag.intimate else escape(no),
+            escape(acts_text(flag.acts, "\n")) or "-",
+        )
+    out.print(table)
+    if not scenes:
+        out.print(escape(_("No scene headings found (lines such as INT. or EXT.).")))
+    # The evidence as plain lines, so a long line of the script is never folded into a column.
+    for scene, flag in scenes:
+        if not flag.evidence:
+            continue
+        where = _("Scene %(scene)s: %(heading)s") % {
+            "scene": scene.number,
+            "heading": scene.heading,
+        }
+        out.print(f"[bold]{escape(where)}[/]")
+        for item in flag.evidence:
+            found = {"line": item.line, "text": item.text, "acts": acts_text(item.acts)}
+            out.print("  " + escape(_("line %(line)d: %(text)s [%(acts)s]") % found))
+    intimate = sum(1 for _scene, flag in scenes if flag.intimate)
+    counts = {"count": len(scenes), "intimate": intimate}
+    out.print(escape(_("scenes: %(count)d, flagged intimate: %(intimate)d") % counts))
 
 
 # The web application's commands (migrate, demo, serve, rotate-keys, manage); Django loads

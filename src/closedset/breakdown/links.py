@@ -1,0 +1,31 @@
+"""Where the coordinator and the producer find the script breakdown from the production page
+(the same shape as closedset.onset.links: a label and a URL per door)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext
+
+from closedset.breakdown.services import READERS
+from closedset.productions.models import Production
+from closedset.productions.services import role_in
+
+
+@dataclass(frozen=True)
+class Door:
+    label: str
+    url: str
+
+
+def doors(user: Any, production: Production) -> list[Door]:
+    if not role_in(user, production) & READERS:
+        return []
+    return [
+        Door(
+            gettext("The script: upload it, see the flagged scenes"),
+            reverse("breakdown:script", args=[production.pk]),
+        )
+    ]
