@@ -223,6 +223,8 @@ INSTALLED_APPS = [
     "closedset.compliance",
     "closedset.rider",
     "closedset.onset",
+    "closedset.breakdown",
+    "closedset.calendars",
     "closedset.api",
 ]
 

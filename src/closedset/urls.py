@@ -17,6 +17,8 @@ urlpatterns = [
     path("compliance/", include("closedset.compliance.urls")),
     path("rider/", include("closedset.rider.urls")),
     path("onset/", include("closedset.onset.urls")),
+    path("breakdown/", include("closedset.breakdown.urls")),
+    path("calendar/", include("closedset.calendars.urls")),
     path("", include("closedset.record.urls")),
     # Passkeys as a second factor (closedset.accounts.passkeys).
     path("account/passkeys/webauthn/", include("closedset.accounts.passkeys")),

@@ -17,6 +17,7 @@ from ninja.parser import Parser
 from closedset.accounts.api import router as accounts_router
 from closedset.api.auth import AUTH, ApiRateLimited
 from closedset.boundaries.api import router as boundaries_router
+from closedset.breakdown.api import router as breakdown_router
 from closedset.compliance.api import router as compliance_router
 from closedset.consent.api import router as consent_router
 from closedset.lib.errors import DomainError, database_busy
@@ -147,3 +148,4 @@ api.add_router("/consent/", consent_router)
 api.add_router("/log/", record_router)
 api.add_router("/compliance/", compliance_router)
 api.add_router("/onset/", onset_router)
+api.add_router("/breakdown/", breakdown_router)

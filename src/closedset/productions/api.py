@@ -20,8 +20,14 @@ class ProductionOut(Schema):
     id: int
     name: str
     kind: str
+    # The language its documents are written in (a code: en, es, cs, hu).
+    language: str
     organisation: str
     my_roles: list[str]
+
+
+class LanguageIn(Schema):
+    language: str
 
 
 class RosterEntryOut(Schema):
@@ -77,6 +83,7 @@ def _production_out(request: HttpRequest, production_id: int) -> ProductionOut:
         id=production.pk,
         name=production.name,
         kind=production.kind,
+        language=production.language,
         organisation=production.organisation.name,
         my_roles=sorted(services.role_in(request.user, production)),
     )
@@ -89,6 +96,7 @@ def my_productions(request: HttpRequest) -> list[ProductionOut]:
             id=entry.production.pk,
             name=entry.production.name,
             kind=entry.production.kind,
+            language=entry.production.language,
             organisation=entry.production.organisation.name,
             my_roles=entry.roles,
         )
@@ -98,6 +106,15 @@ def my_productions(request: HttpRequest) -> list[ProductionOut]:
 
 @router.get("/productions/{int:production_id}", response=ProductionOut)
 def production(request: HttpRequest, production_id: int) -> ProductionOut:
+    return _production_out(request, production_id)
+
+
+@router.put("/productions/{int:production_id}/language", response=ProductionOut)
+def production_language(
+    request: HttpRequest, production_id: int, data: LanguageIn
+) -> ProductionOut:
+    """Producer or coordinator: the language the production's documents are written in."""
+    services.set_language(request.user, production_id, data.language)
     return _production_out(request, production_id)
 
 

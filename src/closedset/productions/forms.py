@@ -4,6 +4,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from closedset.accounts.forms import language_field
@@ -23,6 +25,17 @@ class ProductionForm(forms.Form):
         label=_("Company"), coerce=int, required=False, empty_value=None
     )
     new_organisation = forms.CharField(label=_("Or a new company"), max_length=200, required=False)
+    language = forms.ChoiceField(
+        label=_("Language of its documents"),
+        choices=list(settings.LANGUAGES),
+        initial=get_language,
+        # Left out, English: a production can change it later on its page.
+        required=False,
+        help_text=_(
+            "Riders and consent requests are shown to each performer in their own language, "
+            "with this one beside it when it differs."
+        ),
+    )
 
     def __init__(self, *args: Any, organisations: Iterable[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -30,9 +43,17 @@ class ProductionForm(forms.Form):
         self.fields["organisation"].choices = choices  # type: ignore[attr-defined]
 
 
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Documents are written in"), choices=list(settings.LANGUAGES)
+    )
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email"))
-    role = forms.ChoiceField(label=_("Role"), choices=list(ROLE_LABELS.items()))
+    role = forms.ChoiceField(
+        label=pgettext_lazy("a job on the production", "Role"), choices=list(ROLE_LABELS.items())
+    )
 
     def __init__(self, *args: Any, roles: Iterable[str] = Role.values, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -40,7 +61,7 @@ class InvitationForm(forms.Form):
         choices = [(role, labels[role]) for role in roles]
         if len(choices) > 1:
             # No role chosen for the person: inviting someone as producer by a slip is too easy.
-            choices.insert(0, ("", _("Choose a role")))
+            choices.insert(0, ("", pgettext_lazy("a job on the production", "Choose a role")))
         self.fields["role"].choices = choices  # type: ignore[attr-defined]
 
 

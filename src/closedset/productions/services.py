@@ -240,15 +240,36 @@ def create_organisation(name: str, *, owner: User | None = None) -> Organisation
     return organisation
 
 
-def create_production(organisation: Organisation, *, name: str, kind: str) -> Production:
+def create_production(
+    organisation: Organisation, *, name: str, kind: str, language: str = ""
+) -> Production:
     errors = {}
     if not name.strip():
         errors["name"] = _("Required.")
     if kind not in Production.Kind.values:
         errors["kind"] = _("Choose adult or mainstream.")
+    language = language or settings.LANGUAGE_CODE
+    if language not in dict(settings.LANGUAGES):
+        errors["language"] = _("Choose one of the languages offered.")
     if errors:
         raise InvalidInput(_("Please correct the marked fields."), errors)
-    return Production.objects.create(organisation=organisation, name=name.strip(), kind=kind)
+    return Production.objects.create(
+        organisation=organisation, name=name.strip(), kind=kind, language=language
+    )
+
+
+def set_language(user: Any, production_id: int, language: str) -> Production:
+    """The language the production's documents are written in, set by its producer or
+    coordinator. Each performer still reads her rider and consent requests in her own
+    language, with this one beside it when they differ; a page open while it changes asks
+    her to read again before she signs (the rider's fingerprint no longer matches)."""
+    production = get_production(user, production_id, *SCENE_ROLES)
+    if language not in dict(settings.LANGUAGES):
+        message = _("Choose one of the languages offered.")
+        raise InvalidInput(message, {"language": message})
+    Production.objects.filter(pk=production.pk).update(language=language)
+    production.language = language
+    return production
 
 
 def start_production(
@@ -258,6 +279,7 @@ def start_production(
     kind: str,
     organisation_id: int | None = None,
     new_organisation: str = "",
+    language: str = "",
 ) -> Production:
     """A person starts a production (in one of their companies, or a new one) and produces it."""
     if organisation_id:
@@ -279,7 +301,7 @@ def start_production(
     with transaction.atomic():
         if organisation is None:
             organisation = create_organisation(new_organisation, owner=user)
-        production = create_production(organisation, name=name, kind=kind)
+        production = create_production(organisation, name=name, kind=kind, language=language)
         add_member(user, production, Role.PRODUCER)
     return production
 

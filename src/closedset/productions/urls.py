@@ -10,6 +10,7 @@ urlpatterns = [
     path("p/new/", views.production_create, name="production_create"),
     path("p/<int:production_id>/", views.production, name="production"),
     path("p/<int:production_id>/scenes/", views.scene_create, name="scene_create"),
+    path("p/<int:production_id>/language/", views.production_language, name="language"),
     path("p/<int:production_id>/invitations/", views.invitations, name="invitations"),
     path(
         "p/<int:production_id>/invitations/<int:invitation_id>/revoke/",

@@ -18,13 +18,20 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from closedset.accounts import services as accounts
 from closedset.accounts.errors import RateLimited
 from closedset.accounts.forms import add_domain_errors
+from closedset.breakdown.links import doors as breakdown_doors
 from closedset.lib.errors import DomainError, InvalidInput
 from closedset.lib.net import client_ip
 from closedset.notices import services as notices
 from closedset.onset.links import doors as onset_doors
 from closedset.plans import overview
 from closedset.productions import services
-from closedset.productions.forms import AcceptForm, InvitationForm, ProductionForm, SceneForm
+from closedset.productions.forms import (
+    AcceptForm,
+    InvitationForm,
+    LanguageForm,
+    ProductionForm,
+    SceneForm,
+)
 from closedset.productions.labels import role_label
 from closedset.productions.models import Invitation, Production, Role
 
@@ -62,6 +69,7 @@ def production_create(request: HttpRequest) -> HttpResponse:
                     kind=data["kind"],
                     organisation_id=data["organisation"],
                     new_organisation=data["new_organisation"],
+                    language=data["language"],
                 )
             except InvalidInput as error:
                 add_domain_errors(form, error)
@@ -180,7 +188,36 @@ def _production_context(
         "linked_scenes": _linked_scenes(request, prod, roles),
         # The shoot day's doors this person may open (onset/links.py).
         "onset_doors": onset_doors(request.user, prod),
+        # The script breakdown, for its coordinators and producers (breakdown/links.py).
+        "breakdown_doors": breakdown_doors(request.user, prod),
+        "language_form": (
+            LanguageForm(initial={"language": prod.language})
+            if roles & set(services.SCENE_ROLES)
+            else None
+        ),
     }
+
+
+@login_required
+@require_POST
+def production_language(request: HttpRequest, production_id: int) -> HttpResponse:
+    """The producer or coordinator sets the language the production's documents are in."""
+    prod = services.get_production(request.user, production_id, *services.SCENE_ROLES)
+    form = LanguageForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_language(request.user, prod.pk, form.cleaned_data["language"])
+        except InvalidInput as error:
+            add_domain_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("The production's documents are now in %(language)s.")
+                % {"language": dict(settings.LANGUAGES)[form.cleaned_data["language"]]},
+            )
+            return redirect("productions:production", production_id=prod.pk)
+    context = _production_context(request, prod) | {"language_form": form}
+    return render(request, "productions/production.html", context, status=422)
 
 
 @login_required

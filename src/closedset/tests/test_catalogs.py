@@ -184,3 +184,31 @@ def test_catalogs_hold_every_message_of_the_sources(tmp_path: Path, monkeypatch)
         "messages in the sources but not in the catalogs (see 'How to translate a page' in "
         "docs/translation.md):\n  " + "\n  ".join(missing)
     )
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_one_message_reads_the_same_in_every_catalog(lang: str) -> None:
+    """Django merges the catalogs and the first in LOCALE_PATHS wins: a message translated
+    differently in a later one would never show there. The same English in two places means
+    the same thing, or it gets a context (pgettext) of its own."""
+    from django.conf import settings
+
+    first: dict[tuple[str | None, str, str | None], tuple[str, tuple[str, ...]]] = {}
+    differ = []
+    for root in settings.LOCALE_PATHS:
+        path = Path(root) / lang / "LC_MESSAGES" / "django.po"
+        if not path.exists():
+            continue
+        for message in read_po(path):
+            if not message.msgid or not all(message.strings):
+                continue
+            key = (message.context, message.msgid, message.plural)
+            strings = tuple(message.strings)
+            if key not in first:
+                first[key] = (_name(path), strings)
+            elif first[key][1] != strings:
+                differ.append(
+                    f"{_label(message)}: {first[key][0]} says {first[key][1]}, "
+                    f"{_name(path)} says {strings}"
+                )
+    assert not differ, "translated differently:\n  " + "\n  ".join(differ)

@@ -181,7 +181,7 @@ def test_the_new_coordinator_email_is_in_the_performers_language(world, client_a
     assert services.tell_sharing_performers(joined) == 1
     message = mail.outbox[0]
     assert message.subject.startswith("K jedné z tvých produkcí")
-    assert message.body.startswith("Ahoj ")
+    assert message.body.startswith("Ahoj, ")
     assert "Hello" not in message.body and "Sign in" not in message.body
 
 

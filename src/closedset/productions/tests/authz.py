@@ -73,6 +73,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "POST /p/<production_id>/scenes/": outcomes(
         anonymous=LOGIN, oscar=404, petra=REDIRECT, ines=REDIRECT, default=403
     ),
+    "GET /p/<production_id>/language/": outcomes(anonymous=LOGIN, default=405),
+    "POST /p/<production_id>/language/": outcomes(
+        anonymous=LOGIN, oscar=404, petra=REDIRECT, ines=REDIRECT, default=403
+    ),
     "GET /p/<production_id>/invitations/": INVITERS,
     "POST /p/<production_id>/invitations/": outcomes(
         anonymous=LOGIN, oscar=404, petra=422, ines=422, default=403
@@ -93,6 +97,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     "GET /api/v1/productions/<production_id>/scenes": API_MEMBERS,
     "POST /api/v1/productions/<production_id>/scenes": outcomes(
         anonymous=401, oscar=404, petra=201, ines=201, default=403
+    ),
+    "PUT /api/v1/productions/<production_id>/language": outcomes(
+        anonymous=401, oscar=404, petra=200, ines=200, default=403
     ),
     "GET /api/v1/productions/<production_id>/invitations": API_INVITERS,
     "POST /api/v1/productions/<production_id>/invitations": outcomes(
@@ -152,6 +159,8 @@ BODIES = {
     "POST /p/<production_id>/one-person-crew/setting/": lambda world: {"allow": "yes"},
     "POST /p/<production_id>/one-person-crew/agreement/": lambda world: {"agree": "yes"},
     "POST /api/v1/productions/<production_id>/scenes": lambda world: {"number": "99"},
+    "POST /p/<production_id>/language/": lambda world: {"language": "cs"},
+    "PUT /api/v1/productions/<production_id>/language": lambda world: {"language": "cs"},
     "POST /api/v1/productions/<production_id>/invitations": lambda world: {
         "email": "someone@example.org",
         "role": "performer",
