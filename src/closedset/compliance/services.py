@@ -24,7 +24,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -44,6 +44,9 @@ from closedset.lib.errors import (
 from closedset.lib.i18n import interpolate_lazy
 from closedset.productions.models import Membership, Organisation, Production, Role, Scene
 from closedset.productions.services import granted_roles, require_role, role_in
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 from .models import Clearance, ComplianceSettings, Hold, IdentityRecord, Schedule
 
@@ -907,14 +910,14 @@ class Gate:
 
     passed: bool
     day: date
-    reasons: tuple[str, ...] = field(default=())
+    reasons: tuple[StrOrPromise, ...] = field(default=())
     kinds: tuple[str, ...] = field(default=())
 
     def __bool__(self) -> bool:
         return self.passed
 
     @property
-    def summary(self) -> str:
+    def summary(self) -> StrOrPromise:
         return CLEARED if self.passed else NOT_CLEARED
 
 
@@ -922,7 +925,7 @@ def gate(scene: Scene, day: date) -> Gate:
     """Could the scene be shot on `day`? Every check runs, so the coordinator sees all that is
     missing at once."""
     production = scene.production
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, StrOrPromise]] = []
     if hold_on(production):
         found.append((HOLD, HOLD_REASON))
     cast = cast_performers(scene)
@@ -1002,7 +1005,7 @@ def words_for(user: Any, production: Production, result: Gate) -> list[str]:
     return [str(words) for words in _words(role_in(user, production), result)]
 
 
-def _words(roles: Iterable[str], result: Gate) -> list[str]:
+def _words(roles: Iterable[str], result: Gate) -> list[StrOrPromise]:
     if result.passed:
         return [CLEARED]
     readable = _readable(roles)

@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -50,6 +50,9 @@ from closedset.lib.i18n import current_language, date_lazy, interpolate_lazy
 from closedset.plans.models import PlanVersion
 from closedset.plans.services import scene_heading, scene_words
 from closedset.productions.models import Production, Role, Scene
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 PAGE = ConsentEvent.Method.PAGE
 API = ConsentEvent.Method.API
@@ -440,7 +443,9 @@ def _notice_kind(wanted: str) -> str:
     return wanted if wanted in Kind.values else str(Kind.PLAN_CHANGED)
 
 
-def _tell(performer: User, scene: Scene, *, kind: str, subject: str, body: str) -> None:
+def _tell(
+    performer: User, scene: Scene, *, kind: str, subject: StrOrPromise, body: StrOrPromise
+) -> None:
     from closedset.notices.services import notify
 
     # The consent list only: a link that signs would let whoever reads the mail sign.
@@ -460,7 +465,7 @@ def _coordinators(production: Production) -> list[User]:
     return acting_members(production, Role.COORDINATOR)
 
 
-def _tell_coordinators(scene: Scene, *, subject: str, body: str) -> None:
+def _tell_coordinators(scene: Scene, *, subject: StrOrPromise, body: StrOrPromise) -> None:
     """The scene's coordinators alone (never the director or producer): who and what, so
     she knows whom to talk to. Never the reason: that stays on the board."""
     from closedset.notices.services import notify

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -19,6 +19,9 @@ from closedset.accounts.services import send_mail_to
 from closedset.lib.i18n import language_of
 from closedset.notices.models import Kind, MailPreference, Notice
 from closedset.productions.models import Membership, Role
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -71,8 +74,8 @@ def notify(
     kind: str,
     *,
     production: Any = None,
-    subject: str,
-    body: str,
+    subject: StrOrPromise,
+    body: StrOrPromise,
     url: str = "",
 ) -> None:
     """Tell `recipient` one thing: store a notice and, if they want e-mail for this kind,
@@ -85,14 +88,14 @@ def notify(
     if kind not in Kind.values:
         raise ValueError(f"unknown notice kind {kind!r}")
     with translation.override(language_of(recipient)):
-        subject = " ".join(str(subject).split())[:SUBJECT_MAX]
-        body = str(body)
+        subject_text = " ".join(str(subject).split())[:SUBJECT_MAX]
+        body_text = str(body)
     notice = Notice.objects.create(
         recipient=recipient,
         kind=kind,
         production=production,
-        subject=subject,
-        body=body,
+        subject=subject_text,
+        body=body_text,
         url=url,
     )
     # A closed account gets no mail, whatever its settings said.

@@ -99,7 +99,7 @@ def _zone_words(taxonomy: Any, zone: str | None) -> str:
     label in another language."""
     if not zone or taxonomy.lang == "en" or zone not in taxonomy.zones:
         return zone or ""
-    label = taxonomy.zones[zone].label
+    label = str(taxonomy.zones[zone].label)
     return label[:1].lower() + label[1:]
 
 
