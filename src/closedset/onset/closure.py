@@ -39,12 +39,16 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 
 from closedset.lib import crypto
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
+from closedset.lib.i18n import current_language
 from closedset.onset import services
+from closedset.onset.day import status_label
 from closedset.onset.models import (
+    INCIDENT_STATE_WORDS,
     AftercareNote,
     BeatState,
     ChangeRequest,
@@ -589,16 +593,17 @@ _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # A change request's outcome in the report, in the order the day's summary counts them.
+# A change's outcome as the report says it: the same words whoever answered what.
 CHANGE_OUTCOMES = (
-    "approved",
-    "not approved",
-    "refused at once (crosses a hard limit)",
-    "waiting for answers",
+    pgettext_lazy("change request outcome", "approved"),
+    pgettext_lazy("change request outcome", "not approved"),
+    pgettext_lazy("change request outcome", "refused at once (crosses a hard limit)"),
+    pgettext_lazy("change request outcome", "waiting for answers"),
 )
 
 
 def _change_outcome(change: ChangeRequest, moment: datetime) -> str:
-    approved, not_approved, refused, waiting = CHANGE_OUTCOMES
+    approved, not_approved, refused, waiting = (str(words) for words in CHANGE_OUTCOMES)
     if change.checked == ChangeRequest.Check.REFUSED:
         return refused
     if change.approved_at is not None:
@@ -625,20 +630,20 @@ def _report_section(run: Run, viewer: Any, moment: datetime) -> dict[str, Any]:
         beats.append(
             {
                 "sentence": said.sentence,
-                "status": state.get_status_display() if state else "planned",
+                "status": status_label(state.status if state else BeatState.Status.PLANNED),
             }
         )
     signals = [
         {
-            "kind": s.get_kind_display(),
+            "kind": services.kind_label(s.kind),
             "at": _clock(s.stored_at),
-            "seen": _clock(s.acknowledged_at) or "not acknowledged",
+            "seen": _clock(s.acknowledged_at) or gettext("not acknowledged"),
             "escalated": _clock(s.escalated_at),
             "acknowledged": s.acknowledged_at is not None,
         }
         for s in Signal.objects.filter(run=run).order_by("seq")
     ]
-    taxonomy = load_taxonomy()
+    taxonomy = load_taxonomy(lang=current_language())
     incidents = list(Incident.objects.filter(run=run).order_by("reported_at", "pk"))
     deviations = []
     for incident in incidents:
@@ -649,9 +654,9 @@ def _report_section(run: Run, viewer: Any, moment: datetime) -> dict[str, Any]:
         deviations.append(
             {
                 "at": _clock(incident.reported_at),
-                "act": act.label if act else (incident.act or "not given"),
-                "zone": zone.label if zone else (incident.zone or "not given"),
-                "state": incident.get_state_display(),
+                "act": act.label if act else (incident.act or gettext("not given")),
+                "zone": zone.label if zone else (incident.zone or gettext("not given")),
+                "state": incident.state_words,
             }
         )
     closure = _closure(run)
@@ -664,7 +669,7 @@ def _report_section(run: Run, viewer: Any, moment: datetime) -> dict[str, Any]:
         "started": _clock(run.started_at),
         "closed": _clock(closure.closed_at),
         "is_closed": run.state == Run.State.CLOSED,
-        "state": run.get_state_display(),
+        "state": services.state_label(run.state),
         "version": run.final.plan_version.number,
         "beats": beats,
         "signals": signals,
@@ -751,8 +756,11 @@ def report_day_context(
     runs = day_runs(production, when)
     if not runs:
         raise NotFound(
-            f"No scene of {production.name} was started on {when:%A} {when.day} "
-            f"{when:%B %Y}, so there is no report of that day."
+            gettext(
+                "No scene of %(production)s was started on %(day)s, so there is no report of "
+                "that day."
+            )
+            % {"production": production.name, "day": date_format(when, "DATE_FORMAT")}
         )
     moment = now or timezone.now()
     sections = [_report_section(run, user, moment) for run in runs]
@@ -771,16 +779,16 @@ def report_day_context(
             "started": [section["scene"].number for section in sections],
             "closed": [section["scene"].number for section in sections if section["is_closed"]],
             "signal_count": sum(signals.values()),
-            "signals": _count_words(signals, [label for _, label in Signal.Kind.choices]),
+            "signals": _count_words(signals, [services.kind_label(k) for k in Signal.Kind.values]),
             "unacknowledged": sum(
                 not s["acknowledged"] for section in sections for s in section["signals"]
             ),
             "incident_count": sum(incidents.values()),
             "incident_states": _count_words(
-                incidents, [label for _, label in Incident.State.choices]
+                incidents, [str(INCIDENT_STATE_WORDS[state]) for state in Incident.State.values]
             ),
             "change_count": sum(changes.values()),
-            "changes": _count_words(changes, list(CHANGE_OUTCOMES)),
+            "changes": _count_words(changes, [str(words) for words in CHANGE_OUTCOMES]),
         },
     }
 
@@ -809,10 +817,25 @@ def report_day_pdf(
 
 def _state_counts(incidents: list[Incident]) -> list[tuple[str, int]]:
     counts = Counter(i.state for i in incidents)
-    return [(label, counts[value]) for value, label in Incident.State.choices if counts[value]]
+    return [
+        (str(INCIDENT_STATE_WORDS[value]), counts[value])
+        for value in Incident.State.values
+        if counts[value]
+    ]
 
 
 # --- the producer's screen --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Alert:
+    """An escalated PAUSE or STOP on the producer's screen: what and when, never who."""
+
+    text: str
+    unseen: bool
+
+    def __str__(self) -> str:
+        return self.text
 
 
 @dataclass
@@ -822,7 +845,7 @@ class RunLine:
     title: str
     state: str
     state_value: str
-    alerts: list[str]
+    alerts: list[Alert]
     incidents: list[tuple[str, int]]
 
 
@@ -844,21 +867,25 @@ def today(user: Any, production_id: int, now: datetime | None = None) -> dict[st
             services.escalate_due(now=moment, run_id=run.pk)
         alerts = []
         for signal in Signal.objects.filter(run=run, escalated_at__isnull=False).order_by("seq"):
-            seen = (
-                f"seen by the coordinator at {_clock(signal.acknowledged_at)}"
-                if signal.acknowledged_at
-                else "not yet seen"
-            )
-            alerts.append(
-                f"{signal.get_kind_display()} in scene {run.scene.number} at "
-                f"{_clock(signal.stored_at)} {seen}"
-            )
+            values = {
+                "kind": services.kind_label(signal.kind),
+                "number": run.scene.number,
+                "time": _clock(signal.stored_at),
+                "seen": _clock(signal.acknowledged_at),
+            }
+            if signal.acknowledged_at:
+                text = gettext(
+                    "%(kind)s in scene %(number)s at %(time)s seen by the coordinator at %(seen)s"
+                )
+            else:
+                text = gettext("%(kind)s in scene %(number)s at %(time)s not yet seen")
+            alerts.append(Alert(text % values, unseen=signal.acknowledged_at is None))
         lines.append(
             RunLine(
                 run=run,
                 scene=run.scene.number,
                 title=run.scene.title,
-                state=run.get_state_display(),
+                state=services.state_label(run.state),
                 state_value=run.state,
                 alerts=alerts,
                 incidents=_state_counts(list(Incident.objects.filter(run=run))),
@@ -871,6 +898,6 @@ def today(user: Any, production_id: int, now: datetime | None = None) -> dict[st
         "production": production,
         "day": day,
         "runs": lines,
-        "unseen": sum(1 for line in lines for a in line.alerts if a.endswith("not yet seen")),
+        "unseen": sum(1 for line in lines for alert in line.alerts if alert.unseen),
         "open_incidents": _state_counts(open_incidents),
     }

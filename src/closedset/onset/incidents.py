@@ -339,7 +339,7 @@ def move(
         if incident.state == target:
             return incident  # pressed twice: already done
         if incident.state not in allowed_from:
-            state = incident.get_state_display()
+            state = incident.state_words
             raise InvalidInput(gettext("This incident is already %(state)s.") % {"state": state})
         if target == Incident.State.RESOLVED and not added and incident.actions is None:
             raise _choose(gettext("Say what was done before marking it resolved."), "actions")

@@ -11,6 +11,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import pgettext_lazy
 
 from closedset.productions.models import Scene
 
@@ -316,6 +317,27 @@ class Incident(models.Model):
 
     class Meta:
         ordering = ["production", "reported_at", "pk"]
+
+    # get_kind_display / get_state_display stay English (the record and the stored timeline
+    # use them); these are for reading, in the language active now.
+    @property
+    def kind_words(self) -> str:
+        return str(INCIDENT_KIND_WORDS.get(self.kind, self.kind))
+
+    @property
+    def state_words(self) -> str:
+        return str(INCIDENT_STATE_WORDS.get(self.state, self.state))
+
+
+INCIDENT_KIND_WORDS = {
+    Incident.Kind.DEVIATION: pgettext_lazy("incident kind", "deviation from the plan"),
+    Incident.Kind.REPORT: pgettext_lazy("incident kind", "report"),
+}
+INCIDENT_STATE_WORDS = {
+    Incident.State.OPEN: pgettext_lazy("incident state", "open"),
+    Incident.State.ACKNOWLEDGED: pgettext_lazy("incident state", "acknowledged"),
+    Incident.State.RESOLVED: pgettext_lazy("incident state", "resolved"),
+}
 
 
 # --- closure --------------------------------------------------------------------------------
