@@ -676,6 +676,21 @@ def browser_summary(user_agent: str) -> str:
     return browser or system
 
 
+_BROWSER_NAMES = frozenset(name for _, name in _BROWSERS)
+_SYSTEM_NAMES = frozenset(name for _, name in _SYSTEMS)
+
+
+def browser_label(summary: str) -> str:
+    """A stored summary (browser_summary's "Firefox on Android") in the reader's language.
+
+    The names stay as they are; only the "on" between them is translated. Anything that is not
+    such a summary is shown as it was stored."""
+    browser, on, system = summary.partition(" on ")
+    if on and browser in _BROWSER_NAMES and system in _SYSTEM_NAMES:
+        return gettext("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+    return summary
+
+
 def session_key_hash(session: Any) -> str | None:
     key = getattr(session, "session_key", None)
     return hash_secret(key) if key else None

@@ -244,7 +244,11 @@ def sessions(request: HttpRequest) -> HttpResponse:
     """Where the person is signed in, and their API tokens."""
     current = services.session_key_hash(request.session)
     rows = [
-        {"session": record, "current": record.key_hash == current}
+        {
+            "session": record,
+            "current": record.key_hash == current,
+            "browser": services.browser_label(record.browser),
+        }
         for record in services.active_sessions(request.user)
     ]
     return render(

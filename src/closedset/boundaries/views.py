@@ -16,7 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from closedset.boundaries import services, words
+from closedset.boundaries import errors_text, services, words
 from closedset.core.profile import Boundary
 from closedset.core.profile import BoundaryProfile as CoreProfile
 from closedset.core.taxonomy import Act, Intensity, load_taxonomy
@@ -479,28 +479,32 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
+def _in_her_language(error: services.ProfileInvalid) -> dict[str, str]:
+    """The import's field messages, with a complaint of the core about the file itself (which
+    words.plain_error leaves in English) said in the page's language."""
+    core = errors_text.core_error_of(error)
+    if core is None or core.code not in errors_text.TEXTS:
+        return error.fields
+    english = error.message
+    message = errors_text.located_text(core)
+    return {name: message if text == english else text for name, text in error.fields.items()} | {
+        "file": message
+    }
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_view(request: HttpRequest) -> HttpResponse:
     text = ""
     errors: dict[str, str] = {}
     if request.method == "POST":
+        # import_text says a size that is too large in the page's language already.
         text, errors = import_text(request, 256, "a profile")
-        if errors:
-            # import_text's only complaint is the size, in English (lib/uploads.py): say it
-            # in the page's language.
-            pasted = "upload" not in request.FILES
-            message = (
-                gettext("the pasted text is larger than %(kb)s KB; a profile is much smaller")
-                if pasted
-                else gettext("the file is larger than %(kb)s KB; a profile is much smaller")
-            ) % {"kb": 256}
-            errors = {name: message for name in errors}
         if not errors:
             try:
                 number = services.import_profile(request.user, text)
             except services.ProfileInvalid as error:
-                errors = error.fields
+                errors = _in_her_language(error)
             else:
                 return redirect(reverse("boundaries:history") + f"#v{number}")
     return render(

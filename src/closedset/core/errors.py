@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 EXCERPT = 40
 # A bad value longer than this is compared by its start only: nothing that long is a typo.
@@ -67,6 +67,11 @@ class BadInput(ValueError):
 
     `source` is the file (or form) it came from and `line` the line where known, so the
     message can point a coordinator at the exact place to fix.
+
+    `code` names the kind of error ("yaml.key_twice"), stable across releases, and `values`
+    the values its message was built from: a page can say the same in its reader's language
+    (boundaries/errors_text.py) without reading the English `message`, which stays exactly as
+    it is for the command and the tests. Errors without a code are shown in English.
     """
 
     def __init__(
@@ -76,12 +81,16 @@ class BadInput(ValueError):
         source: str | None = None,
         line: int | None = None,
         field: str | None = None,
+        code: str | None = None,
+        values: Mapping[str, object] | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.source = source
         self.line = line
         self.field = field
+        self.code = code
+        self.values: dict[str, object] = dict(values or {})
 
     def located(self, source: str | None = None, line: int | None = None) -> BadInput:
         """The same error, with a file and line filled in where it had none."""

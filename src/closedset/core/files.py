@@ -17,13 +17,20 @@ def read_text(path: Path) -> str:
     try:
         return path.read_text("utf-8")
     except FileNotFoundError:
-        raise BadInput("no such file", source=str(path)) from None
+        raise BadInput("no such file", source=str(path), code="file.missing") from None
     except IsADirectoryError:
-        raise BadInput("is a folder, expected a file", source=str(path)) from None
+        raise BadInput(
+            "is a folder, expected a file", source=str(path), code="file.folder"
+        ) from None
     except UnicodeDecodeError:
-        raise BadInput("is not UTF-8 text", source=str(path)) from None
+        raise BadInput("is not UTF-8 text", source=str(path), code="file.not_utf8") from None
     except OSError as error:
-        raise BadInput(f"cannot be read: {error.strerror}", source=str(path)) from None
+        raise BadInput(
+            f"cannot be read: {error.strerror}",
+            source=str(path),
+            code="file.unreadable",
+            values={"reason": error.strerror},
+        ) from None
 
 
 def read_plan(path: Path, taxonomy: Taxonomy | None = None) -> ScenePlan:
@@ -49,7 +56,7 @@ def read_profiles(
         elif path.exists():
             files, direct = [path], True
         else:
-            raise BadInput("no such file or folder", source=str(path))
+            raise BadInput("no such file or folder", source=str(path), code="file.no_path")
         for file in files:
             if not direct and skip_resolved and file.resolve() == skip_resolved:
                 continue
@@ -67,6 +74,11 @@ def read_profiles(
                     f"performer '{excerpt(profile.performer)}' has a second profile here; "
                     f"the first is {origin[profile.performer]}",
                     source=str(file),
+                    code="file.second_profile",
+                    values={
+                        "performer": excerpt(profile.performer),
+                        "first": str(origin[profile.performer]),
+                    },
                 )
             origin[profile.performer] = file.resolve()
             found[profile.performer] = profile

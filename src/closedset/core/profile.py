@@ -109,7 +109,10 @@ def load_profile(text: str, source: str | None = None) -> BoundaryProfile:
 
 def _parse_profile(data: object, taxonomy: Taxonomy) -> BoundaryProfile:
     if data is None:
-        raise BadInput("the file is empty; a boundary profile needs 'performer' and 'boundaries'")
+        raise BadInput(
+            "the file is empty; a boundary profile needs 'performer' and 'boundaries'",
+            code="profile.empty",
+        )
     reader = Reader(data, "profile", PROFILE_FIELDS)
     performer = reader.ident("performer", required=True)
     assert performer is not None
@@ -130,6 +133,8 @@ def _parse_profile(data: object, taxonomy: Taxonomy) -> BoundaryProfile:
                 f"boundaries[{index}]: {entry.act} ({entry.direction}) is answered twice; "
                 "keep one entry per act and direction",
                 line=entry_line,
+                code="profile.answered_twice",
+                values={"index": index, "act": entry.act, "direction": entry.direction},
             )
         seen.add(key)
         entries.append(entry)

@@ -83,7 +83,7 @@ class _Loader(yaml.SafeLoader):
             return super().compose_node(parent, index)  # type: ignore[arg-type]
         # A list or mapping: self.depth of them are open around it.
         if self.depth >= MAX_DEPTH:
-            raise BadInput(TOO_DEEP, line=line)
+            raise BadInput(TOO_DEEP, line=line, code="yaml.too_deep", values={"levels": MAX_DEPTH})
         self.depth += 1
         try:
             return super().compose_node(parent, index)  # type: ignore[arg-type]
@@ -115,12 +115,22 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Mapping:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
         if not isinstance(key, str | int | float | bool) or key is None:
-            raise BadInput(f"a key must be plain text, not {excerpt(key, quote=True)}", line=line)
+            raise BadInput(
+                f"a key must be plain text, not {excerpt(key, quote=True)}",
+                line=line,
+                code="yaml.key_not_text",
+                values={"key": excerpt(key, quote=True)},
+            )
         key = str(key) if not isinstance(key, bool) else ("true" if key else "false")
         if index >= merged:
             # A key written here overrides a merged one, but may not be written twice.
             if key in own_keys:
-                raise BadInput(f"key '{excerpt(key)}' is given twice", line=line)
+                raise BadInput(
+                    f"key '{excerpt(key)}' is given twice",
+                    line=line,
+                    code="yaml.key_twice",
+                    values={"key": excerpt(key)},
+                )
             own_keys.add(key)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = line
@@ -155,16 +165,21 @@ def _check_expansion(root: yaml.Node, alias_lines: dict[tuple[int, int, int], in
         nonlocal added
         key = id(node)
         if key in unfinished:
-            raise BadInput(SELF_ALIAS, line=alias_line)
+            raise BadInput(SELF_ALIAS, line=alias_line, code="yaml.self_alias")
         if key in measured:
             # An alias: it adds all it stands for, as deep below it as the anchored part goes.
             size, height = measured[key]
             line = alias_line or node.start_mark.line + 1
             added += size
             if added > MAX_ALIAS_NODES:
-                raise BadInput(TOO_MANY_ALIASES, line=line)
+                raise BadInput(TOO_MANY_ALIASES, line=line, code="yaml.too_many_aliases")
             if depth + height > MAX_DEPTH:
-                raise BadInput(ALIASES_TOO_DEEP, line=line)
+                raise BadInput(
+                    ALIASES_TOO_DEEP,
+                    line=line,
+                    code="yaml.aliases_too_deep",
+                    values={"levels": MAX_DEPTH},
+                )
             return size, height
         if isinstance(node, yaml.SequenceNode):
             children = [(child, (key, i, 0)) for i, child in enumerate(node.value)]
@@ -218,9 +233,9 @@ def load(text: str, source: str | None = None) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else None
         problem = error.problem or error.context or "not valid YAML"
-        raise BadInput(_invalid(problem), source=source, line=line) from None
+        raise BadInput(_invalid(problem), source=source, line=line, code="yaml.invalid") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as error:
-        raise BadInput(_invalid(str(error)), source=source) from None
+        raise BadInput(_invalid(str(error)), source=source, code="yaml.invalid") from None
 
 
 def _invalid(problem: str) -> str:
