@@ -225,6 +225,7 @@ INSTALLED_APPS = [
     "closedset.onset",
     "closedset.breakdown",
     "closedset.calendars",
+    "closedset.callsheets",
     "closedset.api",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("onset/", include("closedset.onset.urls")),
     path("breakdown/", include("closedset.breakdown.urls")),
     path("calendar/", include("closedset.calendars.urls")),
+    path("callsheet/", include("closedset.callsheets.urls")),
     path("", include("closedset.record.urls")),
     # Passkeys as a second factor (closedset.accounts.passkeys).
     path("account/passkeys/webauthn/", include("closedset.accounts.passkeys")),

@@ -19,6 +19,7 @@ from closedset.accounts import services as accounts
 from closedset.accounts.errors import RateLimited
 from closedset.accounts.forms import add_domain_errors
 from closedset.breakdown.links import doors as breakdown_doors
+from closedset.callsheets.links import doors as callsheet_doors
 from closedset.lib.errors import DomainError, InvalidInput
 from closedset.lib.net import client_ip
 from closedset.notices import services as notices
@@ -188,8 +189,9 @@ def _production_context(
         "linked_scenes": _linked_scenes(request, prod, roles),
         # The shoot day's doors this person may open (onset/links.py).
         "onset_doors": onset_doors(request.user, prod),
-        # The script breakdown, for its coordinators and producers (breakdown/links.py).
-        "breakdown_doors": breakdown_doors(request.user, prod),
+        # The script breakdown and the call sheets, for those who may open them (their links.py).
+        "planning_doors": breakdown_doors(request.user, prod)
+        + callsheet_doors(request.user, prod),
         "language_form": (
             LanguageForm(initial={"language": prod.language})
             if roles & set(services.SCENE_ROLES)
