@@ -16,10 +16,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from closedset.breakdown.models import FlaggedScene, ScriptImport
@@ -132,18 +134,97 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(text, ensure_ascii=False).encode()).hexdigest()
 
 
+# The parser's refusals (core.script speaks English only) by their code, in the reader's
+# language; each English text is the parser's own message.
+SCRIPT_ERRORS: dict[str, Any] = {
+    "empty": gettext_lazy("This file is empty: there is no script in it."),
+    "too-large": gettext_lazy(
+        "This file is too large to be a screenplay (%(size)s MB; the limit is %(limit)s MB)."
+    ),
+    "not-text": gettext_lazy(
+        "This file is not a screenplay: it is not text. "
+        "Export the script as Fountain (.fountain) or Final Draft (.fdx)."
+    ),
+    "not-utf8": gettext_lazy(
+        "This file is not a screenplay: it is not UTF-8 text. "
+        "Export the script as Fountain (.fountain, UTF-8) or Final Draft (.fdx)."
+    ),
+    "fdx-dtd": gettext_lazy(
+        "This Final Draft file contains a document type declaration (DTD), which is "
+        "refused for safety. Export the script again from Final Draft."
+    ),
+    "fdx-entities": gettext_lazy(
+        "This Final Draft file contains entity declarations, which are refused for "
+        "safety. Export the script again from Final Draft."
+    ),
+    "fdx-external": gettext_lazy(
+        "This Final Draft file contains a reference to another file or address, which "
+        "is refused for safety. Export the script again from Final Draft."
+    ),
+    "fdx-broken": gettext_lazy("This Final Draft file cannot be read: its XML is broken."),
+    "fdx-broken-at": gettext_lazy(
+        "This Final Draft file cannot be read: its XML is broken near line %(line)s."
+    ),
+    "fdx-too-deep": gettext_lazy("This Final Draft file is nested too deeply to read."),
+    "fdx-not-script": gettext_lazy("This file is not a Final Draft script."),
+    "fdx-no-content": gettext_lazy(
+        "This file is not a Final Draft script: it has no script content in it."
+    ),
+}
+
+
+def script_error_words(error: core_script.ScriptError) -> str:
+    """The parser's refusal in the language active now (English: its message as it is)."""
+    text = SCRIPT_ERRORS.get(getattr(error, "code", ""))
+    if text is None:
+        return error.message
+    try:
+        return str(text) % dict(getattr(error, "values", {}) or {})
+    except (KeyError, TypeError, ValueError):
+        return error.message
+
+
+def upload_limit() -> int:
+    """The largest script file the pages and the API take, in bytes: the parser's limit, or
+    the site's limit on one request (settings.DATA_UPLOAD_MAX_MEMORY_SIZE) when that is lower,
+    as it is by default (1 MB against 20 MB)."""
+    return min(MAX_BYTES, int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or MAX_BYTES))
+
+
+def upload_limit_words() -> str:
+    """The upload form's help on size, in the language active now: "The file can be at most
+    1 MB." Each limit in its own units: the request limit's MB are 1024 × 1024 bytes (it is
+    set in KB, CLOSEDSET_MAX_BODY_KB), the parser's 1,000,000 (as its refusal says "20 MB")."""
+    size = upload_limit()
+    mega = 1_000_000 if size == MAX_BYTES else 1024 * 1024
+    if size >= mega:
+        amount, unit = size / mega, gettext("%(amount)s MB")
+    else:
+        amount, unit = size / 1024, gettext("%(amount)s KB")
+    places = 0 if float(amount).is_integer() else 1
+    if places and round(amount, 1).is_integer():
+        places = 0
+    shown = unit % {"amount": number_format(amount, decimal_pos=places)}
+    return gettext(
+        "The file can be at most %(size)s: this server takes nothing larger in one upload."
+    ) % {"size": shown}
+
+
 def read_script(data: bytes, name: str) -> core_script.Script:
-    """The parsed script, or InvalidInput with the parser's plain message (nothing stored)."""
+    """The parsed script, or InvalidInput with the parser's plain message (nothing stored),
+    in the reader's language."""
     if len(data) > MAX_BYTES:
         # Said before the parser reads anything; the same words as the parser's.
         try:
             core_script._check_size(len(data))
         except core_script.ScriptError as error:
-            raise InvalidInput(error.message, {"file": error.message}) from None
+            message = script_error_words(error)
+            raise InvalidInput(message, {"file": message}) from None
     try:
         return core_script.parse(data, name)
     except core_script.ScriptError as error:
-        raise InvalidInput(error.message, {"file": error.message}) from None
+        message = script_error_words(error)
+        raise InvalidInput(message, {"file": message}) from None
     except (ValueError, RecursionError):
         message = gettext_noop(
             "This file cannot be read as a screenplay (Fountain or Final Draft)."

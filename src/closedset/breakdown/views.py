@@ -44,7 +44,13 @@ def script(request: HttpRequest, production_id: int) -> HttpResponse:
     return render(
         request,
         "breakdown/script.html",
-        {"production": found.production, "access": found, "imports": rows, "errors": errors},
+        {
+            "production": found.production,
+            "access": found,
+            "imports": rows,
+            "errors": errors,
+            "upload_limit": services.upload_limit_words(),
+        },
         status=422 if errors else 200,
     )
 

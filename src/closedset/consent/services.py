@@ -382,7 +382,14 @@ class RiderGap:
 
     @property
     def words(self) -> str:
-        return f"{self.name}'s rider lacks {' and '.join(self.missing)}"
+        """What the rider lacks ("Jonas's rider lacks pay") in the language active now, English
+        as it always was; `missing` keeps the English field names the board's template compares."""
+        values = {"name": self.name}
+        if "expected length" in self.missing and "pay" in self.missing:
+            return _("%(name)s's rider lacks expected length and pay") % values
+        if "pay" in self.missing:
+            return _("%(name)s's rider lacks pay") % values
+        return _("%(name)s's rider lacks expected length") % values
 
 
 def rider_gaps(scene: Scene, data: Mapping[str, Any]) -> list[RiderGap]:
@@ -418,11 +425,11 @@ def _riders_complete(scene: Scene, data: Mapping[str, Any]) -> None:
     if not gaps:
         return
     lacking = "; ".join(g.words for g in gaps)
-    message = (
+    message = _(
         "Before this version can be final, each performer must be told the expected length "
-        f"and pay: {lacking}. Fill them in on each performer's rider, then mark the version "
+        "and pay: %(lacking)s. Fill them in on each performer's rider, then mark the version "
         "final again."
-    )
+    ) % {"lacking": lacking}
     raise InvalidInput(message, {"version": message})
 
 

@@ -74,8 +74,35 @@ _EMPTY_LINE = re.compile(r"\n[ \t]?\n")  # a line of two spaces is not empty
 _GONE = "\x00"  # put where a note or the boneyard was taken out, to tell such lines apart
 
 
+# What a ScriptError can say, one stable code per kind of refusal: a page shows the message in
+# its reader's language by the code (and `values`), since this module speaks English only.
+ERROR_CODES = (
+    "empty",  # nothing in the file
+    "too-large",  # values: size, limit (whole megabytes, as text)
+    "not-text",  # binary: a NUL byte or mostly control characters
+    "not-utf8",
+    "fdx-dtd",  # a DTD, refused for safety
+    "fdx-entities",  # entity declarations, refused for safety
+    "fdx-external",  # a reference to another file or address, refused for safety
+    "fdx-broken",  # the XML is broken, where is unknown
+    "fdx-broken-at",  # values: line
+    "fdx-too-deep",
+    "fdx-not-script",  # XML, but not a Final Draft document
+    "fdx-no-content",  # a Final Draft document without <Content>
+)
+
+
 class ScriptError(BadInput):
-    """A file that cannot be read as a screenplay; the message says why, in plain words."""
+    """A file that cannot be read as a screenplay; the message says why, in plain words.
+
+    `code` (one of ERROR_CODES) names the kind of refusal and `values` the parts that vary,
+    as text, so a page can say the same in another language; the message is always English.
+    """
+
+    def __init__(self, message: str, *, code: str, values: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.values = dict(values or {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +163,7 @@ def parse(data: bytes, name: str = "") -> Script:
     """The script in `data`: Fountain or Final Draft, by the extension of `name` or the content."""
     _check_size(len(data))
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
-        raise ScriptError("This file is empty: there is no script in it.")
+        raise ScriptError("This file is empty: there is no script in it.", code="empty")
     suffix = name.lower()
     if suffix.endswith(FDX_SUFFIXES):
         return parse_fdx(data)
@@ -150,9 +177,12 @@ def parse(data: bytes, name: str = "") -> Script:
 
 def _check_size(size: int) -> None:
     if size > MAX_BYTES:
+        values = {"size": f"{size / 1_000_000:.0f}", "limit": f"{MAX_BYTES // 1_000_000}"}
         raise ScriptError(
-            f"This file is too large to be a screenplay ({size / 1_000_000:.0f} MB; "
-            f"the limit is {MAX_BYTES // 1_000_000} MB)."
+            f"This file is too large to be a screenplay ({values['size']} MB; "
+            f"the limit is {values['limit']} MB).",
+            code="too-large",
+            values=values,
         )
 
 
@@ -160,21 +190,24 @@ def _decode(data: bytes) -> str:
     if b"\x00" in data:
         raise ScriptError(
             "This file is not a screenplay: it is not text. "
-            "Export the script as Fountain (.fountain) or Final Draft (.fdx)."
+            "Export the script as Fountain (.fountain) or Final Draft (.fdx).",
+            code="not-text",
         )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ScriptError(
             "This file is not a screenplay: it is not UTF-8 text. "
-            "Export the script as Fountain (.fountain, UTF-8) or Final Draft (.fdx)."
+            "Export the script as Fountain (.fountain, UTF-8) or Final Draft (.fdx).",
+            code="not-utf8",
         ) from None
     sample = text[:8192]
     control = sum(1 for c in sample if (c < " " and c not in "\t\n\r\f\v") or c == "\x7f")
     if control * 20 > len(sample):
         raise ScriptError(
             "This file is not a screenplay: it is not text. "
-            "Export the script as Fountain (.fountain) or Final Draft (.fdx)."
+            "Export the script as Fountain (.fountain) or Final Draft (.fdx).",
+            code="not-text",
         )
     return text
 
@@ -438,18 +471,22 @@ def parse_fdx(data: bytes) -> Script:
     """A Final Draft (.fdx) screenplay, read with entity expansion and DTDs refused."""
     _check_size(len(data))
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
-        raise ScriptError("This file is empty: there is no script in it.")
+        raise ScriptError("This file is empty: there is no script in it.", code="empty")
     if b"\x00" in data and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ScriptError(
             "This file is not a screenplay: it is not text. "
-            "Export the script as Fountain (.fountain) or Final Draft (.fdx)."
+            "Export the script as Fountain (.fountain) or Final Draft (.fdx).",
+            code="not-text",
         )
     if data.removeprefix(b"\xef\xbb\xbf")[:1].isspace():  # blank lines before the declaration
         data = data.removeprefix(b"\xef\xbb\xbf").lstrip()
     root = _read_xml(data)
     content = root.find("Content")
     if content is None:
-        raise ScriptError("This file is not a Final Draft script: it has no script content in it.")
+        raise ScriptError(
+            "This file is not a Final Draft script: it has no script content in it.",
+            code="fdx-no-content",
+        )
 
     builder = _Builder()
     notes: list[Note] = []
@@ -503,28 +540,35 @@ def _read_xml(data: bytes) -> Element:
     except defusedxml.DTDForbidden:
         raise ScriptError(
             "This Final Draft file contains a document type declaration (DTD), which is "
-            "refused for safety. Export the script again from Final Draft."
+            "refused for safety. Export the script again from Final Draft.",
+            code="fdx-dtd",
         ) from None
     except defusedxml.EntitiesForbidden:
         raise ScriptError(
             "This Final Draft file contains entity declarations, which are refused for "
-            "safety. Export the script again from Final Draft."
+            "safety. Export the script again from Final Draft.",
+            code="fdx-entities",
         ) from None
     except defusedxml.DefusedXmlException:
         raise ScriptError(
             "This Final Draft file contains a reference to another file or address, which "
-            "is refused for safety. Export the script again from Final Draft."
+            "is refused for safety. Export the script again from Final Draft.",
+            code="fdx-external",
         ) from None
     except ParseError as error:
         line = error.position[0] if error.position else 0
         where = f" near line {line}" if line else ""
         raise ScriptError(
-            f"This Final Draft file cannot be read: its XML is broken{where}."
+            f"This Final Draft file cannot be read: its XML is broken{where}.",
+            code="fdx-broken-at" if line else "fdx-broken",
+            values={"line": str(line)} if line else None,
         ) from None
     except RecursionError:  # pragma: no cover - expat does not recurse; kept as a guard
-        raise ScriptError("This Final Draft file is nested too deeply to read.") from None
+        raise ScriptError(
+            "This Final Draft file is nested too deeply to read.", code="fdx-too-deep"
+        ) from None
     if not isinstance(root, Element):  # pragma: no cover
-        raise ScriptError("This file is not a Final Draft script.")
+        raise ScriptError("This file is not a Final Draft script.", code="fdx-not-script")
     return root
 
 

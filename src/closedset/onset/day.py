@@ -20,7 +20,7 @@ from django.utils.translation import gettext, gettext_noop, pgettext, pgettext_l
 
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
 from closedset.lib.i18n import current_language
-from closedset.onset import services
+from closedset.onset import services, timeline_words
 from closedset.onset.models import (
     BeatState,
     CheckItem,
@@ -585,9 +585,9 @@ def timeline(run: Run, limit: int = 40) -> list[Line]:
     """The console's timeline, newest first: its own lines and every PAUSE and STOP (sent,
     seen by whom)."""
     lines = [
-        # Stored as written (English); a line that is a fixed text reads in the reader's
-        # language, one with names or numbers in it as it was stored.
-        Line(t.at, gettext(t.text) if t.text else t.text, t.kind)
+        # Stored as written (English); shown in the reader's language where the line is a
+        # fixed text or one of timeline_words' patterns, else as it was stored.
+        Line(t.at, timeline_words.said(t.kind, t.text), t.kind)
         for t in TimelineEntry.objects.filter(run=run).order_by("-at", "-pk")[:limit]
     ]
     for signal in (

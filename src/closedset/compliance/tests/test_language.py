@@ -185,3 +185,44 @@ def test_the_gate_coming_back_is_recognised_in_any_language(world):
     count = told.count()
     services.gate_changed(world.scene)  # nothing changed: nobody is told twice
     assert told.count() == count
+
+
+# --- the overview's staff sections ----------------------------------------------------------
+
+PRODUCER_OVERVIEW = [
+    ('<h2 id="hold-h">Production hold</h2>', '<h2 id="hold-h">Pozastavení produkce</h2>'),
+    ("No hold is on.", "Produkce není pozastavená."),
+    (">Place a hold<", ">Pozastavit produkci<"),
+    ("After a positive test anywhere in the pool", "Po pozitivním testu kohokoli ze skupiny"),
+    ("Notice and clearances", "Předstih a výsledky testů"),
+    (">Save<", ">Uložit<"),
+    ('<h2 id="scenes-h">Scenes</h2>', '<h2 id="scenes-h">Scény</h2>'),
+    ("Scene 12B: The boathouse</a>", "Scéna 12B: The boathouse</a>"),
+    ("not scheduled", "nenaplánováno"),
+]
+HELD = [
+    ("<strong>A hold is on.</strong> No scene", "<strong>Produkce je pozastavená.</strong>"),
+    (">Lift the hold<", ">Zrušit pozastavení<"),
+]
+CUSTODIAN_OVERVIEW = [
+    ('<h2 id="records-h">Records</h2>', '<h2 id="records-h">Záznamy</h2>'),
+    ("Identity records: find, add, verify", "Záznamy o totožnosti: hledat, přidat, ověřit"),
+    (">Test clearances<", ">Výsledky testů<"),
+]
+
+
+@pytest.mark.parametrize("language", ["cs", "en"])
+def test_the_overviews_staff_sections(world, client_as, language):
+    ready_scene(world)
+    czech = language == "cs"
+    url = f"/compliance/{world.production.pk}/"
+    petra = client_as(speaks(world.petra, language))
+    assert_in(petra.get(url).content.decode(), PRODUCER_OVERVIEW, czech=czech)
+    services.set_hold(world.petra, world.production, on=True)
+    assert_in(petra.get(url).content.decode(), HELD, czech=czech)
+    services.set_hold(world.petra, world.production, on=False)
+    services.schedule(world.ines, world.scene, call_on(future_day(3)))
+    called = petra.get(url).content.decode()
+    assert ("sraz: " in called) is czech and ("called " in called) is not czech
+    cora = client_as(speaks(world.cora, language))
+    assert_in(cora.get(url).content.decode(), CUSTODIAN_OVERVIEW, czech=czech)

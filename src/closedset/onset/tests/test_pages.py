@@ -80,7 +80,7 @@ def test_the_console_shows_signals_newest_first_and_loud(world, run, client_as):
     assert response.status_code == 200
     assert 'role="alert"' in text and "not yet seen" in text
     assert text.index("from Jonas") < text.index("from Mara")
-    assert text.count("I have seen it") == 2
+    assert text.count(">I have seen it</button>") == 2  # (and once in console.js's words)
     assert "stopped" in text
     assert "<script>" not in text and "style=" not in text  # the CSP allows neither
 
@@ -98,7 +98,7 @@ def test_acknowledging_from_the_console(world, run, client_as):
     signal.refresh_from_db()
     assert signal.acknowledged_by == world.ines
     text = ines.get(response["Location"]).content.decode()
-    assert "seen by Ines" in text and "I have seen it" not in text
+    assert "seen by Ines" in text and ">I have seen it</button>" not in text
     # A script gets JSON back.
     again = ines.post(f"/onset/signals/{signal.pk}/ack/", HTTP_ACCEPT="application/json")
     assert again.json()["acknowledged_by_name"] == "Ines"

@@ -15,6 +15,16 @@
   var bySeq = {};
   var shown = "";
   var busy = false;
+  var firstWaiting = "";
+  // The words come from the page, in the reader's language (data-t-* on #console); the
+  // English here is only what an older cached page without them still shows.
+  function say(name, fallback, values) {
+    var found = root.dataset[name] || fallback;
+    Object.keys(values || {}).forEach(function (slot) {
+      found = found.split("{" + slot + "}").join(values[slot]);
+    });
+    return found;
+  }
 
   function csrfToken() {
     var field = document.querySelector("input[name=csrfmiddlewaretoken]");
@@ -48,15 +58,17 @@
     var li = document.createElement("li");
     li.className = "onset-signal" + (item.acknowledged_at ? "" : " waiting");
     li.appendChild(text("strong", "onset-kind-" + item.kind, item.label));
-    li.appendChild(document.createTextNode(" from " + item.sender_name + " at " + item.stored_time + " "));
+    var sentBy = say("tFrom", "from {name} at {time}", { name: item.sender_name, time: item.stored_time });
+    li.appendChild(document.createTextNode(" " + sentBy + " "));
     if (item.acknowledged_at) {
-      li.appendChild(
-        text("span", "onset-seen", "— seen by " + item.acknowledged_by_name + " at " + item.seen_at)
-      );
+      var seen = say("tSeen", "seen by {by} at {at}", { by: item.acknowledged_by_name, at: item.seen_at });
+      li.appendChild(text("span", "onset-seen", "— " + seen));
     } else {
-      li.appendChild(text("span", "onset-unseen", "— not yet seen"));
+      li.appendChild(text("span", "onset-unseen", "— " + say("tUnseen", "not yet seen")));
     }
-    if (item.escalated) li.appendChild(text("span", "onset-escalated", " — sent on to the producer"));
+    if (item.escalated) {
+      li.appendChild(text("span", "onset-escalated", " — " + say("tEscalated", "sent on to the producer")));
+    }
     if (!item.acknowledged_at) {
       var form = document.createElement("form");
       form.method = "post";
@@ -67,7 +79,7 @@
       token.name = "csrfmiddlewaretoken";
       token.value = csrfToken();
       form.appendChild(token);
-      var button = text("button", "", "I have seen it");
+      var button = text("button", "", say("tAck", "I have seen it"));
       button.type = "submit";
       form.appendChild(button);
       li.appendChild(form);
@@ -96,10 +108,10 @@
       return !item.acknowledged_at;
     });
     waiting.forEach(function (item) {
-      alertBox.appendChild(
-        text("p", "", item.label + " from " + item.sender_name + " at " + item.stored_time + " — not yet seen.")
-      );
+      var words = { kind: item.label, name: item.sender_name, time: item.stored_time };
+      alertBox.appendChild(text("p", "", say("tWaiting", "{kind} from {name} at {time} — not yet seen.", words)));
     });
+    firstWaiting = waiting.length ? waiting[0].label : "";
     alertBox.hidden = waiting.length === 0;
   }
 
@@ -178,7 +190,7 @@
   function repeat() {
     var waiting = !alertBox.hidden;
     alertBox.classList.toggle("onset-flash", waiting && !alertBox.classList.contains("onset-flash"));
-    document.title = waiting ? "(!) " + alertBox.textContent.split(" from ")[0] + " — " + title : title;
+    document.title = waiting ? "(!) " + (firstWaiting || alertBox.textContent.trim()) + " — " + title : title;
     if (waiting) tone();
   }
 
