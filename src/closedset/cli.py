@@ -592,8 +592,6 @@ def _print_breakdown(title: str, scenes: Sequence[tuple[Scene, Flag]], lang: str
             escape(acts_text(flag.acts, "\n")) or "-",
         )
     out.print(table)
-    if not scenes:
-        out.print(escape(_("No scene headings found (lines such as INT. or EXT.).")))
     # The evidence as plain lines, so a long line of the script is never folded into a column.
     for scene, flag in scenes:
         if not flag.evidence:

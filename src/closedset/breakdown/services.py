@@ -170,6 +170,11 @@ SCRIPT_ERRORS: dict[str, Any] = {
     "fdx-no-content": gettext_lazy(
         "This file is not a Final Draft script: it has no script content in it."
     ),
+    "no-scenes": gettext_lazy(
+        "This file has no scene headings (lines such as INT. KITCHEN - NIGHT), so there is "
+        "nothing to break down. Check that it is the screenplay, exported as Fountain or "
+        "Final Draft."
+    ),
 }
 
 

@@ -89,6 +89,7 @@ ERROR_CODES = (
     "fdx-too-deep",
     "fdx-not-script",  # XML, but not a Final Draft document
     "fdx-no-content",  # a Final Draft document without <Content>
+    "no-scenes",  # readable, but not one scene heading: not a screenplay, or not one we read
 )
 
 
@@ -160,7 +161,23 @@ class Script:
 
 
 def parse(data: bytes, name: str = "") -> Script:
-    """The script in `data`: Fountain or Final Draft, by the extension of `name` or the content."""
+    """The script in `data`: Fountain or Final Draft, by the extension of `name` or the content.
+
+    A file with not one scene heading is refused: a breakdown of it would say nothing, and it
+    is far more often not a screenplay (or headings we do not read) than a script without
+    scenes. `parse_fountain` and `parse_fdx` themselves return such a script with no scenes."""
+    script = _parse(data, name)
+    if not script.scenes:
+        raise ScriptError(
+            "This file has no scene headings (lines such as INT. KITCHEN - NIGHT), so there is "
+            "nothing to break down. Check that it is the screenplay, exported as Fountain or "
+            "Final Draft.",
+            code="no-scenes",
+        )
+    return script
+
+
+def _parse(data: bytes, name: str) -> Script:
     _check_size(len(data))
     if not data.removeprefix(b"\xef\xbb\xbf").strip():
         raise ScriptError("This file is empty: there is no script in it.", code="empty")

@@ -199,11 +199,13 @@ def test_the_table(capsys, tmp_path):
     assert "scenes: 3, flagged intimate: 1" in text
 
 
-def test_a_script_without_scene_headings(capsys, tmp_path):
-    path = write(tmp_path, "notes.fountain", "Just some words.\n")
-    assert breakdown_json(capsys, path) == {"title": "", "scenes": []}
-    code, out, _ = run(capsys, "breakdown", path)
-    assert code == 0 and "No scene headings found" in flat(out)
+@pytest.mark.parametrize("json_flag", [[], ["--json"]])
+def test_text_without_scene_headings_is_not_a_screenplay(capsys, tmp_path, json_flag):
+    """Garbage that happens to be text: nothing to break down, said plainly (exit 2)."""
+    path = write(tmp_path, "notes.fountain", "Just some words.\nasdf qwer zxcv\n")
+    code, out, err = run(capsys, "breakdown", path, *json_flag)
+    assert (code, out) == (2, "")
+    assert "has no scene headings" in flat(err) and "Traceback" not in err
 
 
 BINARY = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4
@@ -218,6 +220,8 @@ UNREADABLE = [
     ("latin1.fountain", "INT. CAFÉ - DAY\n".encode("latin-1"), "not UTF-8 text"),
     ("broken.fdx", "<FinalDraft><Content><Paragraph>", "XML is broken"),
     ("hollow.fdx", "<FinalDraft></FinalDraft>", "not a Final Draft script"),
+    ("words.txt", b"Just some words, no screenplay.\n", "no scene headings"),
+    ("noheadings.fdx", "<FinalDraft><Content/></FinalDraft>", "no scene headings"),
 ]
 
 

@@ -513,7 +513,18 @@ def test_format_by_extension_and_by_content():
     assert parse(data, "a.fdx").format == "fdx"
     assert parse(data, "upload").format == "fdx"
     assert parse(b"\xef\xbb\xbf  " + data, "upload").format == "fdx"
-    assert parse(b"<FinalDraft><Content/></FinalDraft>", "").format == "fdx"
+    with pytest.raises(ScriptError, match="no scene headings") as refused:
+        parse(b"<FinalDraft><Content/></FinalDraft>", "")
+    assert refused.value.code == "no-scenes"
+
+
+@pytest.mark.parametrize("data", [b"Just words.\n", b"Title: Notes\n\nNo headings here.\n"])
+def test_a_file_without_scene_headings_is_refused(data):
+    with pytest.raises(ScriptError, match="has no scene headings") as refused:
+        parse(data, "notes.fountain")
+    assert refused.value.code == "no-scenes"
+    # The format readers themselves still read such text: it is parse() that refuses it.
+    assert parse_fountain(data.decode()).scenes == ()
 
 
 @pytest.mark.parametrize(
