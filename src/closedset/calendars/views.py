@@ -19,11 +19,19 @@ from closedset.lib.net import client_ip
 NOT_FOUND_BODY = b"Not found.\n"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
+def _unkept(response: HttpResponse) -> HttpResponse:
+    """The page may show a secret address: no cache keeps it, no search engine lists it."""
     response["Cache-Control"] = "no-store"
-    response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def _private(response: HttpResponse) -> HttpResponse:
+    """The feed's own answers: its address is the secret, so it never leaves as a referrer.
+    (Not the page: there the site's same-origin policy stands, or browsers would send its
+    forms with no origin and the CSRF check would refuse them.)"""
+    response["Referrer-Policy"] = "no-referrer"
+    return _unkept(response)
 
 
 def _page(request: HttpRequest, address: dict[str, str] | None = None) -> HttpResponse:
@@ -32,7 +40,7 @@ def _page(request: HttpRequest, address: dict[str, str] | None = None) -> HttpRe
         "calendars/page.html",
         {"feed": services.feed_of(request.user), "address": address},
     )
-    return _private(response)
+    return _unkept(response)
 
 
 @login_required
