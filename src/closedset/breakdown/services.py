@@ -175,6 +175,11 @@ SCRIPT_ERRORS: dict[str, Any] = {
         "nothing to break down. Check that it is the screenplay, exported as Fountain or "
         "Final Draft."
     ),
+    "too-many-scenes": gettext_lazy(
+        "This file has more than %(limit)s scene headings, far more than a screenplay "
+        "has, so it cannot be broken down. Check that it is the screenplay, exported "
+        "as Fountain or Final Draft."
+    ),
 }
 
 
@@ -264,6 +269,7 @@ def upload(user: Any, production_id: int, data: bytes, name: str) -> ScriptImpor
         )
         before = _matcher(previous)
         changed: list[FlaggedScene] = []
+        rows: list[FlaggedScene] = []
         for data_scene, flag in zip(scenes, flags, strict=True):
             row = FlaggedScene(
                 script=script,
@@ -284,7 +290,8 @@ def upload(user: Any, production_id: int, data: bytes, name: str) -> ScriptImpor
                 _carry_over(row, before(row))
                 if row.plan_outdated:
                     changed.append(row)
-            row.save()
+            rows.append(row)
+        FlaggedScene.objects.bulk_create(rows, batch_size=500)
     for row in changed:
         _tell_plan_outdated(row)
     return script
@@ -623,12 +630,26 @@ def decide(user: Any, production_id: int, import_id: int, scene_id: int, decisio
     script = _import(found, import_id)
     row = _scene(script, scene_id)
     _require_newest(found, script)
-    if decision == FlaggedScene.Decision.DISMISSED and row.scene_id is not None:
-        raise Conflict(gettext_noop("This scene already has a plan; it cannot be dismissed."))
-    row.decision = decision
-    row.decided_by = user
-    row.decided_at = timezone.now()
-    row.save(update_fields=["decision", "decided_by", "decided_at"])
+    with transaction.atomic():
+        row = _locked(found, script, row)
+        if decision == FlaggedScene.Decision.DISMISSED and row.scene_id is not None:
+            raise Conflict(gettext_noop("This scene already has a plan; it cannot be dismissed."))
+        row.decision = decision
+        row.decided_by = user
+        row.decided_at = timezone.now()
+        row.save(update_fields=["decision", "decided_by", "decided_at"])
+
+
+def _locked(found: Access, script: ScriptImport, row: FlaggedScene) -> FlaggedScene:
+    """`row` read again under the production's lock (the one `upload` takes) and its own, inside
+    the caller's transaction: no import and no other decision or plan can come in between,
+    so what the caller checks next is what it changes."""
+    Production.objects.select_for_update().filter(pk=found.production.pk).first()
+    fresh = FlaggedScene.objects.select_for_update().filter(pk=row.pk, script=script).first()
+    if fresh is None:
+        raise NotFound(gettext_noop("Not found."))
+    _require_newest(found, script)
+    return fresh
 
 
 def plan_outdated_seen(user: Any, production_id: int, import_id: int, scene_id: int) -> None:
@@ -717,13 +738,14 @@ def to_plan(user: Any, production_id: int, import_id: int, scene_id: int) -> Sce
     script = _import(found, import_id)
     row = _scene(script, scene_id)
     _require_newest(found, script)
-    if row.decision != FlaggedScene.Decision.CONFIRMED:
-        raise Conflict(gettext_noop("Confirm the scene first; then make its plan."))
-    if row.scene_id is not None:
-        raise Conflict(gettext_noop("This scene already has a plan."))
     production = found.production
-    number = row.number[:20]
     with transaction.atomic():
+        row = _locked(found, script, row)
+        if row.decision != FlaggedScene.Decision.CONFIRMED:
+            raise Conflict(gettext_noop("Confirm the scene first; then make its plan."))
+        if row.scene_id is not None:
+            raise Conflict(gettext_noop("This scene already has a plan."))
+        number = row.number[:20]
         scene = Scene.objects.filter(production=production, number=number).first()
         if scene is None:
             scene = create_scene(user, production, number=number, title=row.heading[:200])

@@ -20,6 +20,7 @@ duties holds here too.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -46,8 +47,10 @@ SECRET_BYTES = 32
 PAST_DAYS = 30
 # A calendar service asks again about this often (REFRESH-INTERVAL and X-PUBLISHED-TTL).
 REFRESH = timedelta(hours=1)
-# Guesses: this many unknown addresses from one network address in an hour, then everything
-# from it is refused for the rest of the hour (a right address too: guessing must not pay).
+# Guesses: this many unknown addresses from one network address in an hour, then every further
+# guess from it is refused for the rest of the hour. A right address is always answered: a
+# calendar service's shared fetcher (or a carrier's NAT) must not be locked out by someone
+# else's wrong guesses from it. IPv6 is counted by /64, the block one subscriber holds.
 MISSES_PER_HOUR = 60
 MISS_WINDOW = 3600
 
@@ -104,12 +107,26 @@ def user_for_secret(secret: str) -> Any | None:
     return feed.user if feed.user.is_active else None
 
 
+def guesser(ip: str) -> str:
+    """Who guesses, as counted: the IPv4 address, or the /64 block of an IPv6 one."""
+    try:
+        address = ipaddress.ip_address(ip.strip())
+    except ValueError:
+        return ip.strip()
+    if isinstance(address, ipaddress.IPv6Address):
+        if address.ipv4_mapped is not None:
+            return str(address.ipv4_mapped)
+        return str(ipaddress.IPv6Network((address, 64), strict=False))
+    return str(address)
+
+
 def _blocked_key(ip: str) -> str:
-    return f"closedset:calendar:blocked:{hash_secret(ip)}"
+    return f"closedset:calendar:blocked:{hash_secret(guesser(ip))}"
 
 
 def blocked(ip: str) -> bool:
-    """Whether this network address guessed too often in the last hour."""
+    """Whether this network address (IPv6: its /64) guessed too often in the last hour: its
+    wrong guesses are refused; a right address from it is still answered."""
     return bool(ip) and cache.get(_blocked_key(ip)) is not None
 
 
@@ -118,7 +135,7 @@ def count_miss(ip: str) -> None:
     if not ip:
         return
     limit = int(getattr(settings, "CLOSEDSET_CALENDAR_MISSES_PER_HOUR", MISSES_PER_HOUR))
-    if not rate_limit("calendar-miss", ip, limit=limit, window=MISS_WINDOW):
+    if not rate_limit("calendar-miss", guesser(ip), limit=limit, window=MISS_WINDOW):
         cache.set(_blocked_key(ip), 1, MISS_WINDOW)
 
 

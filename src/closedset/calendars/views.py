@@ -69,13 +69,15 @@ def turn_off(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def feed(request: HttpRequest, secret: str) -> HttpResponse:
-    ip = client_ip(request)
-    if services.blocked(ip):
-        return _private(
-            HttpResponse(b"Too many requests.\n", status=429, content_type="text/plain")
-        )
+    # A right address is always answered; only guesses are counted and, past the limit,
+    # refused (services.blocked), so others' guesses from a shared address lock no one out.
     user = services.user_for_secret(secret)
     if user is None:
+        ip = client_ip(request)
+        if services.blocked(ip):
+            return _private(
+                HttpResponse(b"Too many requests.\n", status=429, content_type="text/plain")
+            )
         services.count_miss(ip)
         return _private(HttpResponse(NOT_FOUND_BODY, status=404, content_type="text/plain"))
     body = services.feed_ics(

@@ -93,7 +93,9 @@ class DecideIn(Schema):
     answers: dict[str, str] = Field(..., description='beat id -> "consent" or "decline"')
     reasons: dict[str, str] = Field(default_factory=dict)
     password_or_code: str
-    rider_sha256: str | None = None
+    # The rider this answer was given against, as GET on the request returned it: an answer
+    # is never recorded against text its performer was not shown (after a language change).
+    rider_sha256: str = Field(..., min_length=64, max_length=64)
 
 
 class DecideOut(Schema):

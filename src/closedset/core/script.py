@@ -20,7 +20,11 @@ Line numbers:
 Text before the first scene heading (a cold open's FADE IN:, a centered act title) belongs to no
 scene. `Script.notes` holds every note in file order; `Scene.notes` those from its heading up to
 the next heading. Anything that cannot be read raises `ScriptError`, whose message is written for
-the person who uploaded the file.
+the person who uploaded the file; so does a file with more than MAX_SCENES scene headings.
+
+No text the parser returns holds a control character (C0, DEL or C1) but tab, and a note's line
+feeds: they are taken out, so a script cannot carry terminal escapes or line breaks into a
+heading, a scene number or a line. A Final Draft scene number's whitespace becomes one space.
 
 This module is pure Python: it must never import Django.
 """
@@ -39,6 +43,9 @@ from closedset.core.errors import BadInput
 
 MAX_BYTES = 20_000_000
 """The largest script accepted: a feature is a few hundred kilobytes, even as Final Draft XML."""
+MAX_SCENES = 2_000
+"""The most scene headings accepted: a feature has one to three hundred, a long series block
+maybe a thousand. More is not a screenplay, and each scene is a row to store and show."""
 
 FOUNTAIN_SUFFIXES = (".fountain", ".spmd", ".txt")
 FDX_SUFFIXES = (".fdx",)
@@ -69,7 +76,13 @@ _TITLE_KEYS = frozenset(
         "series",
     }
 )
-_TITLE_KEY = re.compile(r"([A-Za-z][A-Za-z ]*?)\s*:(.*)")
+# A title page key: only the part before a line's first colon is matched, without the spaces
+# before the colon, so the pattern never runs over a long line (and cannot backtrack).
+_TITLE_KEY = re.compile(r"[A-Za-z][A-Za-z ]*")
+# C0 and C1 control characters, DEL included, tab kept: nothing the parser returns holds one,
+# so no script can send a terminal escape or a line break where one line is expected.
+_CONTROL = dict.fromkeys([c for c in range(0x20) if c != 0x09] + list(range(0x7F, 0xA0)), None)
+_CONTROL_KEEP_LINES = {c: None for c in _CONTROL if c != 0x0A}
 _EMPTY_LINE = re.compile(r"\n[ \t]?\n")  # a line of two spaces is not empty
 _GONE = "\x00"  # put where a note or the boneyard was taken out, to tell such lines apart
 
@@ -90,6 +103,7 @@ ERROR_CODES = (
     "fdx-not-script",  # XML, but not a Final Draft document
     "fdx-no-content",  # a Final Draft document without <Content>
     "no-scenes",  # readable, but not one scene heading: not a screenplay, or not one we read
+    "too-many-scenes",  # values: limit (as text): more scene headings than MAX_SCENES
 )
 
 
@@ -253,17 +267,28 @@ class _Builder:
     def heading(self, line: int, heading: str, number: str) -> None:
         self._close()
         index = len(self.scenes) + 1
-        self._open = _OpenScene(index, number or str(index), heading, line)
+        if index > MAX_SCENES:
+            limit = f"{MAX_SCENES:,}"
+            raise ScriptError(
+                f"This file has more than {limit} scene headings, far more than a screenplay "
+                "has, so it cannot be broken down. Check that it is the screenplay, exported "
+                "as Fountain or Final Draft.",
+                code="too-many-scenes",
+                values={"limit": limit},
+            )
+        number = _clean(" ".join(number.split()))
+        self._open = _OpenScene(index, number or str(index), _clean(heading), line)
 
     def add(self, line: Line) -> None:
         if self._open is None:
             return  # before the first heading: not part of any scene
+        line = replace(line, text=_clean(line.text), character=_clean(line.character))
         self._open.lines.append(line)
         if line.character:
             self.speaker(line.character)
 
     def speaker(self, name: str) -> None:
-        key = _normal_name(name)
+        key = _normal_name(_clean(name))
         if self._open is not None and key:
             self._open.characters.setdefault(key, None)
 
@@ -277,6 +302,8 @@ class _Builder:
 
     def script(self, title: str, notes: list[Note], boneyard: list[Note], fmt: str) -> Script:
         self._close()
+        notes = [_clean_note(note) for note in notes]
+        boneyard = [_clean_note(note) for note in boneyard]
         scenes = self.scenes
         starts = [scene.line for scene in scenes]
         held: dict[int, list[Note]] = {}
@@ -286,7 +313,19 @@ class _Builder:
                 held.setdefault(position, []).append(note)
         for position, inside in held.items():
             scenes[position] = replace(scenes[position], notes=tuple(inside))
-        return Script(title, tuple(scenes), tuple(notes), tuple(boneyard), fmt)
+        return Script(_clean(title), tuple(scenes), tuple(notes), tuple(boneyard), fmt)
+
+
+def _clean(text: str) -> str:
+    """`text` without control characters (tab kept)."""
+    return text.translate(_CONTROL) if text and not text.isprintable() else text
+
+
+def _clean_note(note: Note) -> Note:
+    """A note without control characters; a note may span lines, so line feeds are kept."""
+    if note.text.isprintable():
+        return note
+    return replace(note, text=note.text.translate(_CONTROL_KEEP_LINES))
 
 
 def _cue_name(cue: str) -> str:
@@ -308,6 +347,7 @@ def parse_fountain(text: str) -> Script:
     _check_size(len(text))
     text = text.removeprefix("\ufeff").replace(_GONE, "")
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_CONTROL_KEEP_LINES)  # before reading, so none hides a heading
     boneyard: list[Note] = []
     notes: list[Note] = []
     text = _take_out(text, "/*", "*/", boneyard)
@@ -418,25 +458,39 @@ def _title_page(live: list[tuple[int, str]]) -> tuple[str, int]:
         first += 1
     if first == len(live):
         return "", 0
-    match = _TITLE_KEY.fullmatch(live[first][1].strip())
-    if not match or match.group(1).lower() not in _TITLE_KEYS:
+    found = _title_key(live[first][1].strip())
+    if found is None or found[0].lower() not in _TITLE_KEYS:
         return "", 0
     values: dict[str, list[str]] = {}
     key = ""
     position = first
     while position < len(live) and live[position][1].strip():
         raw = live[position][1]
-        match = _TITLE_KEY.fullmatch(raw.strip())
-        if raw[:1] in (" ", "\t") and key or not match:
+        found = _title_key(raw.strip())
+        if raw[:1] in (" ", "\t") and key or found is None:
             values.setdefault(key, []).append(raw.strip())
         else:
-            key = match.group(1).lower()
+            key = found[0].lower()
             values.setdefault(key, [])
-            if match.group(2).strip():
-                values[key].append(match.group(2).strip())
+            if found[1].strip():
+                values[key].append(found[1].strip())
         position += 1
     title = " ".join(_plain(v) for v in values.get("title", []) if _plain(v))
     return title, position
+
+
+def _title_key(line: str) -> tuple[str, str] | None:
+    """A title page line's key and value ("Title: X" -> ("Title", " X")), or None.
+
+    The key is the part before the first colon, without the spaces before it: letters and
+    spaces, starting with a letter. A line without a colon is never matched at all."""
+    key, colon, value = line.partition(":")
+    if not colon:
+        return None
+    key = key.rstrip()
+    if not _TITLE_KEY.fullmatch(key):
+        return None
+    return key, value
 
 
 def _is_heading(s: str) -> bool:
@@ -521,7 +575,7 @@ def parse_fdx(data: bytes) -> Script:
             continue
         position += 1
         kind = (element.get("Type") or "").strip()
-        text = "".join(run.text or "" for run in element if run.tag == "Text").strip()
+        text = _clean("".join(run.text or "" for run in element if run.tag == "Text")).strip()
         # Inner paragraphs (DualDialogue) and notes come after this one.
         stack.extend(reversed([child for child in element if child.tag != "Text"]))
         if kind == "Scene Heading":

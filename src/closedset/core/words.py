@@ -202,14 +202,26 @@ def _fill(words: Words, phrase: str, subject: str | None, objects: Sequence[str]
     text = _VERB.sub(lambda m: m.group(form), phrase)
     # Other languages name the receiver as they are, never declined (docs/translation.md).
     owners = [_possessive(o) for o in objects] if words.english else list(objects)
-    text = text.replace("{to's}", words.join(owners))
-    text = text.replace("{to}", words.join(list(objects)))
-    text = text.replace("{zone}", zone)
-    # Without a doer the phrase is about the reader's own answer: their own body.
-    text = text.replace("{own}", words("own-you" if subject in (None, words.you) else "own-their"))
+    values = {
+        "to's": words.join(owners),
+        "to": words.join(list(objects)),
+        "zone": zone,
+        # Without a doer the phrase is about the reader's own answer: their own body.
+        "own": words("own-you" if subject in (None, words.you) else "own-their"),
+    }
     if subject is not None:
-        text = text.replace("{by}", subject)
-    return text
+        values["by"] = subject
+    return fill(text, values)
+
+
+# The phrase's placeholders, filled in one pass: a name that itself reads "{by}" stays the
+# name as written, never a second doer.
+_PLACEHOLDER = re.compile(r"\{(to's|to|zone|own|by)\}")
+
+
+def fill(text: str, values: Mapping[str, str]) -> str:
+    """`text` with each {to's} {to} {zone} {own} {by} that `values` names put in, once."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
 
 def _capital(text: str) -> str:

@@ -14,6 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from closedset.lib.errors import DomainError, NotFound
+from closedset.lib.i18n import in_document_language
 from closedset.onset import closure as services
 from closedset.onset import parts_closure
 from closedset.onset.services import run_for
@@ -167,6 +168,7 @@ def feedback(request: HttpRequest, run_id: int) -> HttpResponse:
 @login_required
 @never_cache
 @require_GET
+@in_document_language
 def report(request: HttpRequest, run_id: int) -> HttpResponse:
     """The coordinator's report of the scene's day, as a PDF; never kept in a cache."""
     document = services.report_pdf(request.user, run_id)

@@ -8,12 +8,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from closedset.lib.i18n import in_document_language
 from closedset.onset import closure
 
 
 @login_required
 @never_cache
 @require_GET
+@in_document_language
 def report_day(request: HttpRequest, production_id: int, day: str) -> HttpResponse:
     """Every scene the production started that day, after a summary; never kept in a cache."""
     report = closure.report_day_pdf(request.user, production_id, day)

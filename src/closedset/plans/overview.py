@@ -53,6 +53,11 @@ SHOOT_LABELS = {
     True: pgettext_lazy("cleared to shoot", "cleared"),
     False: pgettext_lazy("cleared to shoot", "not cleared"),
 }
+# The scene's consent gate in words (the same words as consent/_state.html).
+CONSENT_LABELS = {
+    "agreed": pgettext_lazy("consent state of a scene", "agreed"),
+    "not agreed": pgettext_lazy("consent state of a scene", "not agreed"),
+}
 
 
 def _count(text: str, n: int) -> str:
@@ -74,8 +79,9 @@ class SceneGate:
     not_shared: int = 0
     not_cast: int = 0
     proposals: int = 0
-    # Two states only, for both audiences: never who has not agreed.
-    consent: str = "not agreed"
+    # Two states only, for both audiences: never who has not agreed. The state itself
+    # ("agreed" / "not agreed"); `consent` says it in the reader's language.
+    consent_state: str = "not agreed"
     # The schedule gate: could the scene be shot (on its call day, or today)? None: not asked.
     shootable: bool | None = None
     audience: str = PRODUCER_VIEW
@@ -85,6 +91,11 @@ class SceneGate:
         """The plan check in words ("fits everyone's boundaries"), never "cleared"."""
         labels = COORDINATOR_GATE_LABELS if self.audience == COORDINATOR_VIEW else GATE_LABELS
         return str(labels[self.gate])
+
+    @property
+    def consent(self) -> str:
+        """The consent state in words ("agreed"), in the reader's language."""
+        return str(CONSENT_LABELS.get(self.consent_state, self.consent_state))
 
     @property
     def fits(self) -> bool:
@@ -172,7 +183,7 @@ def _with_consent(row: SceneGate, who: str) -> SceneGate:
 
     return replace(
         row,
-        consent=scene_consent_state(row.scene),
+        consent_state=scene_consent_state(row.scene),
         shootable=_shootable(row.scene),
         audience=who,
     )

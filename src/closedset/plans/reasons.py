@@ -19,7 +19,7 @@ from django.utils.translation import gettext
 from closedset.boundaries.services import NOT_SHARED
 from closedset.core.check import MAINSTREAM_REASON, Finding
 from closedset.core.taxonomy import Intensity, Taxonomy
-from closedset.core.words import words_in
+from closedset.core.words import fill, words_in
 
 _ABOVE = re.compile(r"^ at (\w+) is above their limit of (\w+)$")
 _ONLY_WITH = re.compile(r"^ only with (.*), not with (.+)$")
@@ -47,9 +47,14 @@ def _what(finding: Finding, name: str, taxonomy: Taxonomy) -> str:
         return f"{name}: {label} ({zone})" if zone else f"{name}: {label}"
     partner = words("a-partner")
     doer, receiver = (name, partner) if finding.direction in ("give", "self") else (partner, name)
-    text = act.phrase.replace("{to's}", receiver).replace("{to}", receiver)
-    text = text.replace("{zone}", zone or words("body")).replace("{own}", words("own-their"))
-    return text.replace("{by}", doer)
+    values = {
+        "to's": receiver,
+        "to": receiver,
+        "zone": zone or words("body"),
+        "own": words("own-their"),
+        "by": doer,
+    }
+    return fill(act.phrase, values)
 
 
 def _level(name: str, lang: str) -> str:

@@ -136,6 +136,13 @@ BODIES = {
     f"POST {P}/requests/<request_id>/decide": lambda world: {
         "answers": {"b2": "consent"},
         "password_or_code": _password(),
+        "rider_sha256": _shown_rider(world),
     },
     f"POST {P}/plans/<plan_version_id>/final": lambda world: {},
 }
+
+
+def _shown_rider(world: Any) -> str:
+    from closedset.consent.tests.conftest import shown_rider
+
+    return shown_rider(world.mara)

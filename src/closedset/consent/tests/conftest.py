@@ -57,4 +57,19 @@ def request_of(user: Any) -> Any:
     return ConsentRequest.objects.filter(performer=user).order_by("-pk").first()
 
 
-__all__ = ["CONSENT_PLAN", "PLAN", "request_of", "save_version"]
+def shown_rider(user: Any, request_id: int | None = None) -> str:
+    """The fingerprint of the rider her request shows now (in the active language): what an
+    API client sends back with its answers, as GET on the request gives it."""
+    from closedset.consent.services import request_view
+
+    request = request_of(user) if request_id is None else _request(request_id)
+    return str(request_view(request).rider_sha256)
+
+
+def _request(request_id: int) -> Any:
+    from closedset.consent.models import ConsentRequest
+
+    return ConsentRequest.objects.get(pk=request_id)
+
+
+__all__ = ["CONSENT_PLAN", "PLAN", "request_of", "save_version", "shown_rider"]

@@ -30,7 +30,11 @@ def test_a_performer_reads_answers_and_withdraws(world, final, client_as, person
     refused = _post(
         mara,
         f"{API}/{p}/requests/{rid}/decide",
-        {"answers": {"b1": "consent"}, "password_or_code": "wrong"},
+        {
+            "answers": {"b1": "consent"},
+            "password_or_code": "wrong",
+            "rider_sha256": read["rider_sha256"],
+        },
     )
     assert refused.status_code == 422
     assert "password_or_code" in refused.json()["fields"]

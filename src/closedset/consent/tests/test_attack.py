@@ -26,7 +26,7 @@ from closedset.compliance.tests.helpers import (
 )
 from closedset.consent import services
 from closedset.consent.models import BeatDecision, ConsentRequest
-from closedset.consent.tests.conftest import CONSENT_PLAN, request_of, save_version
+from closedset.consent.tests.conftest import CONSENT_PLAN, request_of, save_version, shown_rider
 
 API = "/api/v1/consent"
 CAPI = "/api/v1/compliance"
@@ -89,7 +89,7 @@ def test_another_persons_request_looks_exactly_like_a_missing_one(world, final, 
         _same(posted, client.post(f"/consent/requests/{MISSING}/", {"answer-b1": "consent"}))
         signed = client.post(f"/consent/requests/{rid}/sign/", {"answer-b1": "consent"})
         _same(signed, client.post(f"/consent/requests/{MISSING}/sign/", {"answer-b1": "consent"}))
-        body = {"answers": {"b1": "consent"}, "password_or_code": "x"}
+        body = {"answers": {"b1": "consent"}, "password_or_code": "x", "rider_sha256": "0" * 64}
         _same(
             _post(client, f"{API}/{p}/requests/{rid}/decide", body),
             _post(client, f"{API}/{p}/requests/{MISSING}/decide", body),
@@ -169,13 +169,22 @@ def test_replay_and_change_of_a_decision(world, final, client_as, persona_passwo
     rid = request_of(world.mara).pk
     p = world.production.pk
     mara = client_as("mara")
-    body = {"answers": {"b1": "consent"}, "password_or_code": persona_password}
+    rider = shown_rider(world.mara)
+    body = {
+        "answers": {"b1": "consent"},
+        "password_or_code": persona_password,
+        "rider_sha256": rider,
+    }
     assert _post(mara, f"{API}/{p}/requests/{rid}/decide", body).status_code == 200
     for _ in range(3):
         again = _post(mara, f"{API}/{p}/requests/{rid}/decide", body)
         assert again.status_code == 200
         assert again.json()["recorded"] == []
-    flipped = {"answers": {"b1": "decline"}, "password_or_code": persona_password}
+    flipped = {
+        "answers": {"b1": "decline"},
+        "password_or_code": persona_password,
+        "rider_sha256": rider,
+    }
     assert _post(mara, f"{API}/{p}/requests/{rid}/decide", flipped).status_code == 409
     assert BeatDecision.objects.count() == 1
 
@@ -192,7 +201,11 @@ def test_a_superseded_final_cannot_be_decided_or_withdrawn(
     assert request_of(world.mara).pk != old
     p = world.production.pk
     mara = client_as("mara")
-    body = {"answers": {"b2": "consent"}, "password_or_code": persona_password}
+    body = {
+        "answers": {"b2": "consent"},
+        "password_or_code": persona_password,
+        "rider_sha256": shown_rider(world.mara, old),
+    }
     assert _post(mara, f"{API}/{p}/requests/{old}/decide", body).status_code == 409
     page = mara.post(
         f"/consent/requests/{old}/sign/",
@@ -211,7 +224,11 @@ def test_answers_for_beats_not_yours_or_unknown_are_refused(
     p = world.production.pk
     mara = client_as("mara")
     for answers in ({"b9": "consent"}, {"b1": "yes"}, {"b1": "consent", "x" * 5000: "consent"}):
-        body = {"answers": answers, "password_or_code": persona_password}
+        body = {
+            "answers": answers,
+            "password_or_code": persona_password,
+            "rider_sha256": shown_rider(world.mara),
+        }
         response = _post(mara, f"{API}/{p}/requests/{rid}/decide", body)
         assert response.status_code == 422, answers
         assert "detail" in response.json()
@@ -240,7 +257,11 @@ def test_a_wrong_password_locks_signing_before_it_can_be_guessed(world, final, c
         _post(
             mara,
             f"{API}/{p}/requests/{rid}/decide",
-            {"answers": {"b1": "consent"}, "password_or_code": f"guess{i}"},
+            {
+                "answers": {"b1": "consent"},
+                "password_or_code": f"guess{i}",
+                "rider_sha256": shown_rider(world.mara),
+            },
         ).status_code
         for i in range(8)
     ]
@@ -498,7 +519,13 @@ def test_a_token_for_another_production_or_read_only_reaches_nothing(
     client = Client()
     assert client.get(f"{API}/requests", headers=elsewhere).json() == []
     assert client.get(f"{API}/{p}/requests/{rid}", headers=elsewhere).status_code == 404
-    body = json.dumps({"answers": {"b1": "consent"}, "password_or_code": persona_password})
+    body = json.dumps(
+        {
+            "answers": {"b1": "consent"},
+            "password_or_code": persona_password,
+            "rider_sha256": shown_rider(world.mara),
+        }
+    )
     decide = client.post(
         f"{API}/{p}/requests/{rid}/decide", body, content_type="application/json", headers=elsewhere
     )

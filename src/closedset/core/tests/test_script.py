@@ -12,8 +12,10 @@ from hypothesis import strategies as st
 
 from closedset.core.errors import BadInput
 from closedset.core.script import (
+    ERROR_CODES,
     LINE_KINDS,
     MAX_BYTES,
+    MAX_SCENES,
     Line,
     Note,
     Script,
@@ -724,3 +726,69 @@ def test_a_feature_length_script_parses(capsys):
         lines = text.count("\n") + 1
         print(f"\nfeature: {lines} lines, {len(script.scenes)} scenes, {took:.3f} s")
     assert len(script.scenes) > 100
+
+
+# ---------------------------------------------------------------- control characters
+
+
+def _controls(script) -> list[str]:
+    """Every text the parser returned that holds a control character other than tab (and,
+    in notes, line feed)."""
+    texts = [script.title]
+    for scene in script.scenes:
+        texts += [scene.number, scene.heading, *scene.characters]
+        texts += [t for line in scene.lines for t in (line.text, line.character)]
+    bad = [t for t in texts if any(c != "\t" and not c.isprintable() for c in t)]
+    notes = [n.text for n in (*script.notes, *script.boneyard)]
+    return bad + [t for t in notes if any(c not in "\t\n" and not c.isprintable() for c in t)]
+
+
+def test_fountain_text_holds_no_control_characters() -> None:
+    esc = "\x1b]0;owned\x07\x1b[2K\x9b1A\x7f"
+    data = (
+        f"Title: The{esc} Night\n\nINT. ROOM{esc} - NIGHT #4{esc}#\n\n"
+        f"Ana kisses{esc} Dani.\t Tab kept.\n\nANA\x1b[2K\x9b\nHi{esc}.\n\n"
+        f"[[note{esc}\n  two]]\n\n/* bone{esc} */\n\n" + "They talk for a long time. " * 40
+    ).encode()
+    script = parse(data, "x.fountain")
+    assert _controls(script) == []
+    scene = script.scenes[0]
+    assert script.title == "The]0;owned[2K1A Night"
+    assert scene.heading.startswith("INT. ROOM]0;owned")
+    assert scene.lines[0].text == "Ana kisses]0;owned[2K1A Dani.\t Tab kept."
+    assert scene.characters == ("ANA[2K",)
+    assert scene.lines[1].character == "ANA[2K"
+    assert script.notes[0].text.startswith("note]0;owned") and "\n" in script.notes[0].text
+
+
+def test_fdx_text_holds_no_control_characters_and_numbers_one_line() -> None:
+    """XML refuses C0 references but &#9; &#10; &#13;; C1 ones (&#155; is CSI) it takes."""
+    data = (
+        b'<?xml version="1.0"?><FinalDraft><TitlePage><Content><Paragraph><Text>T&#155;2Kitle'
+        b"</Text></Paragraph></Content></TitlePage><Content>"
+        b'<Paragraph Type="Scene Heading" Number=" 4&#10;&#13;&#9;B&#133; ">'
+        b"<Text>INT. ROOM&#155;1A - NIGHT</Text></Paragraph>"
+        b'<Paragraph Type="Character"><Text>ANA&#150;</Text></Paragraph>'
+        b'<Paragraph Type="Dialogue"><Text>Hi&#157;0;x&#156;.</Text></Paragraph>'
+        b'<Paragraph Type="Action"><Text>She waits.</Text>'
+        b"<ScriptNote><Paragraph><Text>n&#155;1</Text></Paragraph>"
+        b"<Paragraph><Text>n2</Text></Paragraph></ScriptNote></Paragraph>"
+        b"</Content></FinalDraft>"
+    )
+    script = parse(data, "x.fdx")
+    assert _controls(script) == []
+    scene = script.scenes[0]
+    assert (scene.number, scene.heading) == ("4 B", "INT. ROOM1A - NIGHT")
+    assert script.title == "T2Kitle"
+    assert scene.characters == ("ANA",)
+    assert scene.lines[0].text == "Hi0;x."
+    assert script.notes[0].text == "n1\nn2"
+
+
+def test_more_than_the_most_scene_headings_is_refused() -> None:
+    assert len(parse(b"INT. A - DAY\n\n" * MAX_SCENES, "x.fountain").scenes) == MAX_SCENES
+    with pytest.raises(ScriptError) as refused:
+        parse(b"INT. A - DAY\n\n" * (MAX_SCENES + 1), "x.fountain")
+    assert refused.value.code == "too-many-scenes" and refused.value.code in ERROR_CODES
+    assert refused.value.values == {"limit": "2,000"}
+    assert "more than 2,000 scene headings" in str(refused.value)
