@@ -32,7 +32,7 @@ DIRECTOR = [
     ("Feedback on the scene", "Zpětná vazba ke scéně"),
     ("Ask for a change", "Požádat o změnu"),
     ("You will see only", "Uvidíš jen"),
-    ("Nothing: a new beat", "Ničeho: nový moment"),
+    ("Nothing: a new beat", "nic (nový moment)"),
     ("Done to (none for acts done alone)", "Komu (u úkonů o samotě nikomu)"),
     (">Body zone<", ">Část těla<"),
     (">light</option>", ">lehká</option>"),
