@@ -134,8 +134,12 @@ for n in range(scenes):
     for user in (a, b):
         request = ConsentRequest.objects.get(final=final, performer=user)
         _, token = create_api_token(user, "crash", access="write", session_verified=True)
+        # The rider the API shows her (GET on the request): an answer names it.
+        rider = consent.request_view(request).rider_sha256
         for i in range(beats):
-            out["writes"].append({"token": token, "request": request.pk, "beat": f"b{i + 1}"})
+            out["writes"].append(
+                {"token": token, "request": request.pk, "beat": f"b{i + 1}", "rider": rider}
+            )
 print("CRASH-SEED " + json.dumps(out))
 """
 
@@ -299,7 +303,11 @@ def server(world: World, log: Path) -> Iterator[Server]:
 def send(base: str, world: World, write: dict) -> int:
     """One decision through the API: its HTTP status, or 0 when the connection broke."""
     url = f"{base}/api/v1/consent/{world.production}/requests/{write['request']}/decide"
-    body = {"answers": {write["beat"]: "consent"}, "password_or_code": world.password}
+    body = {
+        "answers": {write["beat"]: "consent"},
+        "password_or_code": world.password,
+        "rider_sha256": write["rider"],
+    }
     request = urllib.request.Request(  # noqa: S310 - our own server
         url,
         data=json.dumps(body).encode(),

@@ -306,8 +306,8 @@ def _entry_fields(
     if rider_sha256:
         fields["rider_sha256"] = rider_sha256
     if language:
-        # The language she read the rider in (the production's stood beside it when it
-        # differs): rider_sha256 is the hash of exactly that text.
+        # The languages she read the rider in: hers, then the production's when it differs
+        # ("cs+en"); rider_sha256 is the hash of exactly that text.
         fields["language"] = language
     if refers_to is not None:
         fields["refers_to"] = refers_to
@@ -1391,7 +1391,7 @@ def decide(
                     final,
                     beats=[beat_id],
                     rider_sha256=rider.sha256,
-                    language=rider.languages_shown.split("+")[0],
+                    language=rider.languages_shown,
                 ),
                 people=[request.performer],
             )

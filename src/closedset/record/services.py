@@ -63,7 +63,8 @@ ENTRY_TYPES = frozenset(
 )
 _SHORT_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 _SHA256 = re.compile(r"[0-9a-f]{64}")
-_LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?")
+# One language tag, or two joined by "+" (a bilingual rider: hers, then the production's).
+_LANGUAGE = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8})?(\+[a-z]{2,3}(-[a-z0-9]{2,8})?)?")
 _OUTCOMES = frozenset(
     {
         "cleared",

@@ -373,11 +373,6 @@ def test_signing_without_the_shown_hash_is_not_recorded_against_unseen_text(
     assert shown
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="finding: a bilingual signing's record entry says language 'cs' only, while "
-    "rider_sha256 covers the cs+en text",
-)
 def test_the_record_names_both_languages_of_a_bilingual_rider(world, client_as, persona_password):
     """The hash covers her language *and* the production's; the entry must say both, or no
     one can later rebuild the text it is the hash of (the production's language can change)."""

@@ -95,7 +95,7 @@ def test_signing_in_czech_records_the_hash_of_exactly_the_text_shown(
     decision = BeatDecision.objects.get(beat_id="b1")
     entry = json.loads(bytes(decision.log_entry.data))
     assert entry["rider_sha256"] == digest
-    assert entry["language"] == "cs"  # the language she read it in, on the record
+    assert entry["language"] == "cs+en"  # what she read it in (hers, then the production's)
 
     # The receipt still verifies, offline, as `closedset verify` reads it.
     receipt = client.get(reverse("consent:receipt", args=[decision.pk]))
