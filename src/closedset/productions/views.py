@@ -190,8 +190,7 @@ def _production_context(
         # The shoot day's doors this person may open (onset/links.py).
         "onset_doors": onset_doors(request.user, prod),
         # The script breakdown and the call sheets, for those who may open them (their links.py).
-        "planning_doors": breakdown_doors(request.user, prod)
-        + callsheet_doors(request.user, prod),
+        "planning_doors": breakdown_doors(request.user, prod) + callsheet_doors(request.user, prod),
         "language_form": (
             LanguageForm(initial={"language": prod.language})
             if roles & set(services.SCENE_ROLES)
