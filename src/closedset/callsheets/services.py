@@ -200,16 +200,16 @@ def _performer_lines(
     people = cast_of(scene)
     if not people:
         return ()
-    requests: dict[int, Any] = {}
+    asked: dict[int, Any] = {}
     if final is not None:
-        requests = {
+        asked = {
             r.performer_id: r
             for r in ConsentRequest.objects.filter(final=final, performer__in=people)
         }
     data = (final.plan_version.data or {}) if final is not None else {}
     lines = []
     for person in people:
-        request = requests.get(person.pk)
+        request = asked.get(person.pk)
         signed = False
         notice = False
         if request is not None:

@@ -7,6 +7,7 @@ row makes it certain, and every screen catches up by `seq`.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -329,11 +330,11 @@ class Incident(models.Model):
         return str(INCIDENT_STATE_WORDS.get(self.state, self.state))
 
 
-INCIDENT_KIND_WORDS = {
+INCIDENT_KIND_WORDS: dict[str, Any] = {
     Incident.Kind.DEVIATION: pgettext_lazy("incident kind", "deviation from the plan"),
     Incident.Kind.REPORT: pgettext_lazy("incident kind", "report"),
 }
-INCIDENT_STATE_WORDS = {
+INCIDENT_STATE_WORDS: dict[str, Any] = {
     Incident.State.OPEN: pgettext_lazy("incident state", "open"),
     Incident.State.ACKNOWLEDGED: pgettext_lazy("incident state", "acknowledged"),
     Incident.State.RESOLVED: pgettext_lazy("incident state", "resolved"),
