@@ -3,21 +3,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
 from django.utils.translation import gettext
 
 from closedset.breakdown.services import READERS
+from closedset.lib.doors import Door
 from closedset.productions.models import Production
 from closedset.productions.services import role_in
-
-
-@dataclass(frozen=True)
-class Door:
-    label: str
-    url: str
 
 
 def doors(user: Any, production: Production) -> list[Door]:

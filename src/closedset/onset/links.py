@@ -5,7 +5,6 @@ everyone in the production the place to report an incident."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.urls import reverse
@@ -13,18 +12,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 
+from closedset.lib.doors import Door
 from closedset.onset.models import Run
 from closedset.productions.models import Production, Role
 from closedset.productions.services import role_in
 
 # The coordinator's reports of the newest shoot days offered here (a week of shooting).
 REPORT_DAYS = 7
-
-
-@dataclass(frozen=True)
-class Door:
-    label: str
-    url: str
 
 
 def doors(user: Any, production: Production) -> list[Door]:
