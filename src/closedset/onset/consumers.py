@@ -392,10 +392,24 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             out["sender_name"] = event.get("sender_name", "")
         await self.send_json(out)
 
+    def _language(self) -> str:
+        """Hers when she chose one, else her browser's (as a page would read it), else ours."""
+        chosen = str(getattr(self.user, "language", "") or "")
+        if chosen in dict(settings.LANGUAGES):
+            return chosen
+        headers = dict(self.scope.get("headers") or [])
+        header = headers.get(b"accept-language", b"")[:256].decode("latin-1")
+        for code, _ in translation.trans_real.parse_accept_lang_header(header):
+            try:
+                return translation.get_supported_language_variant(code)
+            except LookupError:
+                continue
+        return str(settings.LANGUAGE_CODE)
+
     async def _error(self, message: Any, key: str | None = None) -> None:
         # Sent outside any request: in the reader's own language. A message a service made
         # on another thread arrives in English and is looked up again here.
-        with translation.override(getattr(self.user, "language", "") or "en"):
+        with translation.override(self._language()):
             text = translation.gettext(str(message))
         reply: dict[str, Any] = {"type": "error", "message": text}
         if key is not None:

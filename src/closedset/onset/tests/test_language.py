@@ -150,6 +150,25 @@ def test_the_socket_answers_in_the_performers_language(world, run):
     drive(body)
 
 
+@pytest.mark.django_db(transaction=True)
+def test_without_a_chosen_language_the_socket_follows_her_browser(world, run):
+    """Mara never chose a language; her browser asks for Czech, as her pages show it."""
+    from closedset.onset.tests.test_consumer import socket
+
+    ready = {"mara": cookie_for(world.mara)}
+
+    async def body() -> None:
+        mara = socket(ready["mara"], run.pk)
+        mara.scope["headers"].append((b"accept-language", b"cs-CZ,cs;q=0.9,en;q=0.5"))
+        connected, _ = await mara.connect()
+        assert connected
+        await mara.send_to(text_data="not json")
+        assert (await reply(mara))["message"].startswith("Obrazovka poslala něco")
+        await mara.disconnect()
+
+    drive(body)
+
+
 @pytest.mark.django_db
 def test_a_notice_mail_is_in_the_recipients_language(world):
     notify(speaks(world.mara, "cs"), Kind.CAST, production=world.production, subject="12B", body="")
