@@ -40,6 +40,9 @@ if TYPE_CHECKING:
 
 SOURCE_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+# The command's words are the site-wide catalog's, and the script reader's refusals are the
+# breakdown's (one table for the pages and the command: closedset.breakdown.refusals).
+CATALOG_DIRS = (LOCALE_DIR, Path(__file__).resolve().parent / "breakdown" / "locale")
 DOMAIN = "django"
 # Where gettext looks for the language, first set one wins; LANGUAGE may list several (cs:en).
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -81,7 +84,17 @@ def language_from_environment(environ: Mapping[str, str] | None = None) -> str:
 def _catalog(lang: str) -> _gettext.NullTranslations:
     if lang == SOURCE_LANGUAGE:
         return _gettext.NullTranslations()
-    po = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    first: _gettext.NullTranslations | None = None
+    for folder in CATALOG_DIRS:
+        found = _one_catalog(folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po")
+        if first is None:
+            first = found
+        else:
+            first.add_fallback(found)
+    return first or _gettext.NullTranslations()
+
+
+def _one_catalog(po: Path) -> _gettext.NullTranslations:
     mo = po.with_suffix(".mo")
     try:
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
@@ -490,6 +503,9 @@ def breakdown_command(
     try:
         parsed = parse(data, script.name)
     except ScriptError as error:
+        from closedset.breakdown.refusals import refusal_words
+
+        error.message = refusal_words(error, gettext)
         raise error.located(str(script)) from None
     taxonomy = load_taxonomy()
     scenes = [(scene, flag_scene(scene, taxonomy, adult=adult)) for scene in parsed.scenes]

@@ -25,6 +25,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from closedset.breakdown.models import FlaggedScene, ScriptImport
+from closedset.breakdown.refusals import refusal_words
 from closedset.core import script as core_script
 from closedset.core.flags import flag_scene
 from closedset.core.taxonomy import Taxonomy, load_taxonomy
@@ -134,64 +135,9 @@ def content_hash(data: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(text, ensure_ascii=False).encode()).hexdigest()
 
 
-# The parser's refusals (core.script speaks English only) by their code, in the reader's
-# language; each English text is the parser's own message.
-SCRIPT_ERRORS: dict[str, Any] = {
-    "empty": gettext_lazy("This file is empty: there is no script in it."),
-    "too-large": gettext_lazy(
-        "This file is too large to be a screenplay (%(size)s MB; the limit is %(limit)s MB)."
-    ),
-    "not-text": gettext_lazy(
-        "This file is not a screenplay: it is not text. "
-        "Export the script as Fountain (.fountain) or Final Draft (.fdx)."
-    ),
-    "not-utf8": gettext_lazy(
-        "This file is not a screenplay: it is not UTF-8 text. "
-        "Export the script as Fountain (.fountain, UTF-8) or Final Draft (.fdx)."
-    ),
-    "fdx-dtd": gettext_lazy(
-        "This Final Draft file contains a document type declaration (DTD), which is "
-        "refused for safety. Export the script again from Final Draft."
-    ),
-    "fdx-entities": gettext_lazy(
-        "This Final Draft file contains entity declarations, which are refused for "
-        "safety. Export the script again from Final Draft."
-    ),
-    "fdx-external": gettext_lazy(
-        "This Final Draft file contains a reference to another file or address, which "
-        "is refused for safety. Export the script again from Final Draft."
-    ),
-    "fdx-broken": gettext_lazy("This Final Draft file cannot be read: its XML is broken."),
-    "fdx-broken-at": gettext_lazy(
-        "This Final Draft file cannot be read: its XML is broken near line %(line)s."
-    ),
-    "fdx-too-deep": gettext_lazy("This Final Draft file is nested too deeply to read."),
-    "fdx-not-script": gettext_lazy("This file is not a Final Draft script."),
-    "fdx-no-content": gettext_lazy(
-        "This file is not a Final Draft script: it has no script content in it."
-    ),
-    "no-scenes": gettext_lazy(
-        "This file has no scene headings (lines such as INT. KITCHEN - NIGHT), so there is "
-        "nothing to break down. Check that it is the screenplay, exported as Fountain or "
-        "Final Draft."
-    ),
-    "too-many-scenes": gettext_lazy(
-        "This file has more than %(limit)s scene headings, far more than a screenplay "
-        "has, so it cannot be broken down. Check that it is the screenplay, exported "
-        "as Fountain or Final Draft."
-    ),
-}
-
-
 def script_error_words(error: core_script.ScriptError) -> str:
-    """The parser's refusal in the language active now (English: its message as it is)."""
-    text = SCRIPT_ERRORS.get(getattr(error, "code", ""))
-    if text is None:
-        return error.message
-    try:
-        return str(text) % dict(getattr(error, "values", {}) or {})
-    except (KeyError, TypeError, ValueError):
-        return error.message
+    """The parser's refusal in the language active now (breakdown.refusals)."""
+    return refusal_words(error, gettext)
 
 
 def upload_limit() -> int:

@@ -305,3 +305,16 @@ def test_breakdown_never_loads_django(tmp_path):
     )
     assert '"title": "Night Shift"' in result.stdout and "Scéna 3B" in result.stdout
     assert result.stderr.strip().splitlines()[-1] == "False"
+
+
+@pytest.mark.parametrize("how", ["option", "environment"])
+def test_a_refusal_is_said_in_czech(capsys, tmp_path, monkeypatch, how):
+    """The reader's refusal comes from the same table as the pages' (breakdown.refusals)."""
+    path = write(tmp_path, "words.fountain", "Just some words.\n")
+    extra = ["--lang", "cs"] if how == "option" else []
+    if how == "environment":
+        monkeypatch.setenv("LANG", "cs_CZ.UTF-8")
+    code, out, err = run(capsys, "breakdown", path, *extra)
+    assert (code, out) == (2, "")
+    assert "nemá žádná záhlaví scén" in flat(err) and "has no scene headings" not in err
+    assert str(path) in flat(err)
