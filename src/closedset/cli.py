@@ -17,7 +17,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -29,7 +29,7 @@ from rich.markup import escape
 from rich.table import Table
 from typer.exceptions import TyperException
 
-from closedset.core.check import CheckResult, Status
+from closedset.core.check import CheckResult, Finding, Status
 from closedset.core.errors import BadInput
 
 if TYPE_CHECKING:
@@ -40,9 +40,14 @@ if TYPE_CHECKING:
 
 SOURCE_LANGUAGE = "en"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
-# The command's words are the site-wide catalog's, and the script reader's refusals are the
-# breakdown's (one table for the pages and the command: closedset.breakdown.refusals).
-CATALOG_DIRS = (LOCALE_DIR, Path(__file__).resolve().parent / "breakdown" / "locale")
+# The command's words are the site-wide catalog's; the script reader's refusals and the check's
+# findings are said from the same tables as on the pages, in their apps' catalogs.
+CATALOG_DIRS = (
+    LOCALE_DIR,
+    Path(__file__).resolve().parent / "breakdown" / "locale",
+    # The check's findings in words (closedset.plans.finding_words), as the plan pages say them.
+    Path(__file__).resolve().parent / "plans" / "locale",
+)
 DOMAIN = "django"
 # Where gettext looks for the language, first set one wins; LANGUAGE may list several (cs:en).
 LANGUAGE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -330,15 +335,34 @@ def _print_check(result: CheckResult) -> None:
             f"[{STATUS_STYLE[f.status]}]{escape(status)}[/]",
         )
     out.print(table)
+    said = _reason_words(_language)
     # Reasons as plain lines, so a long one is never folded into a narrow column.
     for f in result.findings:
         if f.status is not Status.clear:
             style = STATUS_STYLE[f.status]
             status = f.status.name if english else _status_label(f.status)
-            out.print(f"{escape(f.beat)}: [{style}]{escape(status)}[/] - {escape(f.reason)}")
+            out.print(f"{escape(f.beat)}: [{style}]{escape(status)}[/] - {escape(said(f))}")
     style = STATUS_STYLE[result.status]
     label = f"[{style}]{escape(_status_label(result.status))}[/]"
     out.print(_("Scene %(scene)s: %(status)s") % {"scene": escape(result.scene), "status": label})
+
+
+def _reason_words(lang: str) -> Callable[[Finding], str]:
+    """A finding's reason in `lang` (the check writes it in English; the plan pages and the
+    command say it from plans.finding_words), else the check's own words."""
+    if lang == SOURCE_LANGUAGE:
+        return lambda finding: finding.reason
+    from closedset.core.taxonomy import load_taxonomy
+    from closedset.plans.finding_words import finding_words
+
+    taxonomy = load_taxonomy(lang=lang)
+
+    def said(finding: Finding) -> str:
+        if finding.act not in taxonomy.acts:
+            return finding.reason
+        return finding_words(finding, {}, taxonomy, gettext) or finding.reason
+
+    return said
 
 
 @app.command(

@@ -4,61 +4,22 @@ The check (closedset.core.check) gives each finding a reason in the formats.md s
 slap to face is a hard limit"); the API and the command keep it. The coordinator's page shows it
 with names and labels (templatetags.plan_edits.in_words) in English; in another language this
 module says the same thing in that language, from the finding's own fields, naming people in the
-fixed shape of docs/translation.md ("„partner/ka → Mara: plácnutí (obličej)“ je pevná hranice").
-A reason it does not recognise gives "" and the page falls back to the English words.
+fixed shape of docs/translation.md ("„partner/ka → Mara: plácnutí (obličej)“ je pevná hranice"),
+with plans.finding_words, which the command shares. A reason it does not recognise gives ""
+and the page falls back to the English words.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from django.utils import translation
 from django.utils.translation import gettext
 
 from closedset.boundaries.services import NOT_SHARED
-from closedset.core.check import MAINSTREAM_REASON, Finding
-from closedset.core.taxonomy import Intensity, Taxonomy
-from closedset.core.words import fill, words_in
-
-_ABOVE = re.compile(r"^ at (\w+) is above their limit of (\w+)$")
-_ONLY_WITH = re.compile(r"^ only with (.*), not with (.+)$")
-_BARRIER = re.compile(r"^ needs (a condom|a barrier or condom); the beat has (\w+)$")
-_NOT_CAST = re.compile(r"^role (.+) is not cast yet$")
-
-
-def _english_what(finding: Finding) -> str:
-    """How core.check names the act in a reason (its _what): 'giving slap to face'."""
-    what = finding.act if finding.zone is None else f"{finding.act} to {finding.zone}"
-    return f"giving {what}" if finding.direction == "give" else what
-
-
-def _what(finding: Finding, name: str, taxonomy: Taxonomy) -> str:
-    """The act between the performer and a partner, in the fixed shape: "Jonas → partner/ka:
-    plácnutí (obličej)", "partner/ka → Mara: plácnutí (obličej)", "Mara: nahoře bez"."""
-    words = words_in(taxonomy.lang)
-    act = taxonomy.acts[finding.act]
-    zone = ""
-    if finding.zone is not None:
-        found = taxonomy.zones.get(finding.zone)
-        zone = found.label.lower() if found else words("body")
-    label = act.label[:1].lower() + act.label[1:]
-    if act.phrase is None:
-        return f"{name}: {label} ({zone})" if zone else f"{name}: {label}"
-    partner = words("a-partner")
-    doer, receiver = (name, partner) if finding.direction in ("give", "self") else (partner, name)
-    values = {
-        "to's": receiver,
-        "to": receiver,
-        "zone": zone or words("body"),
-        "own": words("own-their"),
-        "by": doer,
-    }
-    return fill(act.phrase, values)
-
-
-def _level(name: str, lang: str) -> str:
-    return words_in(lang)(f"level:{name}") if name in Intensity.names() else name
+from closedset.core.check import Finding
+from closedset.core.taxonomy import Taxonomy
+from closedset.plans.finding_words import finding_words
 
 
 def finding_line(finding: Finding, names: Mapping[str, str], taxonomy: Taxonomy) -> str:
@@ -67,66 +28,11 @@ def finding_line(finding: Finding, names: Mapping[str, str], taxonomy: Taxonomy)
     if taxonomy.lang == "en" or finding.act not in taxonomy.acts:
         return ""
     with translation.override(taxonomy.lang):
-        return _line(finding, names, taxonomy)
-
-
-def _line(finding: Finding, names: Mapping[str, str], taxonomy: Taxonomy) -> str:
-    lang = taxonomy.lang
-    words = words_in(lang)
-    reason = finding.reason
-    if reason == MAINSTREAM_REASON:
-        return words("mainstream")
-    not_cast = _NOT_CAST.match(reason)
-    if not_cast:
-        return gettext("Role %(role)s is not cast yet.") % {"role": not_cast.group(1)}
-    handle = finding.performer or ""
-    name = names.get(handle) or handle
-    if reason == f"{handle}: {NOT_SHARED}":
-        return gettext(
-            "%(name)s has not shared a profile with this production: talk it through one-on-one."
-        ) % {"name": name}
-    head = f"{handle}: {_english_what(finding)}"
-    if not reason.startswith(head):
-        return ""
-    tail = reason[len(head) :]
-    what = _what(finding, name, taxonomy)
-    simple = {
-        " is a yes": gettext("“%(what)s”: yes."),
-        " was not discussed": gettext("“%(what)s” was not discussed: talk it through one-on-one."),
-        " is a soft limit; talk it through one-on-one": gettext(
-            "“%(what)s” is a soft limit: talk it through one-on-one."
-        ),
-        " is a hard limit": gettext("“%(what)s” is a hard limit."),
-        " is a maybe; talk it through one-on-one": gettext(
-            "“%(what)s” is a maybe: talk it through one-on-one."
-        ),
-    }
-    if tail in simple:
-        return simple[tail] % {"what": what}
-    above = _ABOVE.match(tail)
-    if above:
-        return gettext("“%(what)s” is allowed up to %(max)s only; this beat is %(this)s.") % {
-            "what": what,
-            "max": _level(above.group(2), lang),
-            "this": _level(above.group(1), lang),
-        }
-    only_with = _ONLY_WITH.match(tail)
-    if only_with:
-        allowed = [h for h in only_with.group(1).split(", ") if h and h != "no one"]
-        return gettext("“%(what)s” only with %(allowed)s; this beat is with %(partner)s.") % {
-            "what": what,
-            "allowed": words.join([names.get(h, h) for h in allowed])
-            if allowed
-            else words("no-one"),
-            "partner": names.get(only_with.group(2), only_with.group(2)),
-        }
-    barrier = _BARRIER.match(tail)
-    if barrier:
-        asked = "asked:condom" if barrier.group(1) == "a condom" else "asked:barrier"
-        given = barrier.group(2)
-        return gettext("“%(what)s” needs %(asked)s; this beat has %(given)s.") % {
-            "what": what,
-            "asked": words(asked),
-            "given": words(f"barrier:{given}") if given in ("none", "condom", "barrier") else given,
-        }
-    return ""
+        handle = finding.performer or ""
+        name = names.get(handle) or handle
+        if finding.reason == f"{handle}: {NOT_SHARED}":
+            return gettext(
+                "%(name)s has not shared a profile with this production: talk it through "
+                "one-on-one."
+            ) % {"name": name}
+        return finding_words(finding, names, taxonomy, gettext)

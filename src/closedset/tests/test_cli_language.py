@@ -64,8 +64,23 @@ def test_czech_from_lang(capsys, speaking):
     assert "Scéna 12B: zablokováno" in text
     assert "moment" in text and "kdo" in text and "stav" in text
     assert "Scene 12B" not in text and "blocked" not in text
-    # Ids and what core says stay as they are; only the command's own words change.
+    # Ids in the table stay as they are; the reason is said as the plan pages say it.
     assert "slap (face), light" in text
+    assert "b2: zablokováno - „partner/ka → mara: plácnutí (obličej)“ je pevná hranice." in text
+    assert "is a hard limit" not in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("es", "es un límite absoluto"),
+        ("hu", "áthághatatlan határ"),
+    ],
+)
+def test_the_reason_in_other_languages(capsys, speaking, lang, said):
+    code, out, _ = check_slap(capsys, "--lang", lang)
+    assert code == 4
+    assert said in flat(out) and "is a hard limit" not in out
 
 
 def test_lang_option_wins_over_the_environment(capsys, speaking):
