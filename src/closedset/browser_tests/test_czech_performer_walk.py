@@ -117,8 +117,10 @@ def as_pattern(text: str) -> re.Pattern[str] | None:
     """A msgid as it would read on the page: tags gone, spaces any, each placeholder some text
     on the same line; its words whole words."""
     parts = [p.strip() for p in PLACEHOLDER.split(TAG.sub("", text))]
-    if not any(re.search(r"[A-Za-z]{2}", p) for p in parts):
-        return None  # nothing English left to see, e.g. "%(name)s:"
+    if not any(re.search(r"[A-Za-z]{3}", p) for p in parts):
+        # Nothing English left to see ("%(name)s:"), or only a short word another language
+        # writes too ("%(by)s to %(to)s": Czech "to" is "it").
+        return None
     pieces = []
     for part in parts:
         piece = re.escape(part).replace(r"\ ", r"\s+")
@@ -141,7 +143,10 @@ def english_on(text: str, templates: set[str]) -> list[str]:
     found = []
     for entry in CATALOG:
         in_templates = {template_name(ref) for ref in entry["refs"]} & templates
-        in_code = entry["app"] in apps and any(ref.endswith(".py") for ref in entry["refs"])
+        # The command's own words (cli.py, webcli.py) never show on a page.
+        in_code = entry["app"] in apps and any(
+            ref.endswith(".py") and not ref.endswith("cli.py") for ref in entry["refs"]
+        )
         if not (in_templates or in_code):
             continue
         for msgid in (entry["msgid"], entry.get("msgid_plural", "")):

@@ -104,7 +104,10 @@ def english_on(text: str, templates: set[str], lang: str) -> list[str]:
     found = []
     for entry in entries:
         in_templates = {template_name(ref) for ref in entry["refs"]} & templates
-        in_code = entry["app"] in apps and any(ref.endswith(".py") for ref in entry["refs"])
+        # The command's own words (cli.py, webcli.py) never show on a page.
+        in_code = entry["app"] in apps and any(
+            ref.endswith(".py") and not ref.endswith("cli.py") for ref in entry["refs"]
+        )
         if not (in_templates or in_code):
             continue
         for msgid in (entry["msgid"], entry.get("msgid_plural", "")):
