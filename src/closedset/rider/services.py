@@ -11,7 +11,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -23,7 +22,7 @@ from closedset.core.plan import Beat as CoreBeat
 from closedset.core.taxonomy import Intensity, load_taxonomy
 from closedset.core.words import Persons, beat_sentence
 from closedset.lib.errors import Conflict, Forbidden, InvalidInput, NotFound, require_known_ids
-from closedset.lib.i18n import current_language
+from closedset.lib.i18n import current_language, language_of
 from closedset.plans.models import PlanVersion, RoleSlot
 from closedset.plans.performer import coordinator_names
 from closedset.plans.services import scene_heading
@@ -110,9 +109,8 @@ def terms_for(scene: Scene, performer: Any) -> RiderTerms:
 
 def production_language(production: Production) -> str:
     """The language the production's documents are written in; English when unset or not
-    offered any more."""
-    code = str(getattr(production, "language", "") or settings.LANGUAGE_CODE)
-    return code if code in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
+    offered any more (the same rule as for a person: lib.i18n.language_of)."""
+    return language_of(production)
 
 
 def rider_languages(production: Production, lang: str | None = None) -> tuple[str, ...]:
