@@ -9,7 +9,7 @@ its headings and buttons is there.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -135,13 +135,25 @@ def as_pattern(text: str) -> re.Pattern[str] | None:
 def english_on(text: str, templates: set[str]) -> list[str]:
     """The English msgids of these templates, and of the Python code (views, forms, words) of
     the apps they belong to, that show in the text."""
+    return [msgid for msgid, _ in english_msgids_on(text, templates, CATALOG)]
+
+
+def english_msgids_on(
+    text: str,
+    templates: set[str],
+    entries: list[dict[str, Any]],
+    skip: Callable[[str, dict[str, Any]], bool] = lambda msgid, entry: False,
+) -> list[tuple[str, re.Match[str]]]:
+    """Each English msgid of `entries` (one language's catalogs) that belongs to these
+    templates or to their apps' Python code and shows in the text, with where it shows; a
+    walk may `skip` more msgids it knows read the same in its language."""
     apps = {
         entry["app"]
-        for entry in CATALOG
+        for entry in entries
         if {template_name(ref) for ref in entry["refs"]} & templates
     }
     found = []
-    for entry in CATALOG:
+    for entry in entries:
         in_templates = {template_name(ref) for ref in entry["refs"]} & templates
         # The command's own words (cli.py, webcli.py) never show on a page.
         in_code = entry["app"] in apps and any(
@@ -152,12 +164,13 @@ def english_on(text: str, templates: set[str]) -> list[str]:
         for msgid in (entry["msgid"], entry.get("msgid_plural", "")):
             if not msgid or msgid in NOT_ENGLISH or msgid in ACT_IDS:
                 continue
-            # Words Czech writes the same (e.g. "PDF") are not English on the page.
-            if msgid in entry["msgstr"]:
+            # Words the language writes the same (e.g. "PDF") are not English on the page.
+            if msgid in entry["msgstr"] or skip(msgid, entry):
                 continue
             pattern = as_pattern(msgid)
-            if pattern is not None and pattern.search(text):
-                found.append(msgid)
+            match = pattern.search(text) if pattern is not None else None
+            if match is not None:
+                found.append((msgid, match))
     return found
 
 

@@ -33,14 +33,11 @@ from closedset.breakdown import services as breakdown
 from closedset.breakdown.tests.scripts import NIGHT
 from closedset.browser_tests.conftest import LAPTOP, PHONE
 from closedset.browser_tests.test_czech_performer_walk import (
-    ACT_IDS,
     APP,
-    NOT_ENGLISH,
     PLACEHOLDER,
-    as_pattern,
+    english_msgids_on,
     lines,
     read_po,
-    template_name,
 )
 from closedset.compliance import services as compliance
 from closedset.compliance.tests.helpers import (
@@ -99,34 +96,18 @@ def tr(lang: str, msgid: str, **values: str) -> str:
 
 def english_on(text: str, templates: set[str], lang: str) -> list[str]:
     """The English msgids of these templates, and of their apps' Python code, in the text."""
-    entries = CATALOGS[lang]
-    apps = {e["app"] for e in entries if {template_name(r) for r in e["refs"]} & templates}
-    found = []
-    for entry in entries:
-        in_templates = {template_name(ref) for ref in entry["refs"]} & templates
-        # The command's own words (cli.py, webcli.py) never show on a page.
-        in_code = entry["app"] in apps and any(
-            ref.endswith(".py") and not ref.endswith("cli.py") for ref in entry["refs"]
-        )
-        if not (in_templates or in_code):
-            continue
-        for msgid in (entry["msgid"], entry.get("msgid_plural", "")):
-            if not msgid or msgid in NOT_ENGLISH or msgid in ACT_IDS:
-                continue
-            if msgid in entry["msgstr"]:
-                continue  # the same in this language ("PDF", "STOP")
-            english = PLACEHOLDER.sub("", msgid)
-            if len(re.sub(r"[^A-Za-z]", "", english)) < 3:
-                continue  # "%(act)s to %(zone)s": "to" is a Czech word too
-            if re.fullmatch(r"\s*[A-Za-z]+\s*", english) and any(
-                re.search(rf"\b{re.escape(english.strip())}\b", t) for t in entry["msgstr"]
-            ):
-                continue  # one word its translation keeps ("director" in "director/a")
-            pattern = as_pattern(msgid)
-            match = pattern.search(text) if pattern is not None else None
-            if match is not None:
-                found.append(f"{msgid!r} in {match.group(0)[:90]!r}")
-    return sorted(set(found))
+    found = english_msgids_on(text, templates, CATALOGS[lang], skip=_reads_the_same)
+    return sorted({f"{msgid!r} in {match.group(0)[:90]!r}" for msgid, match in found})
+
+
+def _reads_the_same(msgid: str, entry: dict[str, Any]) -> bool:
+    english = PLACEHOLDER.sub("", msgid)
+    if len(re.sub(r"[^A-Za-z]", "", english)) < 3:
+        return True  # "%(act)s to %(zone)s": "to" is a Czech word too
+    # One word its translation keeps ("director" in "director/a").
+    return bool(re.fullmatch(r"\s*[A-Za-z]+\s*", english)) and any(
+        re.search(rf"\b{re.escape(english.strip())}\b", t) for t in entry["msgstr"]
+    )
 
 
 def visible_text(page: Any, lang: str) -> str:
