@@ -30,6 +30,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_noop
 
 from closedset.callsheets.models import CoordinatorPhone
+from closedset.lib.days import day_of
 from closedset.lib.errors import MAX_ID, Forbidden, InvalidInput, NotFound
 from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import acting_members, role_in
@@ -37,7 +38,6 @@ from closedset.productions.services import acting_members, role_in
 READERS = frozenset({Role.COORDINATOR, Role.PRODUCER, Role.DIRECTOR})
 NOT_FOUND = gettext_noop("No such production.")
 PHONE_MAX = CoordinatorPhone._meta.get_field("phone").max_length or 40
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Digits with the usual separators: "+420 601 234 567", "(030) 1234-5678", "+36 1 234 5678".
 _PHONE = re.compile(r"\+?[0-9][0-9 ()./-]*[0-9]")
 # How many days before and after today the page offers (a long production has many).
@@ -79,12 +79,7 @@ def parse_day(text: str) -> date:
     message = gettext(
         "This address does not name a day. Choose a shoot day on the call sheet page."
     )
-    if not _ISO_DAY.fullmatch(text or ""):
-        raise InvalidInput(message, {"day": message})
-    try:
-        return date.fromisoformat(text)
-    except ValueError:  # 2026-02-30 and the like
-        raise InvalidInput(message, {"day": message}) from None
+    return day_of(text, message)
 
 
 def _schedules(production: Production) -> list[Any]:

@@ -29,7 +29,6 @@ The aggregate is the coordinator's alone (her console, the closure page and her 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -43,6 +42,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 
 from closedset.lib import crypto
+from closedset.lib.days import day_of
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
 from closedset.lib.i18n import current_language
 from closedset.onset import services
@@ -589,7 +589,6 @@ NO_REPORT = gettext_noop(
     "There is no such report. Check the address, or ask the production's coordinator."
 )
 BAD_DAY = gettext_noop("That is not a date: write it as year-month-day, for example 2026-11-26.")
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 # A change request's outcome in the report, in the order the day's summary counts them.
@@ -724,12 +723,7 @@ def _coordinator_production(user: Any, production_id: int) -> Production:
 
 def _report_date(text: str) -> date:
     """The day of a report's address ("2026-11-26"), or InvalidInput in words."""
-    if not _ISO_DAY.fullmatch(text or ""):
-        raise InvalidInput(BAD_DAY, {"day": BAD_DAY})
-    try:
-        return date.fromisoformat(text)
-    except ValueError:  # 2026-02-30 and the like
-        raise InvalidInput(BAD_DAY, {"day": BAD_DAY}) from None
+    return day_of(text, BAD_DAY)
 
 
 def day_runs(production: Production, day: date) -> list[Run]:
