@@ -92,6 +92,7 @@ def _environment(data_dir: Path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         CLOSEDSET_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
         CLOSEDSET_LOG_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
+        CLOSEDSET_ACADEMY_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="127.0.0.1",
         # Plain http on the loopback: no secure-only cookies, no redirect to https.
         CLOSEDSET_SECURE_COOKIES="0",

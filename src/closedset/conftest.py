@@ -199,3 +199,116 @@ def _catalogs_compiled() -> None:
     if compile_catalogs(stale_only=True):
         trans_real._translations = {}
         trans_real._default = None
+
+
+@dataclass
+class AcademyWorld:
+    """The academy's people and one cohort, for every academy, certificate and registry test.
+
+    Sam runs the academy; Rhea, Rui and Ravi review (blind); Ana, Ben, Chen and Dana applied
+    to the spring cohort of the adult-set workshop (Ana and Chen ask for a scholarship)."""
+
+    course: Any
+    modules: list[Any]
+    cohort: Any
+    criteria: list[Any]
+    staff: Any
+    reviewers: list[Any]
+    applicants: dict[str, Any]
+    applications: dict[str, Any]
+
+
+ACADEMY_APPLICANTS = {
+    # handle: (full name, phone, location, links, scholarship)
+    "ana": ("Ana Lima", "+351 912 345 678", "Porto, Portugal", "https://ana-lima.example", "full"),
+    "ben": ("Ben Okafor", "+44 7700 900123", "Leeds, UK", "https://benokafor.example", ""),
+    "chen": ("Chen Wei", "+420 601 234 567", "Brno, Czechia", "https://chenwei.example", "partial"),
+    "dana": ("Dana Novak", "+36 30 123 4567", "Szeged, Hungary", "", ""),
+}
+
+
+@pytest.fixture
+def academy(db: Any) -> AcademyWorld:
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from closedset.academy.models import (
+        AcademyRole,
+        Application,
+        Cohort,
+        Course,
+        Criterion,
+        Module,
+    )
+    from closedset.accounts.models import User
+
+    def person(handle: str, name: str) -> Any:
+        user = User(
+            email=f"{handle}@example.net",
+            display_name=name,
+            handle=handle,
+            password=_hash(),
+            email_verified_at=timezone.now(),
+        )
+        user.save()
+        return user
+
+    course = Course.objects.create(
+        title="Intimacy coordination for adult sets",
+        summary="Five weeks online: consent, boundaries, planning, the set, closure.",
+        achievement="Completed the five-week workshop for intimacy coordinators on adult sets.",
+    )
+    titles = ["Consent and power", "Boundaries", "Planning a scene", "On set", "Closure"]
+    modules = [
+        Module.objects.create(course=course, week=week, title=title, needs_confirmation=(week == 5))
+        for week, title in enumerate(titles, start=1)
+    ]
+    now = timezone.now()
+    cohort = Cohort.objects.create(
+        course=course,
+        name="Spring 2027",
+        starts_on=(now + timedelta(days=60)).date(),
+        capacity=3,
+        price=Decimal("900.00"),
+        currency="EUR",
+        scholarship_full_places=1,
+        scholarship_partial_places=1,
+        partial_discount_percent=50,
+        application_deadline=now + timedelta(days=14),
+    )
+    criteria = [
+        Criterion.objects.create(cohort=cohort, name="Experience", weight=3, position=1),
+        Criterion.objects.create(cohort=cohort, name="Motivation", weight=2, position=2),
+        Criterion.objects.create(cohort=cohort, name="Judgement", weight=2, position=3),
+    ]
+    staff = person("sam", "Sam Staff")
+    AcademyRole.objects.create(user=staff, role=AcademyRole.Kind.STAFF)
+    reviewers = []
+    for handle, name in (("rhea", "Rhea Reviewer"), ("rui", "Rui Reviewer"), ("ravi", "Ravi R")):
+        reviewer = person(handle, name)
+        AcademyRole.objects.create(user=reviewer, role=AcademyRole.Kind.REVIEWER)
+        reviewers.append(reviewer)
+    applicants: dict[str, Any] = {}
+    applications: dict[str, Any] = {}
+    for offset, (handle, (name, phone, place, links, scholarship)) in enumerate(
+        ACADEMY_APPLICANTS.items()
+    ):
+        user = person(handle, name)
+        applicants[handle] = user
+        applications[handle] = Application.objects.create(
+            cohort=cohort,
+            applicant=user,
+            full_name=name,
+            email=user.email,
+            phone=phone,
+            location=place,
+            links=links,
+            background="Six years as a stage manager; first-aid trained.",
+            motivation="I want sets where everyone can say no without paying for it.",
+            scholarship=scholarship,
+            scholarship_reason="I work part time." if scholarship else "",
+            submitted_at=now - timedelta(hours=10 - offset),
+        )
+    return AcademyWorld(
+        course, modules, cohort, criteria, staff, reviewers, applicants, applications
+    )

@@ -131,22 +131,22 @@ CLOSEDSET_CURRENT_KEK_ID = next(iter(CLOSEDSET_KEKS))
 CLOSEDSET_LOG_HOST = env_str("CLOSEDSET_LOG_HOST", "closedset.local").strip() or "closedset.local"
 
 
-def _dev_log_key() -> str:
-    """The development log key, kept beside the other development secrets (never in code)."""
+def _dev_log_key(name: str = "CLOSEDSET_LOG_KEY") -> str:
+    """A development signing seed, kept beside the other development secrets (never in code)."""
     data = _dev_secrets()
-    if "CLOSEDSET_LOG_KEY" not in data:
-        # Older dev-secrets files predate the record: add the key, keeping the file private.
-        data["CLOSEDSET_LOG_KEY"] = base64.b64encode(secrets.token_bytes(32)).decode()
+    if name not in data:
+        # Older dev-secrets files predate the key: add it, keeping the file private.
+        data[name] = base64.b64encode(secrets.token_bytes(32)).decode()
         path = DATA_DIR / "dev-secrets.json"
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
         os.replace(tmp, path)
-    return data["CLOSEDSET_LOG_KEY"]
+    return data[name]
 
 
-def _parse_log_keys(text: str) -> list[bytes]:
+def _parse_log_keys(text: str, name: str = "CLOSEDSET_LOG_KEYS") -> list[bytes]:
     seeds: list[bytes] = []
     for number, item in enumerate((part.strip() for part in text.split(",")), start=1):
         if not item:
@@ -156,14 +156,14 @@ def _parse_log_keys(text: str) -> list[bytes]:
             seed = base64.b64decode(item, validate=True)
         except ValueError:
             raise ImproperlyConfigured(
-                f"CLOSEDSET_LOG_KEYS key {number}: not valid base64"
+                f"{name} key {number}: not valid base64"
             ) from None
         if len(seed) != 32:
             raise ImproperlyConfigured(
-                f"CLOSEDSET_LOG_KEYS key {number}: must be 32 bytes (base64 of 32 random bytes)"
+                f"{name} key {number}: must be 32 bytes (base64 of 32 random bytes)"
             )
         if seed in seeds:
-            raise ImproperlyConfigured(f"CLOSEDSET_LOG_KEYS key {number} appears twice")
+            raise ImproperlyConfigured(f"{name} key {number} appears twice")
         seeds.append(seed)
     return seeds
 
@@ -185,6 +185,29 @@ CLOSEDSET_LOG_KEYS: list[bytes] = _parse_log_keys(_log_keys)
 if not CLOSEDSET_LOG_KEYS:
     raise ImproperlyConfigured("CLOSEDSET_LOG_KEYS holds no key")
 del _log_keys
+
+# The academy's Ed25519 seeds that sign certificates (Open Badges 3.0 VC-JWT) and their status
+# list: CLOSEDSET_ACADEMY_KEYS="base64,base64" (or *_FILE), the first signs, all still verify.
+try:
+    _academy_keys = env_secret("CLOSEDSET_ACADEMY_KEYS")
+except EnvError as error:
+    raise ImproperlyConfigured(str(error)) from None
+if not _academy_keys and TESTING:
+    _academy_keys = base64.b64encode(secrets.token_bytes(32)).decode()  # fresh per test process
+elif not _academy_keys and DEV:
+    _academy_keys = _dev_log_key("CLOSEDSET_ACADEMY_KEY")
+if not _academy_keys:
+    raise ImproperlyConfigured(
+        "closedset will not start without CLOSEDSET_ACADEMY_KEYS (set it in the environment or"
+        " in CLOSEDSET_ACADEMY_KEYS_FILE; for development set CLOSEDSET_DEV=1)."
+        " See docs/deployment.md."
+    )
+CLOSEDSET_ACADEMY_KEYS: list[bytes] = _parse_log_keys(_academy_keys, "CLOSEDSET_ACADEMY_KEYS")
+if not CLOSEDSET_ACADEMY_KEYS:
+    raise ImproperlyConfigured("CLOSEDSET_ACADEMY_KEYS holds no key")
+del _academy_keys
+# The academy's name and public address, as certificates and credentials name their issuer.
+CLOSEDSET_ACADEMY_NAME = env_str("CLOSEDSET_ACADEMY_NAME", "closedset academy")
 
 ALLOWED_HOSTS = [
     host.strip()
@@ -226,6 +249,9 @@ INSTALLED_APPS = [
     "closedset.breakdown",
     "closedset.calendars",
     "closedset.callsheets",
+    "closedset.academy",
+    "closedset.certificates",
+    "closedset.registry",
     "closedset.api",
 ]
 

@@ -21,6 +21,11 @@ urlpatterns = [
     path("calendar/", include("closedset.calendars.urls")),
     path("callsheet/", include("closedset.callsheets.urls")),
     path("", include("closedset.record.urls")),
+    path("academy/", include("closedset.academy.urls")),
+    path("academy/review/", include("closedset.academy.review_urls")),
+    path("academy/learn/", include("closedset.academy.enrolment_urls")),
+    path("certificates/", include("closedset.certificates.urls")),
+    path("registry/", include("closedset.registry.urls")),
     # Passkeys as a second factor (closedset.accounts.passkeys).
     path("account/passkeys/webauthn/", include("closedset.accounts.passkeys")),
     path("api/v1/", api.urls),

@@ -70,13 +70,19 @@ def hash_secret(token: str) -> str:
 
 
 def needs_second_factor(user: Any) -> bool:
-    """Everyone but performers must use a second factor: every other role sees or decides
-    about other people's data. Performers are offered it and never forced. Django staff too."""
+    """Everyone but performers (and applicants) must use a second factor: every other role
+    sees or decides about other people's data. Performers are offered it and never forced.
+    Django staff too."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    return Membership.objects.filter(user=user).exclude(role=Role.PERFORMER).exists()
+    if Membership.objects.filter(user=user).exclude(role=Role.PERFORMER).exists():
+        return True
+    # Academy staff and reviewers read applications: the same rule as the crew.
+    from closedset.academy.models import AcademyRole
+
+    return AcademyRole.objects.filter(user=user).exists()
 
 
 def create_user(

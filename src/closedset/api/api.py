@@ -14,10 +14,14 @@ from ninja import Field, NinjaAPI, Schema
 from ninja.errors import ValidationError
 from ninja.parser import Parser
 
+from closedset.academy.api import router as academy_router
+from closedset.academy.enrolment_api import router as learning_router
+from closedset.academy.review_api import router as review_router
 from closedset.accounts.api import router as accounts_router
 from closedset.api.auth import AUTH, ApiRateLimited
 from closedset.boundaries.api import router as boundaries_router
 from closedset.breakdown.api import router as breakdown_router
+from closedset.certificates.api import router as certificates_router
 from closedset.compliance.api import router as compliance_router
 from closedset.consent.api import router as consent_router
 from closedset.lib.errors import DomainError, database_busy
@@ -26,6 +30,7 @@ from closedset.onset.api import router as onset_router
 from closedset.plans.api import router as plans_router
 from closedset.productions.api import router as productions_router
 from closedset.record.api import router as record_router
+from closedset.registry.api import router as registry_router
 
 
 class ErrorOut(Schema):
@@ -149,3 +154,8 @@ api.add_router("/log/", record_router)
 api.add_router("/compliance/", compliance_router)
 api.add_router("/onset/", onset_router)
 api.add_router("/breakdown/", breakdown_router)
+api.add_router("/academy/", academy_router)
+api.add_router("/academy/review/", review_router)
+api.add_router("/academy/learn/", learning_router)
+api.add_router("/certificates/", certificates_router)
+api.add_router("/registry/", registry_router)

@@ -25,6 +25,9 @@ class Kind(models.TextChoices):
     GATE_CHANGED = "gate_changed", "a scheduled scene can no longer be shot, or can again"
     SIGNAL_ESCALATED = "signal_escalated", "a PAUSE or STOP on set waits for the coordinator"
     INCIDENT_REPORTED = "incident_reported", "someone reports an incident"
+    ACADEMY_APPLICATION = "academy_application", "your academy application changes"
+    REVIEW_ASSIGNED = "review_assigned", "applications wait for your review"
+    BOOKING = "booking", "a production asks you to coordinate, or a coordinator answers"
 
 
 class Notice(models.Model):

@@ -63,6 +63,9 @@ KIND_LABELS: Mapping[str, Any] = {
     Kind.GATE_CHANGED: gettext_lazy("a scheduled scene can no longer be shot, or can again"),
     Kind.SIGNAL_ESCALATED: gettext_lazy("a PAUSE or STOP on set waits for the coordinator"),
     Kind.INCIDENT_REPORTED: gettext_lazy("someone reports an incident"),
+    Kind.ACADEMY_APPLICATION: gettext_lazy("your academy application changes"),
+    Kind.REVIEW_ASSIGNED: gettext_lazy("applications wait for your review"),
+    Kind.BOOKING: gettext_lazy("a production asks you to coordinate, or a coordinator answers"),
 }
 
 SUBJECT_MAX = 200
@@ -131,7 +134,23 @@ def kinds_for(user: Any) -> list[str]:
     """The kinds of notice that fit the roles this person holds anywhere, in a stable order."""
     roles = set(Membership.objects.filter(user=user).values_list("role", flat=True))
     wanted = {kind for role in roles for kind in KINDS_BY_ROLE.get(role, ())}
+    wanted |= _academy_kinds(user, roles)
     return [kind for kind in Kind.values if kind in wanted]
+
+
+def _academy_kinds(user: Any, roles: set[str]) -> set[str]:
+    """Kinds that follow from the academy and the registry rather than a production role."""
+    from closedset.academy.models import AcademyRole, Application, Enrolment
+
+    kinds: set[str] = set()
+    if Application.objects.filter(applicant=user).exists():
+        kinds.add(Kind.ACADEMY_APPLICATION)
+    if AcademyRole.objects.filter(user=user, role=AcademyRole.Kind.REVIEWER).exists():
+        kinds.add(Kind.REVIEW_ASSIGNED)
+    # Producers book coordinators from the registry; the academy's graduates are booked.
+    if Role.PRODUCER in roles or Enrolment.objects.filter(user=user).exists():
+        kinds.add(Kind.BOOKING)
+    return kinds
 
 
 def mail_preferences(user: Any) -> list[tuple[str, str, bool]]:

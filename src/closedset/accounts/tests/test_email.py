@@ -98,6 +98,7 @@ def test_servers_send_through_smtp_configured_from_the_environment(tmp_path):
             "SECRET_KEY": "x" * 50,
             "CLOSEDSET_KEK": "A" * 43 + "=",
             "CLOSEDSET_LOG_KEYS": base64.b64encode(secrets.token_bytes(32)).decode(),
+            "CLOSEDSET_ACADEMY_KEYS": base64.b64encode(secrets.token_bytes(32)).decode(),
             "CLOSEDSET_DATA_DIR": str(tmp_path),
             "EMAIL_HOST": "smtp.example.org",
             "EMAIL_HOST_USER": "closedset",

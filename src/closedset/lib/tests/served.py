@@ -77,6 +77,7 @@ def environment(data_dir: Path, migrations: bool = True) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         CLOSEDSET_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
         CLOSEDSET_LOG_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
+        CLOSEDSET_ACADEMY_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
         # Development mode serves static files without collecting them and allows http.
         CLOSEDSET_DEV="1",
         ALLOWED_HOSTS="127.0.0.1",

@@ -64,6 +64,7 @@ def environment(data_dir: Path, redis_url: str | None = None) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         CLOSEDSET_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
         CLOSEDSET_LOG_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
+        CLOSEDSET_ACADEMY_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
         ALLOWED_HOSTS="127.0.0.1",
         # Development skips collecting static files at every start; DEBUG off as on a server.
         CLOSEDSET_DEV="1",

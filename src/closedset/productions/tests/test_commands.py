@@ -31,6 +31,7 @@ def env(tmp_path: Path) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(50),
         CLOSEDSET_KEKS=f"old:{_key()}",
         CLOSEDSET_LOG_KEYS=_key(),
+        CLOSEDSET_ACADEMY_KEYS=_key(),
         ALLOWED_HOSTS="closedset.example.org",
     )
     return base

@@ -22,6 +22,7 @@ def _env(tmp_path, **extra):
         CLOSEDSET_DATA_DIR=str(tmp_path),
         SECRET_KEY=secrets.token_urlsafe(50),
         CLOSEDSET_KEK=base64.b64encode(secrets.token_bytes(32)).decode(),
+        CLOSEDSET_ACADEMY_KEYS=base64.b64encode(secrets.token_bytes(32)).decode(),
         **extra,
     )
     return env
