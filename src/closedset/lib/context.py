@@ -46,6 +46,26 @@ def roles_of(user: Any) -> frozenset[str]:
     return frozenset(Membership.objects.filter(user=user).values_list("role", flat=True).distinct())
 
 
+def _academy_links(user: Any, roles: frozenset[str]) -> list[tuple[str, str]]:
+    """The academy's and the registry's pages this person uses, by what they do there."""
+    from closedset.academy.models import AcademyRole, Application, Enrolment
+
+    academy_roles = set(AcademyRole.objects.filter(user=user).values_list("role", flat=True))
+    wanted: list[tuple[str, str]] = []
+    if Enrolment.objects.filter(user=user).exists():
+        wanted.append((_("My course"), "learning:mine"))
+    elif Application.objects.filter(applicant=user).exists():
+        wanted.append((_("My applications"), "academy:mine"))
+    if AcademyRole.Kind.REVIEWER in academy_roles:
+        wanted.append((_("Reviews"), "review:list"))
+    if AcademyRole.Kind.STAFF in academy_roles:
+        wanted.append((_("Academy"), "academy:staff"))
+    if "producer" in roles:
+        # Producers book coordinators the academy certified.
+        wanted.append((_("Registry"), "registry:search"))
+    return wanted
+
+
 def navigation_for(request: HttpRequest) -> Navigation | None:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
@@ -66,6 +86,7 @@ def navigation_for(request: HttpRequest) -> Navigation | None:
     # Someone with no role yet may be a performer-to-be: their profile is where they start.
     if performer or not roles:
         wanted.append((_("My boundaries"), "boundaries:mine"))
+    wanted.extend(_academy_links(user, roles))
     # What happened that concerns them (cast, a plan changed, a proposal, a release).
     wanted.append((_("Notices"), "notices:list"))
     wanted.append((_("Account"), "accounts:account"))
