@@ -853,6 +853,7 @@ def confirm_password(user: User, password: str) -> None:
 
 def export_data(user: User) -> dict[str, Any]:
     """Everything about the person, for them to download: never secrets or their hashes."""
+    from closedset.academy import services as academy
     from closedset.boundaries import services as boundaries
     from closedset.consent import services as consent
     from closedset.notices import services as notices
@@ -1012,6 +1013,7 @@ def erase(user: User) -> Erased:
         row = User.objects.select_for_update().get(pk=user.pk)
         boundaries.erase_profile_data(row)
         plans.uncast_performer(row)
+        academy.erase_applicant_data(row)
         notices.erase_notice_data(row)
         consent.erase_consent_data(row)
         rider.erase_rider_data(row)
