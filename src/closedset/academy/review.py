@@ -34,6 +34,7 @@ from closedset.academy.models import (
     ReviewerConflict,
     Score,
 )
+from closedset.academy.roles import is_reviewer, is_staff
 from closedset.academy.status import change_status
 from closedset.core import awards
 from closedset.lib.errors import Conflict, Forbidden, InvalidInput, NotFound, require_known_ids
@@ -51,22 +52,6 @@ NOT_FOUND = gettext_noop("Not found.")
 
 
 # ---------------------------------------------------------------- who may do what
-
-
-def is_reviewer(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and AcademyRole.objects.filter(user=user, role=AcademyRole.Kind.REVIEWER).exists()
-    )
-
-
-def is_staff(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and user.is_active
-        and AcademyRole.objects.filter(user=user, role=AcademyRole.Kind.STAFF).exists()
-    )
 
 
 def require_reviewer(user: Any) -> None:

@@ -28,7 +28,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from closedset.academy.models import (
-    AcademyRole,
     Application,
     Cohort,
     Course,
@@ -37,6 +36,7 @@ from closedset.academy.models import (
     Material,
     Module,
 )
+from closedset.academy.roles import require_staff
 from closedset.lib.errors import Conflict, InvalidInput, NotFound, require_known_ids
 
 # --- limits (said in the messages, so a person knows how much fits) -------------------------
@@ -85,19 +85,6 @@ def _text(
 
 
 # --- who may do what --------------------------------------------------------------------------
-
-
-def is_staff(user: Any) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and AcademyRole.objects.filter(user=user, role=AcademyRole.Kind.STAFF).exists()
-    )
-
-
-def require_staff(user: Any) -> None:
-    """Academy staff only; anyone else is told there is nothing here."""
-    if not is_staff(user):
-        raise NotFound(gettext("Not found."))
 
 
 # --- the public catalogue ---------------------------------------------------------------------
@@ -557,6 +544,10 @@ def my_applications(user: Any) -> list[MyApplication]:
 
     if not getattr(user, "is_authenticated", False):
         return []
+    from closedset.academy.enrolment import sweep_mine
+
+    # Offers past their end are passed on before the person reads where they stand.
+    sweep_mine(user)
     rows = (
         Application.objects.filter(applicant=user)
         .select_related("cohort__course", "enrolment")

@@ -29,8 +29,7 @@ STATUS_NEWS = {
         "This application will not go further. You are welcome to apply to a later cohort."
     ),
     Application.Status.ENROLLED: gettext_lazy(
-        "You are enrolled. Your course page has the modules, the live sessions and your"
-        " invoice."
+        "You are enrolled. Your course page has the modules, the live sessions and your invoice."
     ),
 }
 
