@@ -63,6 +63,13 @@ def _academy_links(user: Any, roles: frozenset[str]) -> list[tuple[str, str]]:
     if "producer" in roles:
         # Producers book coordinators the academy certified.
         wanted.append((_("Registry"), "registry:search"))
+    from closedset.certificates.services import is_certified
+
+    certified = is_certified(user)
+    if certified:
+        wanted.append((_("Your listing"), "registry:mine"))
+    if certified or "producer" in roles:
+        wanted.append((_("Booking requests"), "registry:bookings"))
     return wanted
 
 
