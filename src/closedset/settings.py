@@ -208,6 +208,12 @@ if not CLOSEDSET_ACADEMY_KEYS:
 del _academy_keys
 # The academy's name and public address, as certificates and credentials name their issuer.
 CLOSEDSET_ACADEMY_NAME = env_str("CLOSEDSET_ACADEMY_NAME", "closedset academy")
+# The academy's public https address (no trailing slash): credentials name their issuer, keys
+# and revocation list under it, so it must not change once certificates are issued. Empty: the
+# first of CLOSEDSET_WEBAUTHN_ORIGINS.
+CLOSEDSET_ACADEMY_URL = env_str("CLOSEDSET_ACADEMY_URL", "").strip().rstrip("/")
+# Wrong certificate codes one address (IPv6: its /64) may try in an hour on the verify page.
+CLOSEDSET_CERTIFICATE_MISSES_PER_HOUR = env_int("CLOSEDSET_CERTIFICATE_MISSES_PER_HOUR", 20)
 
 ALLOWED_HOSTS = [
     host.strip()

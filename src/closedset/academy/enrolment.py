@@ -45,7 +45,7 @@ from closedset.academy.models import (
 )
 from closedset.academy.roles import is_staff, require_staff
 from closedset.academy.status import change_status
-from closedset.lib.errors import Conflict, DomainError, InvalidInput, NotFound, require_known_ids
+from closedset.lib.errors import Conflict, InvalidInput, NotFound, require_known_ids
 from closedset.lib.i18n import interpolate_lazy, language_of
 
 log = logging.getLogger(__name__)
@@ -63,10 +63,6 @@ TIE_RULE = gettext_lazy(
     "Higher score first. When scores are equal, the application sent earlier comes first; "
     "when that is equal too, the reference in alphabetical order decides."
 )
-
-
-class CertificatesUnavailable(DomainError):
-    status = 503
 
 
 # ---------------------------------------------------------------- who may
@@ -924,15 +920,8 @@ def _complete_if_all_done(enrolment: Enrolment, now: datetime) -> bool:
 
 def issue_certificate_for(enrolment: Enrolment) -> Any:
     """The completed enrolment's certificate (certificates.services, idempotent)."""
-    try:
-        from closedset.certificates.services import issue_certificate
-    except ImportError as error:
-        raise CertificatesUnavailable(
-            gettext_noop(
-                "Your progress is saved, but certificates cannot be issued on this server yet."
-                " It follows once they can; nothing more to do for you."
-            )
-        ) from error
+    from closedset.certificates.services import issue_certificate
+
     return issue_certificate(enrolment)
 
 

@@ -853,7 +853,6 @@ def confirm_password(user: User, password: str) -> None:
 
 def export_data(user: User) -> dict[str, Any]:
     """Everything about the person, for them to download: never secrets or their hashes."""
-    from closedset.academy import services as academy
     from closedset.boundaries import services as boundaries
     from closedset.consent import services as consent
     from closedset.notices import services as notices
@@ -939,6 +938,9 @@ def export_data(user: User) -> dict[str, Any]:
     data.update(consent.export_consent_data(user))
     data.update(rider.export_rider_data(user))
     data.update(onset.export_onset_data(user))
+    from closedset.academy.export import export_academy_data
+
+    data.update(export_academy_data(user))
     return data
 
 
@@ -999,12 +1001,16 @@ def erase(user: User) -> Erased:
     from django_otp import devices_for_user
     from django_otp_webauthn.models import WebAuthnCredential, WebAuthnUserHandle
 
+    from closedset.academy import services as academy
+    from closedset.academy.models import AcademyRole
     from closedset.boundaries import services as boundaries
+    from closedset.certificates import services as certificates
     from closedset.consent import services as consent
     from closedset.notices import services as notices
     from closedset.plans import services as plans
     from closedset.productions.models import Invitation, OrgMembership
     from closedset.record import services as record
+    from closedset.registry import services as registry
     from closedset.rider import services as rider
 
     left_alone = [production.name for production in sole_producer_of(user)]
@@ -1014,6 +1020,9 @@ def erase(user: User) -> Erased:
         boundaries.erase_profile_data(row)
         plans.uncast_performer(row)
         academy.erase_applicant_data(row)
+        certificates.erase_holder(row)
+        registry.erase_listing(row)
+        AcademyRole.objects.filter(user=row).delete()
         notices.erase_notice_data(row)
         consent.erase_consent_data(row)
         rider.erase_rider_data(row)

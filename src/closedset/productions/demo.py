@@ -38,11 +38,6 @@ class DemoLogin:
 
 def seed_demo() -> list[DemoLogin]:
     """Create the demo data if missing; give every demo person a fresh random password."""
-    import base64
-
-    from django_otp.oath import TOTP
-    from django_otp.plugins.otp_totp.models import TOTPDevice
-
     logins = []
     people: dict[str, User] = {}
     with transaction.atomic():
@@ -56,35 +51,51 @@ def seed_demo() -> list[DemoLogin]:
             production=production, number="12B", defaults={"title": "The boathouse"}
         )
         for handle, name, role in DEMO_PEOPLE:
-            email = f"{handle}@{DEMO_DOMAIN}"
-            user = User.objects.filter(email=email).first()
-            if user is None:
-                user = User.objects.create_user(
-                    email=email, display_name=name, handle=_free_handle(handle)
-                )
-            crypto.ensure_data_key(user)
-            # Demo addresses cannot receive mail; they count as confirmed.
-            accounts.mark_email_verified(user)
-            password = secrets.token_urlsafe(12)
-            user.set_password(password)
-            user.save(update_fields=["password"])
+            user = _demo_person(handle, name)
             OrgMembership.objects.get_or_create(user=user, organisation=organisation)
             Membership.objects.get_or_create(user=user, production=production, role=role)
-            secret = url = code = None
-            if accounts.needs_second_factor(user):
-                device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
-                if device is None:
-                    device = TOTPDevice.objects.create(
-                        user=user, name="Demo authenticator", confirmed=True
-                    )
-                secret = base64.b32encode(device.bin_key).decode().rstrip("=")
-                url = device.config_url
-                totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-                code = f"{totp.token():0{device.digits}d}"
-            logins.append(DemoLogin(email, password, role, secret, url, code))
+            logins.append(_demo_login(user, role))
             people[handle] = user
         _seed_scene(production, people)
+        from closedset.academy.demo import seed_academy
+
+        for user, role in seed_academy(_demo_person):
+            logins.append(_demo_login(user, role))
     return logins
+
+
+def _demo_person(handle: str, name: str) -> User:
+    """The demo account for `handle`, created if missing, with a fresh password set later."""
+    email = f"{handle}@{DEMO_DOMAIN}"
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, display_name=name, handle=_free_handle(handle))
+    crypto.ensure_data_key(user)
+    # Demo addresses cannot receive mail; they count as confirmed.
+    accounts.mark_email_verified(user)
+    return user
+
+
+def _demo_login(user: User, role: str) -> DemoLogin:
+    """A fresh random password, and an authenticator for those whose role needs one."""
+    import base64
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    password = secrets.token_urlsafe(12)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    secret = url = code = None
+    if accounts.needs_second_factor(user):
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="Demo authenticator", confirmed=True)
+        secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+        url = device.config_url
+        totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+        code = f"{totp.token():0{device.digits}d}"
+    return DemoLogin(user.email, password, role, secret, url, code)
 
 
 def _seed_scene(production: Production, people: dict[str, User]) -> None:

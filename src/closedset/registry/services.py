@@ -117,13 +117,9 @@ def _active(user: Any) -> bool:
 def is_certified(user: Any) -> bool:
     """The academy certified this person and the certificate is not revoked (asked each time:
     a revocation counts at once)."""
-    if not _active(user):
-        return False
-    try:
-        from closedset.certificates.services import is_certified as certified
-    except ImportError:  # a build without certificates certifies nobody
-        return False
-    return bool(certified(user))
+    from closedset.certificates.services import is_certified as certified
+
+    return _active(user) and certified(user)
 
 
 def require_certified(user: Any) -> None:
@@ -278,6 +274,16 @@ def save_listing(user: Any, **values: object) -> Listing:
             setattr(listing, name, value)
         listing.save()
     return listing
+
+
+def erase_listing(user: Any) -> None:
+    """Account erasure: the listing leaves the registry (open requests closed, their producers
+    told) and keeps nothing the person wrote; the producers' requests stay as their history."""
+    if Listing.objects.filter(user=user, withdrawn_at__isnull=True).exists():
+        withdraw_listing(user)
+    Listing.objects.filter(user=user).update(
+        display_name="", region="", experience="", availability_note="", languages=" "
+    )
 
 
 def withdraw_listing(user: Any) -> Listing:

@@ -81,15 +81,18 @@ def test_demo_is_idempotent_and_rotate_keys_rewraps_every_data_key(env):
     assert "ines@demo.closedset.invalid" in second.stdout
     assert "authenticator key" in second.stdout
     with _db(env) as db:
-        assert db.execute("select count(*) from accounts_user").fetchone() == (6,)
+        # The production's six, and the academy's staff, two reviewers and a graduate.
+        assert db.execute("select count(*) from accounts_user").fetchone() == (10,)
         assert db.execute("select count(*) from productions_membership").fetchone() == (6,)
         assert db.execute("select count(*) from productions_scene").fetchone() == (1,)
-        assert db.execute("select count(*) from otp_totp_totpdevice").fetchone() == (4,)
+        assert db.execute("select count(*) from otp_totp_totpdevice").fetchone() == (7,)
+        assert db.execute("select count(*) from certificates_certificate").fetchone() == (1,)
+        assert db.execute("select count(*) from registry_listing").fetchone() == (1,)
 
     env["CLOSEDSET_KEKS"] = f"new:{_key()},{env['CLOSEDSET_KEKS']}"
     result = _run(env, "rotate-keys")
     assert result.returncode == 0, result.stderr
-    assert "re-wrapped 6 data key(s)" in result.stdout
+    assert "re-wrapped 10 data key(s)" in result.stdout
     with _db(env) as db:
         assert {row[0] for row in db.execute("select kek_id from accounts_user")} == {"new"}
     # The old key can now be removed; the demo still runs (it opens every data key).
