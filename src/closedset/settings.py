@@ -155,9 +155,7 @@ def _parse_log_keys(text: str, name: str = "CLOSEDSET_LOG_KEYS") -> list[bytes]:
         try:
             seed = base64.b64decode(item, validate=True)
         except ValueError:
-            raise ImproperlyConfigured(
-                f"{name} key {number}: not valid base64"
-            ) from None
+            raise ImproperlyConfigured(f"{name} key {number}: not valid base64") from None
         if len(seed) != 32:
             raise ImproperlyConfigured(
                 f"{name} key {number}: must be 32 bytes (base64 of 32 random bytes)"

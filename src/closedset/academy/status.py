@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -10,7 +12,7 @@ from closedset.academy.models import Application
 from closedset.lib.i18n import interpolate_lazy
 
 # What each status means for the applicant, in the words of the e-mail they get.
-STATUS_NEWS = {
+STATUS_NEWS: dict[str, Any] = {
     Application.Status.SUBMITTED: gettext_lazy(
         "We have your application. You will hear from us when review starts."
     ),
