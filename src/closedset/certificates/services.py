@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import unicodedata
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,9 +38,11 @@ from closedset.academy.roles import is_staff
 from closedset.accounts.services import hash_secret, rate_limit
 from closedset.certificates import signing
 from closedset.certificates.models import STATUS_LIST_SIZE, Certificate, new_code
+from closedset.lib import scope
 from closedset.lib.errors import (
     Conflict,
     DomainError,
+    Forbidden,
     InvalidInput,
     NotFound,
     require_known_ids,
@@ -74,9 +77,23 @@ def is_certified(user: Any) -> bool:
     return Certificate.objects.filter(holder=user, revoked_at__isnull=True).exists()
 
 
+WHOLE_ACCOUNT_ONLY = gettext_noop(
+    "This token is for one production only, and certificates belong to you, not to a "
+    "production. Use a token made for all your productions."
+)
+
+
+def _require_whole_account() -> None:
+    """A token held to one production is for that production's tools: it neither reads a
+    person's certificates nor revokes any (they belong to no production)."""
+    if scope.allowed_productions() is not None:
+        raise Forbidden(WHOLE_ACCOUNT_ONLY)
+
+
 def certificates_of(user: Any) -> list[Certificate]:
     if not getattr(user, "is_authenticated", False):
         return []
+    _require_whole_account()
     return list(Certificate.objects.filter(holder=user).order_by("-issued_at", "pk"))
 
 
@@ -181,9 +198,9 @@ def issue_certificate(enrolment: Enrolment) -> Certificate:
             holder=enrolment.user,
             code=new_code(),
             issued_at=timezone.now().replace(microsecond=0),
-            holder_name=(application.full_name or enrolment.user.display_name)[:200],
-            course_title=enrolment.cohort.course.title[:200],
-            cohort_name=enrolment.cohort.name[:200],
+            holder_name=plain(application.full_name or enrolment.user.display_name)[:200],
+            course_title=plain(enrolment.cohort.course.title)[:200],
+            cohort_name=plain(enrolment.cohort.name)[:200],
             status_index=_free_index(),
         )
         certificate.credential = signing.signer().sign(_credential(certificate, enrolment))
@@ -206,6 +223,7 @@ def revoke(staff_user: Any, certificate: Certificate, reason: str) -> Certificat
     """Academy staff revoke a certificate, saying why (the reason stays with the staff). The
     verify page and the status list show it at once."""
     _require_staff(staff_user)
+    _require_whole_account()
     reason = (reason or "").strip()
     if not reason:
         message = gettext_noop("Say why the certificate is revoked; only academy staff see it.")
@@ -226,6 +244,7 @@ def revoke(staff_user: Any, certificate: Certificate, reason: str) -> Certificat
 
 def revoke_by_id(staff_user: Any, certificate_id: int, reason: str) -> Certificate:
     _require_staff(staff_user)
+    _require_whole_account()
     require_known_ids(certificate_id)
     found = Certificate.objects.filter(pk=certificate_id).first()
     if found is None:
@@ -345,6 +364,29 @@ def normalise_code(text: str) -> str | None:
     return f"{raw[0:4]}-{raw[4:8]}-{raw[8:12]}"
 
 
+def plain(text: str) -> str:
+    """A name as printed and shown on the public verify page: without control or
+    direction-changing characters, which could make the verdict around it read otherwise."""
+    kept = "".join(
+        char
+        for char in str(text or "")
+        if char in "\u200c\u200d" or unicodedata.category(char) not in _HIDDEN_CATEGORIES
+    )
+    return " ".join(kept.split())
+
+
+def echo_code(text: str) -> str:
+    """What a visitor typed, fit to show back in the form: no control or direction-changing
+    characters (a link could otherwise make the page read backwards), at most 40 of them."""
+    shown = "".join(
+        char for char in str(text or "") if unicodedata.category(char) not in _HIDDEN_CATEGORIES
+    )
+    return shown.strip()[:40]
+
+
+_HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def verify_code(code: str) -> CheckResult:
     normalised = normalise_code(code)
     if normalised is None:
@@ -379,11 +421,13 @@ def verify_code_from(ip: str, code: str) -> CheckResult:
     learns nothing more."""
     from closedset.calendars.services import guesser
 
-    who = guesser(ip) if ip else ""
-    if who and cache.get(_blocked_key(who)) is not None:
+    # No address at all (a misconfigured server): counted together, so guessing is never
+    # left uncounted.
+    who = guesser(ip) if ip else "unknown"
+    if cache.get(_blocked_key(who)) is not None:
         raise TooManyGuesses(str(TOO_MANY))
     result = verify_code(code)
-    if result.outcome == NOT_VALID and who:
+    if result.outcome == NOT_VALID:
         limit = int(
             getattr(settings, "CLOSEDSET_CERTIFICATE_MISSES_PER_HOUR", CODE_MISSES_PER_HOUR)
         )

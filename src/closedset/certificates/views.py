@@ -55,7 +55,7 @@ def _verify_page(
     response = render(
         request,
         "certificates/verify.html",
-        {"result": result, "errors": errors or {}, "code": code},
+        {"result": result, "errors": errors or {}, "code": services.echo_code(code)},
         status=status,
     )
     response["X-Robots-Tag"] = "noindex"

@@ -120,12 +120,7 @@ def listing(request: HttpRequest, listing_id: int) -> Any:
 
 
 def _mine(user: Any) -> Any:
-    found = services.my_listing(user)
-    if found is None:
-        from closedset.lib.errors import NotFound
-
-        raise NotFound(services.NO_LISTING)
-    return services.listing_json(found)
+    return services.listing_json(services.own_listing(user))
 
 
 @router.get("/listing", response=ListingOut, summary="My listing")

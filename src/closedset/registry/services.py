@@ -14,6 +14,10 @@ Rules (docs/academy.md, "The registry"):
   so separation of duties holds) or declines; the producer is told either way. A request the
   independence rule refuses stays open: nothing changed, and the coordinator may still decline,
   or accept once the conflicting role is given up.
+- An API token held to one production reaches only that production's requests; the person's
+  own listing belongs to no production, so such a token neither reads nor changes it.
+- Names, regions, notes and messages lose control and direction-changing characters on the
+  way in, so nothing shown to a producer can read backwards or hide words.
 """
 
 from __future__ import annotations
@@ -82,6 +86,10 @@ PRODUCERS_ONLY = gettext_noop(
 )
 NO_LISTING = gettext_noop("No such listing. It may have been withdrawn.")
 NO_BOOKING = gettext_noop("No such booking request.")
+WHOLE_ACCOUNT_ONLY = gettext_noop(
+    "This token is for one production only, and your listing is yours in every production. "
+    "Use a token made for all your productions."
+)
 
 
 def language_name(code: str) -> str:
@@ -160,6 +168,22 @@ def visible(listing: Listing | None) -> bool:
     )
 
 
+def require_whole_account() -> None:
+    """A token held to one production is for that production's tools: it neither reads nor
+    changes the person's own listing, which belongs to no production."""
+    if scope.allowed_productions() is not None:
+        raise Forbidden(WHOLE_ACCOUNT_ONLY)
+
+
+def own_listing(user: Any) -> Listing:
+    """The caller's current listing, for them to read (not found when they have none)."""
+    require_whole_account()
+    found = my_listing(user)
+    if found is None:
+        raise NotFound(NO_LISTING)
+    return found
+
+
 def my_listing(user: Any) -> Listing | None:
     """The person's current listing (None when they have none or withdrew it)."""
     if not _active(user):
@@ -167,8 +191,40 @@ def my_listing(user: Any) -> Listing | None:
     return Listing.objects.filter(user=user, withdrawn_at__isnull=True).first()
 
 
+# Kept although invisible: joiners some scripts and emoji need.
+_JOINERS = frozenset({"\u200c", "\u200d"})
+
+
+def _visible(text: str, *, lines: bool = False) -> str:
+    """`text` without control, direction-changing or otherwise invisible characters, which
+    could make a name read backwards, hide words or pass for someone else's name on a page.
+    Line breaks stay where `lines` allows them."""
+    kept = []
+    for char in text:
+        if lines and char == "\n":
+            kept.append(char)
+        elif char == "\t":
+            kept.append(" ")
+        elif char in _JOINERS or unicodedata.category(char) not in _HIDDEN:
+            kept.append(char)
+    return "".join(kept)
+
+
+_HIDDEN = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
 def _text(value: object) -> str:
-    return " ".join(str(value or "").split())
+    return " ".join(_visible(str(value or "")).split())
+
+
+def _long_text(value: object) -> str:
+    """Several lines, as written (Windows line ends made plain), invisible characters out."""
+    text = str(value or "").replace("\r\n", "\n").replace("\r", "\n")
+    return _visible(text, lines=True).strip()
+
+
+# How many codes one field may send before the rest are not even read.
+_CODES_READ = 100
 
 
 def _codes(values: object) -> list[str]:
@@ -176,12 +232,15 @@ def _codes(values: object) -> list[str]:
         values = values.replace(",", " ").split()
     if not isinstance(values, list | tuple):
         return []
-    seen: list[str] = []
-    for value in values:
-        code = str(value).strip().lower()
-        if code and code not in seen:
-            seen.append(code)
-    return seen
+    seen: dict[str, None] = {}
+    for value in values[:_CODES_READ]:
+        code = str(value).strip().lower()[:20]
+        if code:
+            seen.setdefault(code, None)
+    if len(values) > _CODES_READ:
+        # Far more than any list on the form: said too many, without reading them all.
+        seen.setdefault("\u2026", None)
+    return list(seen)
 
 
 @dataclass(frozen=True)
@@ -223,7 +282,7 @@ def clean_listing(
     place = _text(region)
     if len(place) > REGION_MAX:
         errors["region"] = _("At most %(count)d characters.") % {"count": REGION_MAX}
-    story = str(experience or "").strip().replace("\r\n", "\n")
+    story = _long_text(experience)
     if len(story) > EXPERIENCE_MAX:
         errors["experience"] = _("At most %(count)d characters.") % {"count": EXPERIENCE_MAX}
     kinds = _codes(specialities)
@@ -249,6 +308,7 @@ def _padded(codes: list[str]) -> str:
 
 def save_listing(user: Any, **values: object) -> Listing:
     """List the person, or change their listing. Only the certified may."""
+    require_whole_account()
     require_certified(user)
     data = clean_listing(**values)
     now = timezone.now()
@@ -288,6 +348,7 @@ def erase_listing(user: Any) -> None:
 
 def withdraw_listing(user: Any) -> Listing:
     """Off the registry at once; requests still waiting are closed and their producers told."""
+    require_whole_account()
     with transaction.atomic():
         listing = (
             Listing.objects.select_for_update().filter(user=user, withdrawn_at__isnull=True).first()
@@ -431,7 +492,7 @@ def request_booking(
     # The production first: someone who does not produce it learns nothing about it.
     production = productions.get_production(user, production_id, Role.PRODUCER)
     listing = get_listing(user, listing_id)
-    text = str(message or "").strip().replace("\r\n", "\n")
+    text = _long_text(message)
     if len(text) > MESSAGE_MAX:
         raise InvalidInput(
             _("Your message is too long."),

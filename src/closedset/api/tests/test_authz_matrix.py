@@ -172,6 +172,9 @@ WHOLE_ACCOUNT_PATHS = {
     "/api/v1/boundaries/me",
     "/api/v1/boundaries/me/versions",
     "/api/v1/boundaries/me/versions/<number>",
+    # The academy's certificates and the registry listing are the person's, of no production.
+    "/api/v1/certificates/mine",
+    "/api/v1/registry/listing",
 }
 
 
