@@ -13,13 +13,13 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from closedset.academy import services
+from closedset.academy.roles import api_user
 
 router = Router(tags=["academy"])
 
 
 def _user(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
+    return api_user(request)
 
 
 class ApplicationIn(Schema):

@@ -45,7 +45,12 @@ from closedset.academy.models import (
 )
 from closedset.academy.roles import is_staff, require_staff
 from closedset.academy.status import change_status
-from closedset.lib.errors import Conflict, InvalidInput, NotFound, require_known_ids
+from closedset.lib.errors import (
+    Conflict,
+    InvalidInput,
+    NotFound,
+    require_known_ids,
+)
 from closedset.lib.i18n import interpolate_lazy, language_of
 
 log = logging.getLogger(__name__)
@@ -639,7 +644,12 @@ def accept_offer(user: Any, offer_id: int, *, now: datetime | None = None) -> Ac
             return Acceptance(Enrolment.objects.get(application=application))
         if offer.declined_at is not None:
             raise OfferClosed(gettext_noop("You declined this offer already."))
-        if offer.expired_at is not None or offer.expires_at <= now:
+        # Staff declined the application since the offer was made: the offer went with it.
+        if (
+            offer.expired_at is not None
+            or offer.expires_at <= now
+            or application.status != Application.Status.OFFERED
+        ):
             raise OfferClosed(
                 gettext_noop("This offer has ended. Open your applications to see where you are.")
             )
@@ -757,7 +767,9 @@ def record_payment(
     now = now or timezone.now()
     value = _parse_amount(amount)
     day = _parse_day(received_on, timezone.localdate(now))
-    text = " ".join(str(reference if reference is not None else "").split())
+    from closedset.academy.services import plain_text
+
+    text = " ".join(plain_text(reference).split())
     if len(text) > REFERENCE_MAX:
         raise InvalidInput(
             gettext_noop("Please correct the marked fields."),

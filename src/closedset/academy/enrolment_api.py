@@ -13,14 +13,14 @@ from ninja import Status as NinjaStatus
 
 from closedset.academy import enrolment as services
 from closedset.academy.models import Enrolment, Invoice, Offer
+from closedset.academy.roles import api_user
 from closedset.lib.errors import Conflict
 
 router = Router(tags=["academy: offers and enrolment"])
 
 
 def _user(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
+    return api_user(request)
 
 
 def offer_json(offer: Offer) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from closedset.academy.models import (
     Score,
 )
 from closedset.academy.roles import is_reviewer, is_staff
+from closedset.academy.services import plain_text
 from closedset.academy.status import change_status
 from closedset.core import awards
 from closedset.lib.errors import Conflict, Forbidden, InvalidInput, NotFound, require_known_ids
@@ -71,6 +72,8 @@ _LOOKALIKES = str.maketrans(
         "\u2013": "-",
         "\u2014": "-",
         "\u00a0": " ",
+        # A zero-width space still parts two words, though nothing shows.
+        "\u200b": " ",
         # Letters NFKD does not take apart: written plainly as often as not.
         "ø": "o",
         "Ø": "O",
@@ -91,8 +94,13 @@ _LOOKALIKES = str.maketrans(
 
 
 def _fold_char(char: str) -> str:
-    """One character as compared: no accents, no case, look-alike punctuation made plain."""
-    decomposed = unicodedata.normalize("NFKD", char.translate(_LOOKALIKES))
+    """One character as compared: no accents, no case, look-alike punctuation made plain;
+    invisible format characters (zero-width spaces, soft hyphens, direction marks) count as
+    nothing, so "Ana\u200bLima" is still Ana Lima."""
+    char = char.translate(_LOOKALIKES)
+    if len(char) == 1 and unicodedata.category(char) == "Cf":
+        return ""
+    decomposed = unicodedata.normalize("NFKD", char)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
@@ -116,10 +124,13 @@ def _who(application: Application) -> tuple[set[str], set[str]]:
 
 
 def conflicted(reviewer: Any, application: Application) -> bool:
-    """True when the reviewer must not review this application: it is their own, or they
-    declared a conflict with someone of its name or e-mail address."""
+    """True when the reviewer must not review this application: it is their own, they applied
+    to the same cohort (a rival for its places), or they declared a conflict with someone of its
+    name or e-mail address."""
     names, emails = _who(application)
     if application.applicant_id == reviewer.pk or fold(reviewer.email) in emails:
+        return True
+    if Application.objects.filter(cohort_id=application.cohort_id, applicant=reviewer).exists():
         return True
     return any(
         _same_person(conflict, names, emails)
@@ -202,6 +213,11 @@ def identity_of(application: Application) -> Identity:
     )
 
 
+# Embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): removed from what a
+# reviewer reads. The plain direction marks (U+200E, U+200F) change no order and may stay.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
 def _phone_matches(digits: str, phone: str) -> bool:
     if not phone or not digits:
         return False
@@ -219,6 +235,8 @@ def redact(text: str, identity: Identity) -> str:
     number however it is written (spaces, dashes, brackets, with or without country code)."""
     if not text:
         return text
+    # Text that reorders itself on screen would show a name the filter never saw written.
+    text = text.translate(BIDI_CONTROLS)
     # The folded text, and for each of its characters the original one it came from.
     folded: list[str] = []
     origin: list[int] = []
@@ -353,7 +371,9 @@ def assignments_of(reviewer: Any) -> tuple[list[ReviewAssignment], list[ReviewAs
     rows = list(
         _mine(reviewer)
         .select_related("application__cohort")
-        .order_by("application__cohort__starts_on", "assigned_at", "pk")
+        # By the random reference, never by when it came: the order tells nothing of when
+        # anyone applied.
+        .order_by("application__cohort__starts_on", "application__reference", "pk")
     )
     # An application staff took out of review (declined) waits for nobody's scores.
     return (
@@ -420,11 +440,17 @@ def _eligible(
     involved: set[int],
 ) -> list[Any]:
     names, emails = _who(application)
+    # Someone who applied to the cohort competes for its places: they review none of it.
+    rivals = set(
+        Application.objects.filter(cohort_id=application.cohort_id).values_list(
+            "applicant_id", flat=True
+        )
+    )
     return [
         reviewer
         for reviewer in reviewers
         if reviewer.pk not in involved
-        and reviewer.pk != application.applicant_id
+        and reviewer.pk not in rivals
         and fold(reviewer.email) not in emails
         and not any(_same_person(c, names, emails) for c in conflicts.get(reviewer.pk, ()))
     ]
@@ -621,6 +647,14 @@ def fill_gaps(cohort: Cohort) -> int:
 # ---------------------------------------------------------------- scoring, recusing, conflicts
 
 
+def _whole_number(text: str) -> int | None:
+    """A score typed as text: plain digits only (not "²", not thousands of digits)."""
+    text = text.strip()
+    if not (0 < len(text) <= 6 and text.isascii() and text.isdigit()):
+        return None
+    return int(text)
+
+
 def _scores_from(
     raw: Mapping[Any, Any], lines: Sequence[RubricLine], score_max: int
 ) -> dict[int, int]:
@@ -632,8 +666,8 @@ def _scores_from(
             errors[str(key)] = gettext_noop("This is not a line of this cohort's rubric.")
     for key, line in by_id.items():
         value = raw[key] if key in raw else raw.get(line.id)
-        if isinstance(value, str) and value.strip().isdigit():
-            value = int(value.strip())
+        if isinstance(value, str):
+            value = _whole_number(value)
         if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= score_max:
             errors[key] = interpolate_lazy(
                 gettext_lazy("Give %(criterion)s a whole number from 0 to %(max)s."),
@@ -658,7 +692,7 @@ def submit_scores(
     calls a third reviewer."""
     require_reviewer(reviewer)
     require_known_ids(assignment_id)
-    comment = (comment or "").strip()
+    comment = plain_text(comment)
     if len(comment) > COMMENT_MAX:
         raise InvalidInput(
             gettext_noop("Your comment is too long; keep it under 5000 characters."),
@@ -739,6 +773,24 @@ def _recuse(assignment: ReviewAssignment, application: Application) -> ReviewAss
     return next((a for a in made if a.round == assignment.round), None)
 
 
+def release_open_assignments(reviewer: Any) -> int:
+    """The person reviews no more (their account is erased): each open assignment is passed
+    on as if they had recused, so no application waits for them for ever. Returns how many."""
+    released = 0
+    open_ids = list(
+        _mine(reviewer).filter(submitted_at__isnull=True).values_list("pk", "application_id")
+    )
+    for assignment_id, application_id in open_ids:
+        with transaction.atomic():
+            application = _lock_application(application_id)
+            assignment = ReviewAssignment.objects.select_for_update().get(pk=assignment_id)
+            if assignment.recused_at is not None or assignment.submitted_at is not None:
+                continue
+            _recuse(assignment, application)
+            released += 1
+    return released
+
+
 def conflicts_of(reviewer: Any) -> list[ReviewerConflict]:
     require_reviewer(reviewer)
     return list(ReviewerConflict.objects.filter(reviewer=reviewer).order_by("created_at", "pk"))
@@ -756,8 +808,8 @@ def declare_conflict(reviewer: Any, name: str = "", email: str = "") -> Declared
     """Someone the reviewer knows, by name, e-mail address or both: their application is
     never given to this reviewer, and an open assignment that matches is passed on now."""
     require_reviewer(reviewer)
-    name = " ".join((name or "").split())
-    email = (email or "").strip()
+    name = " ".join(plain_text(name).split())
+    email = plain_text(email)
     errors: dict[str, str] = {}
     if not name and not email:
         raise InvalidInput(
@@ -994,6 +1046,7 @@ __all__ = [
     "final_scores",
     "identity_of",
     "recuse",
+    "release_open_assignments",
     "redact",
     "review_complete",
     "review_progress",

@@ -13,14 +13,14 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
 
 from closedset.academy import review
+from closedset.academy.roles import api_user
 
 router = Router(tags=["academy review"])
 ONE = "/assignments/{assignment_id}"
 
 
 def _user(request: HttpRequest) -> Any:
-    auth = getattr(request, "auth", None)
-    return auth if getattr(auth, "is_authenticated", False) else request.user
+    return api_user(request)
 
 
 class ReviewScoresIn(Schema):

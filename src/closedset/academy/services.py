@@ -61,6 +61,23 @@ def _too_long(limit: int) -> str:
     return gettext("This is too long: at most %(limit)s characters.") % {"limit": limit}
 
 
+# Embeddings, overrides and isolates; the plain direction marks (U+200E, U+200F) may stay.
+_BIDI_OVERRIDES = frozenset(chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A)))
+
+
+def plain_text(value: object) -> str:
+    """Text as typed, trimmed: no control characters but line breaks and tabs (NUL breaks
+    storage) and no direction overrides (they would show the text in another order than it
+    is stored and checked: a name written backwards, shown forwards)."""
+    text = str(value or "").strip()
+    text = "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in _BIDI_OVERRIDES)
+    )
+    return text.replace("\r\n", "\n")
+
+
 def _text(
     errors: dict[str, str],
     name: str,
@@ -71,10 +88,7 @@ def _text(
     one_line: bool = False,
 ) -> str:
     """The cleaned text of one field; a message in `errors` when it is missing or too long."""
-    text = str(value or "").strip()
-    # Control characters (other than line breaks and tabs) cannot be typed; NUL breaks storage.
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
-    text = text.replace("\r\n", "\n")
+    text = plain_text(value)
     if one_line:
         text = " ".join(text.split())
     if len(text) > limit:
@@ -594,7 +608,11 @@ ERASED_TEXT = "-"
 def erase_applicant_data(user: Any) -> int:
     """The person's account is being erased: their applications keep no word of theirs (who
     they are, nor what they wrote), only the status and scores the cohort's awards rest on.
-    Returns how many applications were emptied."""
+    Returns how many applications were emptied. Applications they were reviewing go to
+    other reviewers, so none waits for them for ever."""
+    from closedset.academy import review
+
+    review.release_open_assignments(user)
     return Application.objects.filter(applicant=user).update(
         full_name=ERASED_TEXT,
         email=f"erased-{secrets.token_hex(8)}@erased.invalid",
@@ -711,12 +729,37 @@ def staff_application_json(application: Application) -> dict[str, Any]:
 
 def decline_application(user: Any, application_id: int) -> Application:
     """Staff decline an application (the applicant is told); an enrolled one cannot be."""
+    from closedset.academy import enrolment
+    from closedset.academy.models import Offer
     from closedset.academy.status import change_status
 
     application = staff_application(user, application_id)
-    if application.status == Application.Status.ENROLLED:
-        raise Conflict(gettext("This person is enrolled already; the application stays."))
-    return change_status(application, Application.Status.DECLINED)
+    with transaction.atomic():
+        # The cohort first, as accepting an offer does: a decline and an acceptance at the same
+        # moment take turns, and the one that comes second sees what the first did.
+        cohort = Cohort.objects.select_for_update().get(pk=application.cohort_id)
+        application = Application.objects.select_related("cohort__course", "applicant").get(
+            pk=application.pk
+        )
+        application.cohort = cohort
+        if application.status == Application.Status.ENROLLED:
+            raise Conflict(gettext("This person is enrolled already; the application stays."))
+        if application.status == Application.Status.DECLINED:
+            # Pressed twice: the applicant was told once.
+            return application
+        # An open offer ends with the application, and its place goes to the next in line.
+        now = timezone.now()
+        open_offers = Offer.objects.filter(
+            application=application,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+            expired_at__isnull=True,
+        )
+        had_offer = open_offers.update(expired_at=now) > 0
+        change_status(application, Application.Status.DECLINED)
+        if had_offer:
+            enrolment.pass_on(cohort, now)
+    return application
 
 
 def close_applications(user: Any, cohort_id: int) -> Cohort:

@@ -227,25 +227,6 @@ def test_a_module_of_another_course_is_not_found(academy, course):
     )
 
 
-def test_without_certificates_the_progress_is_kept_and_the_reason_said(
-    academy, course, monkeypatch
-):
-    ana = course["ana"]
-    for module in academy.modules[:4]:
-        enrolment.mark_done(academy.applicants["ana"], ana.pk, module.pk)
-    enrolment.mark_done(academy.applicants["ana"], ana.pk, academy.modules[4].pk)
-    # No certificates app on this server.
-    monkeypatch.setitem(sys.modules, "closedset.certificates.services", None)
-    sam = verified_client(academy.staff)
-    last = academy.modules[4].pk
-    response = sam.post(f"/academy/learn/staff/enrolments/{ana.pk}/modules/{last}/confirm/")
-    assert response.status_code == 503
-    assert "certificates cannot be issued on this server yet" in response.content.decode()
-    ana.refresh_from_db()
-    assert ana.completed_at is not None
-    assert ModuleProgress.objects.get(enrolment=ana, module_id=last).confirmed_at is not None
-
-
 def test_the_certificate_service_is_called_once_complete(academy, course, monkeypatch):
     issued = []
     fake = ModuleType("closedset.certificates.services")

@@ -63,13 +63,13 @@ def test_start_review_never_gives_a_declared_conflict(academy):
     assert rui not in ben
 
 
-def test_a_reviewer_who_applied_never_reviews_themself(academy):
+def test_a_reviewer_who_applied_reviews_nobody_in_that_cohort(academy):
     ana = academy.applicants["ana"]
     AcademyRole.objects.create(user=ana, role=AcademyRole.Kind.REVIEWER)
     review.start_review(academy.cohort)
-    assert ana not in {a.reviewer for a in assignments(academy.applications["ana"])}
-    # She reviews others.
-    assert ReviewAssignment.objects.filter(reviewer=ana).exists()
+    # She competes for the cohort's places: neither her own nor her rivals' applications.
+    assert not ReviewAssignment.objects.filter(reviewer=ana).exists()
+    assert review.conflicted(ana, academy.applications["ben"])
 
 
 def test_too_few_reviewers_changes_nothing_and_says_what_to_do(academy):

@@ -182,12 +182,13 @@ WHOLE_ACCOUNT_PATHS = {
 def test_route_with_a_token_for_another_production(route, world):
     """A token scoped to Quiet Water makes everyone an outsider to Harbour Lights, exactly
     like Oscar; the person's own boundary profile, which belongs to every production, is
-    refused; other routes of no production answer as with a session (their lists filtered)."""
+    refused, and so is the academy, which belongs to none; other routes of no production
+    answer as with a session (their lists filtered)."""
     expected = _expected(route)
     secrets = _tokens(world, production=world.other_production)
     if "<production_id>" in route.path:
         wanted = dict.fromkeys(SIGNED_IN, expected["oscar"])
-    elif route.path in WHOLE_ACCOUNT_PATHS:
+    elif route.path in WHOLE_ACCOUNT_PATHS or route.path.startswith("/api/v1/academy/"):
         wanted = dict.fromkeys(SIGNED_IN, 403)
     else:
         wanted = {persona: expected[persona] for persona in SIGNED_IN}
