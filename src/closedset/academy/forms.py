@@ -218,7 +218,11 @@ MOMENT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT
 
 class CohortForm(forms.Form):
     course = Choice(label=_("Course"), required=False)
-    name = _text(_("Name"), services.MAX_TITLE, help_text=_("For example Spring 2027."))
+    name = _text(
+        pgettext_lazy("cohort name", "Name"),
+        services.MAX_TITLE,
+        help_text=_("For example Spring 2027."),
+    )
     starts_on = forms.CharField(label=_("Starts on"), required=False, widget=DATE)
     language = Choice(label=_("Taught in"), required=False, choices=settings.LANGUAGES)
     capacity = _number(_("Places"), low=1)
