@@ -67,6 +67,7 @@ def _academy_links(user: Any, roles: frozenset[str]) -> list[tuple[str, str]]:
 
     certified = is_certified(user)
     if certified:
+        wanted.append((_("Your certificates"), "certificates:mine"))
         wanted.append((_("Your listing"), "registry:mine"))
     if certified or "producer" in roles:
         wanted.append((_("Booking requests"), "registry:bookings"))
