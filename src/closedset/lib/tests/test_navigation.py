@@ -54,7 +54,9 @@ def test_a_performer_sees_only_what_a_performer_uses(client_as: Any) -> None:
 @pytest.mark.parametrize("who", ["ines", "dario", "petra", "cora"])
 def test_crew_keep_their_tokens_and_have_no_performer_links(client_as: Any, who: str) -> None:
     links = _links(client_as(who).get("/").content.decode())
-    assert links == ["closedset", "Notices", "Account", "Sessions & tokens", "Log out"]
+    # Producers also book coordinators from the academy's registry.
+    registry = ["Registry", "Booking requests"] if who == "petra" else []
+    assert links == ["closedset", *registry, "Notices", "Account", "Sessions & tokens", "Log out"]
     sessions = client_as(who).get("/account/sessions/").content.decode()
     assert "Make or revoke API tokens" in sessions
     assert 'href="/account/sessions/" aria-current="page"' in sessions
@@ -91,3 +93,22 @@ def test_a_newcomer_without_a_role_starts_from_their_boundaries(client_as: Any, 
 
 def test_signed_out_the_navigation_is_the_name_alone(client_as: Any) -> None:
     assert _links(client_as("anonymous").get("/login/").content.decode()) == ["closedset"]
+
+
+def test_academy_people_find_their_pages(academy: Any) -> None:
+    from closedset.academy.models import AcademyRole
+    from closedset.conftest import verified_client
+    from closedset.registry.tests.helpers import certify
+
+    sam = _links(verified_client(academy.staff).get("/").content.decode())
+    assert "Academy" in sam and "Reviews" not in sam
+    rhea = _links(verified_client(academy.reviewers[0]).get("/").content.decode())
+    assert "Reviews" in rhea and "Academy" not in rhea
+    ana = academy.applicants["ana"]
+    assert "My applications" in _links(verified_client(ana).get("/").content.decode())
+    certify(ana, academy.cohort)
+    graduate = _links(verified_client(ana).get("/").content.decode())
+    assert {"My course", "Your certificates", "Your listing", "Booking requests"} <= set(graduate)
+    assert "My applications" not in graduate
+    AcademyRole.objects.filter(user=academy.staff).delete()
+    assert "Academy" not in _links(verified_client(academy.staff).get("/").content.decode())
