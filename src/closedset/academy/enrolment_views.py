@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -180,7 +181,11 @@ def staff_cohort(request: HttpRequest, cohort_id: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Awards computed: %(offered)s offers made, %(waiting)s on the waiting list.")
+                ngettext(
+                    "Awards computed: %(offered)s offer made, %(waiting)s on the waiting list.",
+                    "Awards computed: %(offered)s offers made, %(waiting)s on the waiting list.",
+                    len(result.offered),
+                )
                 % {"offered": len(result.offered), "waiting": len(result.waitlisted)},
             )
         return redirect(reverse("learning:staff_cohort", args=[cohort_id]))

@@ -287,5 +287,6 @@ class SessionForm(forms.Form):
     def __init__(self, *args: Any, modules: list[Any] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["module"].choices = [("", _("None"))] + [  # type: ignore[attr-defined]
-            (m.pk, str(m)) for m in modules or []
+            (m.pk, _("Week %(week)s: %(title)s") % {"week": m.week, "title": m.title})
+            for m in modules or []
         ]

@@ -23,7 +23,7 @@ from django.db.models import Count, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import lazy
-from django.utils.translation import gettext_lazy, gettext_noop, ngettext, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop, ngettext, pgettext_lazy
 
 from closedset.academy.models import (
     AcademyRole,
@@ -41,7 +41,8 @@ from closedset.core import awards
 from closedset.lib.errors import Conflict, Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.lib.i18n import interpolate_lazy
 
-REMOVED = "[removed]"
+# What stands where an identifying value was, in the reader's language.
+REMOVED = gettext_noop("[removed]")
 # Rounds 1 and 2 are the pair every application gets; 3 is called when they disagree.
 PAIR = (1, 2)
 THIRD = 3
@@ -273,7 +274,7 @@ def redact(text: str, identity: Identity) -> str:
     last = 0
     for start, end in merged:
         out.append(text[last:start])
-        out.append(REMOVED)
+        out.append(gettext(REMOVED))
         last = end
     out.append(text[last:])
     return "".join(out)

@@ -91,10 +91,12 @@ def navigation_for(request: HttpRequest) -> Navigation | None:
         wanted.append((_("My scenes"), "scenes:mine"))
         # Requests waiting for an answer, and every answer given, with its receipt.
         wanted.append((_("Consent"), "consent:mine"))
+    academy = _academy_links(user, roles)
     # Someone with no role yet may be a performer-to-be: their profile is where they start.
-    if performer or not roles:
+    # Someone who came for the academy (applicant, reviewer, staff, graduate) is not.
+    if performer or (not roles and not academy):
         wanted.append((_("My boundaries"), "boundaries:mine"))
-    wanted.extend(_academy_links(user, roles))
+    wanted.extend(academy)
     # What happened that concerns them (cast, a plan changed, a proposal, a release).
     wanted.append((_("Notices"), "notices:list"))
     wanted.append((_("Account"), "accounts:account"))
