@@ -341,13 +341,13 @@ def test_settings_for_kinds_not_ones_own_change_nothing(world, client_as):
         .exists()
     )
     # Producers (Oscar elsewhere, Petra here) and Cora get none of these kinds: a producer's
-    # kinds are the shoot day's, and whatever else is posted is dropped.
+    # kinds are the shoot day's and the registry's, and whatever else is posted is dropped.
     for who in ("oscar", "cora", "petra"):
         client_as(who).post(reverse("notices:settings"), {"mail": ["cast", "proposal"]})
         kinds = set(
             MailPreference.objects.filter(user=world.users[who]).values_list("kind", flat=True)
         )
-        assert kinds <= {"gate_changed", "signal_escalated"}
+        assert kinds <= {"gate_changed", "signal_escalated", "booking"}
         assert not MailPreference.objects.filter(
             user=world.users[who], kind__in=["cast", "proposal"]
         ).exists()
