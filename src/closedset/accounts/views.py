@@ -362,7 +362,12 @@ def email_pending(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/email_pending.html",
-        {"error": error, "link_hours": settings.CLOSEDSET_EMAIL_LINK_HOURS},
+        {
+            "error": error,
+            "link_hours": settings.CLOSEDSET_EMAIL_LINK_HOURS,
+            # Someone who came to apply to the academy was invited by nobody.
+            "applicant": user.applications.exists(),
+        },
         status=status,
     )
 
