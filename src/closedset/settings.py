@@ -210,6 +210,9 @@ CLOSEDSET_ACADEMY_NAME = env_str("CLOSEDSET_ACADEMY_NAME", "closedset academy")
 # and revocation list under it, so it must not change once certificates are issued. Empty: the
 # first of CLOSEDSET_WEBAUTHN_ORIGINS.
 CLOSEDSET_ACADEMY_URL = env_str("CLOSEDSET_ACADEMY_URL", "").strip().rstrip("/")
+# How to pay the academy (bank account, reference to quote), printed on invoices and course pages;
+# empty: "the academy tells you how to pay".
+CLOSEDSET_ACADEMY_PAYMENT_DETAILS = env_str("CLOSEDSET_ACADEMY_PAYMENT_DETAILS", "").strip()
 # Wrong certificate codes one address (IPv6: its /64) may try in an hour on the verify page.
 CLOSEDSET_CERTIFICATE_MISSES_PER_HOUR = env_int("CLOSEDSET_CERTIFICATE_MISSES_PER_HOUR", 20)
 
