@@ -820,6 +820,7 @@ def invoice_pdf(user: Any, enrolment_id: int) -> tuple[str, bytes]:
             "paid": paid_total(invoice),
             "balance": balance(invoice),
             "kind": enrolment.offer.get_kind_display(),
+            "payment_details": settings.CLOSEDSET_ACADEMY_PAYMENT_DETAILS,
         },
     )
     return f"invoice-{invoice.number}.pdf", _render_pdf(html)

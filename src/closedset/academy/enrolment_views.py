@@ -3,6 +3,7 @@ academy/enrolment.py; errors go to the usual error pages."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -114,6 +115,8 @@ def course(request: HttpRequest, enrolment_id: int) -> HttpResponse:
             "other_sessions": services.other_sessions(enrolment),
             "invoice": invoice,
             "balance": services.balance(invoice) if invoice else None,
+            # How to pay (bank account, reference): empty, the academy tells them.
+            "payment_details": settings.CLOSEDSET_ACADEMY_PAYMENT_DETAILS,
         },
     )
 

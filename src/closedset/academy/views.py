@@ -29,6 +29,18 @@ def _form_error(form: Any, error: DomainError) -> None:
     add_domain_errors(form, error)
 
 
+def _wrong_fields(*forms_shown: Any) -> list[tuple[str, str]]:
+    """(label, the id to jump to) of each field with a mistake, in the page's order. A group of
+    choices (a fieldset) is reached at its first choice."""
+    wrong: list[tuple[str, str]] = []
+    for form in forms_shown:
+        for field in form or ():
+            if field.errors:
+                target = f"{field.auto_id}_0" if field.use_fieldset else field.id_for_label
+                wrong.append((str(field.label), target))
+    return wrong
+
+
 # --- public -----------------------------------------------------------------------------------
 
 
@@ -85,6 +97,10 @@ def apply(request: HttpRequest, cohort_id: int) -> HttpResponse:
     context.update(form=form, account=account)
     if request.method == "GET":
         return render(request, "academy/apply.html", context)
+    # The mistakes, listed at the top of the page when it comes back (see apply.html).
+    context["wrong_fields"] = lambda: _wrong_fields(
+        account, [*form.identifying_fields(), *form.answer_fields()]
+    )
     if not form.is_valid() or (account is not None and not account.is_valid()):
         return render(request, "academy/apply.html", context, status=422)
     answers = form.to_input()

@@ -163,7 +163,8 @@ def lists_herself(graduate: Any, who: Newcomer) -> None:
     page = graduate.page
     menu(graduate, "Your listing")
     page.get_by_label("Name producers see").fill(who.name)
-    page.get_by_label("Languages you work in").select_option(["es", "en"])
+    page.get_by_label("Español (Spanish)").check()
+    page.get_by_label("English", exact=True).check()
     page.get_by_label("Where you work").fill("Madrid and the south of Spain")
     page.get_by_label("Adult").check()
     page.get_by_label("Your experience").fill("Stage manager; certified by the academy.")

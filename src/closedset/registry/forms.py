@@ -7,8 +7,24 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from closedset.lib.i18n import interpolate_lazy
 from closedset.registry import services
 from closedset.registry.models import Availability, Speciality
+
+
+class LanguageBoxes(forms.CheckboxSelectMultiple):
+    """Tick boxes in a grid: the common languages open, the rest under "More languages", which
+    opens by itself when one of them is ticked. Choices come as two (group, choices) pairs."""
+
+    template_name = "registry/widgets/languages.html"
+
+    def get_context(self, name: str, value: Any, attrs: Any) -> dict[str, Any]:
+        context = super().get_context(name, value, attrs)
+        groups = context["widget"]["optgroups"]
+        context["widget"]["more_ticked"] = sum(
+            1 for _group, options, _index in groups[1:] for option in options if option["selected"]
+        )
+        return context
 
 
 class ListingForm(forms.Form):
@@ -19,7 +35,10 @@ class ListingForm(forms.Form):
     )
     languages = forms.MultipleChoiceField(
         label=_("Languages you work in"),
-        widget=forms.SelectMultiple(attrs={"size": 8}),
+        widget=LanguageBoxes,
+        help_text=interpolate_lazy(
+            _("Tick every one you can work in, at most %(count)s."), count=services.LANGUAGES_MAX
+        ),
     )
     region = forms.CharField(
         label=_("Where you work"),
@@ -54,7 +73,7 @@ class ListingForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["languages"].choices = services.language_choices()  # type: ignore[attr-defined]
+        self.fields["languages"].choices = services.language_groups()  # type: ignore[attr-defined]
 
 
 class SearchForm(forms.Form):
@@ -70,7 +89,7 @@ class SearchForm(forms.Form):
             (kind, services.SPECIALITY_LABELS[kind]) for kind in Speciality.values
         ]
         self.fields["language"].choices = (  # type: ignore[attr-defined]
-            anything + services.language_choices()
+            anything + services.language_groups()
         )
         self.fields["availability"].choices = anything + [  # type: ignore[attr-defined]
             (value, services.AVAILABILITY_LABELS[value]) for value in Availability.values

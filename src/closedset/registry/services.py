@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -92,20 +93,78 @@ WHOLE_ACCOUNT_ONLY = gettext_noop(
 )
 
 
+# Offered first on the listing form (the rest wait under "More languages"): the languages the
+# site speaks, then those most often worked in on European and American sets. Only codes in
+# LANGUAGE_CODES count (Chinese has no two-letter code there).
+SITE_LANGUAGES: tuple[str, ...] = tuple(code for code, _name in settings.LANGUAGES)
+COMMON_LANGUAGES: tuple[str, ...] = tuple(
+    dict.fromkeys(
+        code
+        for code in (
+            *SITE_LANGUAGES,
+            *"de fr it pt pl nl sv da no fi ro sk sl hr sr bg el tr uk ru".split(),
+            *"ar he hi ja ko".split(),
+        )
+        if code in LANGUAGE_CODES
+    )
+)
+
+
+# Where Django's own name for a language is not the one its speakers write, or would read
+# "Norsk (bokmål) (Norwegian Bokmal)" with its translation after it.
+_OWN_NAMES = {
+    "eu": "Euskara",
+    "km": "ភាសាខ្មែរ",
+    "kn": "ಕನ್ನಡ",
+    "mn": "Монгол",
+    "pa": "ਪੰਜਾਬੀ",
+    "nb": "Norsk bokmål",
+    "nn": "Norsk nynorsk",
+}
+# Names Django's catalogs do not translate; ours do (name_translated looks them up in all).
+_MORE_NAMES = (gettext_noop("Norwegian"), gettext_noop("Norwegian Bokmal"))
+
+
 def language_name(code: str) -> str:
-    """A language as its speakers write it ("čeština", "magyar"), as the site's own language
-    picker names them: one spelling for every reader, never a half-translated name."""
+    """A language in its own name, then in the reader's language in brackets when that reads
+    differently, each with a capital first letter: "Čeština (Czech)" to an English reader,
+    "English" to them too. The site's own languages are spelled as its language picker spells
+    them, so the card, the search filter and the listing form all say the same."""
     try:
-        return str(translation.get_language_info(code)["name_local"])
+        info = translation.get_language_info(code)
     except KeyError:
         return code
+    own = _capital(dict(settings.LANGUAGES).get(code) or _OWN_NAMES.get(code) or info["name_local"])
+    theirs = _capital(info["name_translated"])
+    reader = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if code == reader or theirs.casefold() == own.casefold():
+        return own
+    return f"{own} ({theirs})"
+
+
+def _capital(name: object) -> str:
+    text = str(name).strip()
+    return text[:1].upper() + text[1:]
 
 
 def language_choices() -> list[tuple[str, str]]:
     """(code, name) for every language a listing may name, in alphabetical order."""
+    return _by_name(LANGUAGE_CODES)
+
+
+def language_groups() -> list[tuple[str, list[tuple[str, str]]]]:
+    """Every language a listing may name in two groups, each alphabetical: the common ones,
+    then the rest ("More languages"), as choices with optgroups."""
+    common = set(COMMON_LANGUAGES)
+    return [
+        (_("Common languages"), _by_name(COMMON_LANGUAGES)),
+        (_("More languages"), _by_name(code for code in LANGUAGE_CODES if code not in common)),
+    ]
+
+
+def _by_name(codes: Any) -> list[tuple[str, str]]:
     return sorted(
-        ((code, language_name(code)) for code in LANGUAGE_CODES),
-        key=lambda choice: _sort_key(choice[1]),
+        ((code, language_name(code)) for code in codes), key=lambda choice: _sort_key(choice[1])
     )
 
 

@@ -3,48 +3,19 @@ and a signed-out person applies there without script or policy errors."""
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM = "/usr/bin/chromium"
-PHONE = {"width": 390, "height": 844}
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Chromium is not installed"),
-]
+from closedset.browser_tests.conftest import PHONE
 
 
 @pytest.fixture
-def phone(live_server: Any) -> Any:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        context = browser.new_context(viewport=PHONE, is_mobile=True)
-        context.set_default_timeout(10_000)
-        page = context.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda error: errors.append(str(error)))
-        page.on(
-            "console",
-            lambda m: (
-                errors.append(m.text)
-                if m.type == "error" and "favicon" not in m.location.get("url", "")
-                else None
-            ),
-        )
-        page.js_errors = errors
-        page.base = live_server.url
-        yield page
-        browser.close()
+def phone(live_server: Any, open_page: Any) -> Any:
+    """A phone's page in the walks' shared Chromium, with its script errors collected."""
+    page = open_page(PHONE)
+    page.base = live_server.url
+    return page
 
 
 def fits(page: Any) -> None:

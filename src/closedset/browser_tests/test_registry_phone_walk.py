@@ -7,25 +7,27 @@ from typing import Any
 
 import pytest
 
-from closedset.browser_tests.conftest import (  # noqa: F401 - fixtures
-    PHONE,
-    Navigator,
-    chromium,
-    navigator,
-    open_page,
-    staff_devices,
-)
+from closedset.browser_tests.conftest import PHONE, Navigator
 from closedset.browser_tests.test_access_walks import check_page
 from closedset.productions.models import Membership, Role
 from closedset.registry.models import Booking
+from closedset.registry.tests.helpers import certify
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
+@pytest.fixture
+def ana(academy: Any, world: Any) -> Any:
+    """Ana graduated from the academy's spring cohort; her certificate is valid."""
+    user = academy.applicants["ana"]
+    user.certificate = certify(user, academy.cohort)
+    return user
+
+
 def test_a_producer_books_a_graduate_on_a_phone(
-    staff_devices: Any,  # noqa: F811
+    staff_devices: Any,
     ana: Any,
-    navigator: Any,  # noqa: F811
+    navigator: Any,
     persona_password: str,
 ) -> None:
     world = staff_devices
@@ -34,7 +36,8 @@ def test_a_producer_books_a_graduate_on_a_phone(
     check_page(graduate, "/registry/listing/")
     page = graduate.page
     page.get_by_label("Name producers see").fill("Ana Lima")
-    page.get_by_label("Languages you work in").select_option(["pt", "en"])
+    page.get_by_label("Português (Portuguese)").check()
+    page.get_by_label("English", exact=True).check()
     page.get_by_label("Where you work").fill("Porto")
     page.get_by_label("Adult").check()
     page.get_by_label("Available", exact=True).check()
