@@ -317,29 +317,27 @@ def _grow(head: _Head, leaf: bytes) -> tuple[_Head, str, str]:
 # appended, or a transaction rolled back, and the guess is simply refreshed under a row lock).
 _heads: dict[tuple[str, int], _Head] = {}
 
-# Why one statement: a consent waits on each round trip to the database, and this is all the
-# record adds to a decision (bench/consent.py). The UPDATE takes the log row's lock and
-# re-checks size and root once it has it, so two writers never both extend one head.
-# The tables are the record models' own (record/models.py); test_services checks the names.
-_ONE_STATEMENT = """
-WITH head AS (
-    UPDATE record_log SET size = %s, compact_range = %s, root = %s
-    WHERE id = %s AND organisation_id = %s AND origin = %s AND size = %s AND root = %s
-        AND compact_range = %s
-    RETURNING id
-), entry AS (
-    INSERT INTO record_logentry (log_id, "index", data, leaf_hash, created_at, refers_to)
-    SELECT id, %s, %s, %s, %s, %s FROM head RETURNING id
-), salts AS (
-    INSERT INTO record_commitment (entry_id, user_id, salt)
-    SELECT entry.id, person.user_id, person.salt
-    FROM entry, unnest(%s::bigint[], %s::bytea[]) AS person(user_id, salt)
-), checkpoint AS (
-    INSERT INTO record_checkpoint (log_id, size, root, note, vkey, created_at)
-    SELECT id, %s, %s, %s, %s, %s FROM head
+# Why one call: a consent waits on each round trip to the database, and this is all the record
+# adds to a decision (bench/consent.py). The function (record/database.py) takes the log row's lock
+# with its UPDATE and re-checks size and root once it has it, so two writers never both extend
+# one head; its statements are planned once per database session. The values go as binary
+# parameters: Django's cursors would escape every hash into the text of the call.
+_APPEND_CALL = (
+    "SELECT record_append(%s::bigint, %s::bigint, %s, %s::bigint, %s, %s, %s::bigint, %s, %s,"
+    " %s, %s, %s, %s::bigint, %s::bigint[], %s::bytea[], %s, %s)"
 )
-SELECT id FROM entry
-"""
+
+
+def _execute_append(params: Sequence[object]) -> int | None:
+    """Call record_append on the transaction's connection: the new entry's id, or None when the
+    log row no longer holds the head the parameters extend (nothing was written)."""
+    import psycopg
+
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_APPEND_CALL, params, binary=True)
+        row = cursor.fetchone()
+    return None if row is None else row[0]
 
 
 def _append_in_one_statement(
@@ -360,24 +358,21 @@ def _append_in_one_statement(
         grown, note, vkey = _grow(head, leaf)
         now = timezone.now()
         params: list[Any] = [
+            head.log_id, organisation.pk, head.origin,
+            head.size, head.root, b"".join(head.stack),
             grown.size, b"".join(grown.stack), grown.root,
-            head.log_id, organisation.pk, head.origin, head.size, head.root,
-            b"".join(head.stack),
-            head.size, data, leaf, now, refers_to,
-            users, keys,
-            grown.size, grown.root, note, vkey, now,
+            data, leaf, now, refers_to,
+            users, keys, note, vkey,
         ]  # fmt: skip
-        with connection.cursor() as cursor:
-            cursor.execute(_ONE_STATEMENT, params)
-            row = cursor.fetchone()
-        if row is None:  # the guess was stale: nothing was written
+        entry_id = _execute_append(params)
+        if entry_id is None:  # the guess was stale: nothing was written
             _heads.pop(key, None)
             continue
         _heads[key] = grown
         entry = LogEntry(
             log_id=head.log_id, index=head.size, data=data, leaf_hash=leaf, refers_to=refers_to
         )
-        entry.pk, entry.created_at = row[0], now
+        entry.pk, entry.created_at = entry_id, now
         entry._state.adding, entry._state.db = False, connection.alias
         return entry
     raise AssertionError("the log row changed while it was locked")  # pragma: no cover

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.test import override_settings
 
 from closedset.core import record as core
 from closedset.lib.errors import Forbidden
 from closedset.record import services
+from closedset.record.database import APPEND
 from closedset.record.models import Checkpoint, Commitment, Log, LogEntry
 from closedset.record.offline import ProofRefused, check_previous
 from closedset.record.tests.helpers import consent, receipt
@@ -348,10 +350,22 @@ def test_the_commitment_salt_is_the_only_link(world):
     assert salt == bytes(Commitment.objects.get(entry=entry).salt) and len(salt) == 16
 
 
-def test_the_one_statement_append_names_the_record_tables():
-    # PostgreSQL appends with one written-out statement; it must name the models' own tables.
-    for model in (LogEntry, Commitment, Checkpoint, Log):
-        assert f" {model._meta.db_table} " in services._ONE_STATEMENT
+def test_the_append_function_names_the_record_tables_and_columns():
+    # PostgreSQL appends through a stored function written out as SQL; it must name the
+    # models' own tables and every column an append writes.
+    append = APPEND
+    words = set(re.findall(r"[a-z_]+", append))
+    for model in (LogEntry, Commitment, Checkpoint):
+        assert f" {model._meta.db_table} " in append
+        assert {f.column for f in model._meta.concrete_fields} - {"id"} <= words, model
+    assert " record_log " in append and {"size", "compact_range", "root"} <= words
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_pg_the_database_holds_the_append_function():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM pg_proc WHERE proname = 'record_append'")
+        assert cursor.fetchone() == (1,)
 
 
 def test_an_append_after_a_rolled_back_one_extends_the_real_log(world):
