@@ -757,6 +757,16 @@ def keep_session(user: Any, session: Any, *, ip: str | None = None) -> bool:
     return True
 
 
+def session_on_record(user: Any, session: Any) -> bool:
+    """keep_session's answer without its bookkeeping (one read, nothing written): for a
+    shoot-day signal, which must not wait on anything more."""
+    current = session_key_hash(session)
+    recorded = session.get(SESSION_MARKER) if session is not None else None
+    if current is None or not recorded:
+        return False
+    return UserSession.objects.filter(user=user, key_hash__in={current, recorded}).exists()
+
+
 def forget_session(session: Any) -> None:
     """The session signed out: drop its record."""
     key_hash = session_key_hash(session)

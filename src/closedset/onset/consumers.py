@@ -12,6 +12,7 @@ else is closed before a byte is sent. See docs/shootday.md.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -43,6 +44,10 @@ BUCKET_SIZE = 10.0
 # An open socket is admitted again this often (seconds): a session ended elsewhere, a role
 # taken away or a performer recast stops hearing the run within this time.
 READMIT_SECONDS = 30.0
+# Past this age a busy socket is admitted again in the background, and a console (which hears
+# who pressed) every this often while it is open: no signal waits on the check, which costs
+# several queries. Only a socket idle for a whole READMIT_SECONDS waits for it.
+REFRESH_SECONDS = READMIT_SECONDS / 2
 
 # Translated when sent, in the reader's language (`_error`).
 MALFORMED = gettext_noop(
@@ -175,6 +180,10 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
                 await self.channel_layer.group_add(group, self.channel_name)
             self.joined = True
         await self.accept()
+        self.refreshing: asyncio.Task[bool] | None = None
+        self.keeper: asyncio.Task[None] | None = None
+        if self.console:
+            self.keeper = asyncio.create_task(self._keep_admitted())
         after = self._after_from_query()
         if after is not None:
             await self._catch_up(after)
@@ -189,6 +198,9 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
+        for task in (getattr(self, "keeper", None), getattr(self, "refreshing", None)):
+            if task is not None and not task.done():
+                task.cancel()
         if getattr(self, "joined", False) and self.channel_layer is not None:
             for group in self.groups_joined:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -196,9 +208,29 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
 
     async def _still_admitted(self) -> bool:
         """Admit the socket again if its last check is old; close it if it would now be
-        refused. Every service call checks again anyway; this covers what is only heard."""
-        if _clock() - self.admitted_at < READMIT_SECONDS:
+        refused. Every service call checks again anyway; this covers what is only heard.
+        Past REFRESH_SECONDS the check runs in the background and this answers at once."""
+        age = _clock() - self.admitted_at
+        if age < REFRESH_SECONDS:
             return True
+        check = self._refresh()
+        if age < READMIT_SECONDS:
+            return True
+        return await asyncio.shield(check)
+
+    def _refresh(self) -> asyncio.Task[bool]:
+        """The socket's check, running behind: the one already under way, or a new one."""
+        if self.refreshing is None or self.refreshing.done():
+            self.refreshing = asyncio.create_task(self._readmit())
+        return self.refreshing
+
+    async def _keep_admitted(self) -> None:
+        """A console's admission, renewed while it is open: a PAUSE reaching it is shown at
+        once, by a console checked no more than REFRESH_SECONDS ago."""
+        while await asyncio.sleep(REFRESH_SECONDS, True) and await self._readmit():
+            pass
+
+    async def _readmit(self) -> bool:
         try:
             what = await _on_socket_thread(admit)(self.user, self.scope.get("session"), self.run_id)
         except Exception:  # noqa: BLE001 - when in doubt, stop listening
@@ -263,7 +295,9 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         if not isinstance(content, dict):
             await self._error(MALFORMED)
             return
-        if not await self._still_admitted():
+        # A signal never waits for the socket's check: storing it checks the session and her
+        # place in the run itself (`_store`), and the check follows in the background.
+        if not (content.get("action") == "signal" or await self._still_admitted()):
             return
         await self.receive_json(content)
 
@@ -299,12 +333,32 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         # One press is exempt from the limit, whatever becomes of it: a socket cannot flood
         # past the bucket with signals that fail.
         self.signalled = True
-        signal, new = await _on_socket_thread(services.store)(self.user, self.run_id, kind, key)
-        if new:
-            await services.abroadcast(signal)  # stored and committed: the console first
-        await self.send_json(
-            {"type": "stored", "key": signal.key, "seq": signal.seq, "kind": signal.kind}
-        )
+        try:
+            stored = await _on_socket_thread(self._store)(kind, key)
+            if stored is None:  # her session was ended elsewhere: nothing stored; closes
+                self.what = set()
+                await self.close()
+                return
+            signal, new = stored
+            if new:
+                await services.abroadcast(signal)  # stored and committed: the console first
+            await self.send_json(
+                {"type": "stored", "key": signal.key, "seq": signal.seq, "kind": signal.kind}
+            )
+        finally:
+            # The socket's own check, behind the signal whatever became of it.
+            if self.what and _clock() - self.admitted_at >= REFRESH_SECONDS:
+                self._refresh()
+
+    def _store(self, kind: str, key: str) -> tuple[Signal, bool] | None:
+        """services.store for a session still on record (one read, in the same trip to the
+        database thread); None, and nothing stored, for a session ended elsewhere. Her place
+        in the run is store's own check."""
+        from closedset.accounts import services as accounts
+
+        if not accounts.session_on_record(self.user, self.scope.get("session")):
+            return None
+        return services.store(self.user, self.run_id, kind, key)
 
     async def _ack(self, content: dict[str, Any]) -> None:
         if not self.console:

@@ -418,3 +418,118 @@ def test_an_open_console_stops_hearing_the_run_once_its_role_is_gone(world, run,
 
     drive(body)
     assert Signal.objects.count() == 2  # both stored, whoever still listens
+
+
+# --- the socket's check, kept off a signal's way ----------------------------------------------
+
+
+def test_a_signal_from_a_session_ended_elsewhere_stores_nothing_and_closes(world, run, monkeypatch):
+    # Within the re-check interval: the signal's own check still sees the session gone.
+    from channels.db import database_sync_to_async
+
+    from closedset.accounts.models import UserSession
+
+    monkeypatch.setattr(consumers, "_clock", lambda: 1000.0)
+    mara = cookie_for(world.mara)
+
+    async def body() -> None:
+        phone = await opened(mara, run.pk)
+        await database_sync_to_async(lambda: UserSession.objects.filter(user=world.mara).delete())()
+        await phone.send_json_to({"action": "signal", "kind": "pause", "key": KEY})
+        assert await phone.receive_output(timeout=3) == {"type": "websocket.close"}
+
+    drive(body)
+    assert not Signal.objects.exists()
+
+
+def test_a_signal_on_a_socket_due_for_its_check_is_stored_then_checked(world, run, monkeypatch):
+    # Past the interval, a PAUSE does not wait for the socket's check: it is stored (her
+    # place in the run is checked by storing it) and the check follows.
+    now = [1000.0]
+    monkeypatch.setattr(consumers, "_clock", lambda: now[0])
+    checks: list[str] = []
+    admit = consumers.admit
+
+    def counted(*args: Any) -> Any:
+        checks.append("admit")
+        return admit(*args)
+
+    monkeypatch.setattr(consumers, "admit", counted)
+    mara = cookie_for(world.mara)
+
+    async def body() -> None:
+        phone = await opened(mara, run.pk)
+        assert checks == ["admit"]
+        now[0] += consumers.READMIT_SECONDS + 1
+        await phone.send_json_to({"action": "signal", "kind": "pause", "key": KEY})
+        answers = await everything(phone)
+        assert {"type": "stored", "key": KEY, "seq": 1, "kind": "pause"} in answers
+        assert checks == ["admit", "admit"]  # checked again, after storing
+        await phone.disconnect()
+
+    drive(body)
+    assert Signal.objects.count() == 1
+
+
+def test_a_recast_performer_past_the_interval_stores_nothing_and_is_closed(world, run, monkeypatch):
+    from channels.db import database_sync_to_async
+
+    now = [1000.0]
+    monkeypatch.setattr(consumers, "_clock", lambda: now[0])
+    mara = cookie_for(world.mara)
+
+    async def body() -> None:
+        phone = await opened(mara, run.pk)
+        await database_sync_to_async(
+            lambda: Membership.objects.filter(user=world.mara, production=world.production).delete()
+        )()
+        now[0] += consumers.READMIT_SECONDS + 1
+        await phone.send_json_to({"action": "signal", "kind": "pause", "key": KEY})
+        answers = []
+        while (out := await phone.receive_output(timeout=3))["type"] != "websocket.close":
+            answers.append(json.loads(out["text"]))
+        assert [a["type"] for a in answers] == ["error"]
+        assert "key" in answers[0]  # the phone keeps the press to send another way
+
+    drive(body)
+    assert not Signal.objects.exists()
+
+
+def test_a_console_is_checked_again_while_it_waits(world, run, monkeypatch):
+    # The console hears who pressed: its check is renewed in the background, so a console
+    # whose role is gone is closed before any signal reaches it.
+    from channels.db import database_sync_to_async
+
+    monkeypatch.setattr(consumers, "REFRESH_SECONDS", 0.05)
+    ines = cookie_for(world.ines)
+
+    async def body() -> None:
+        console = await opened(ines, run.pk)
+        await database_sync_to_async(
+            lambda: Membership.objects.filter(user=world.ines, production=world.production).delete()
+        )()
+        assert await console.receive_output(timeout=3) == {"type": "websocket.close"}
+
+    drive(body)
+
+
+def test_a_busy_console_hears_at_once_and_is_checked_behind(world, run, monkeypatch):
+    # Between the refresh age and the interval, a signal is shown at once and the check runs
+    # behind it; once that check fails, the console is closed.
+    from channels.db import database_sync_to_async
+
+    now = [1000.0]
+    monkeypatch.setattr(consumers, "_clock", lambda: now[0])
+    ines = cookie_for(world.ines)
+
+    async def body() -> None:
+        console = await opened(ines, run.pk)
+        await database_sync_to_async(
+            lambda: Membership.objects.filter(user=world.ines, production=world.production).delete()
+        )()
+        now[0] += (consumers.REFRESH_SECONDS + consumers.READMIT_SECONDS) / 2
+        await database_sync_to_async(services.send)(world.mara, run.pk, "pause", KEY)
+        assert (await reply(console))["seq"] == 1  # checked less than READMIT_SECONDS ago
+        assert await console.receive_output(timeout=3) == {"type": "websocket.close"}
+
+    drive(body)
