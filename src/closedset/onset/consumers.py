@@ -334,7 +334,8 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         # past the bucket with signals that fail.
         self.signalled = True
         try:
-            stored = await _on_socket_thread(self._store)(kind, key)
+            checked = _clock() - self.admitted_at < REFRESH_SECONDS
+            stored = await _on_socket_thread(self._store)(kind, key, checked)
             if stored is None:  # her session was ended elsewhere: nothing stored; closes
                 self.what = set()
                 await self.close()
@@ -350,13 +351,13 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             if self.what and _clock() - self.admitted_at >= REFRESH_SECONDS:
                 self._refresh()
 
-    def _store(self, kind: str, key: str) -> tuple[Signal, bool] | None:
-        """services.store for a session still on record (one read, in the same trip to the
-        database thread); None, and nothing stored, for a session ended elsewhere. Her place
-        in the run is store's own check."""
+    def _store(self, kind: str, key: str, checked: bool) -> tuple[Signal, bool] | None:
+        """services.store, which checks her place in the run. A socket not `checked` lately
+        reads first whether its session is still on record (in the same trip to the database
+        thread): None, and nothing stored, for a session ended elsewhere."""
         from closedset.accounts import services as accounts
 
-        if not accounts.session_on_record(self.user, self.scope.get("session")):
+        if not checked and not accounts.session_on_record(self.user, self.scope.get("session")):
             return None
         return services.store(self.user, self.run_id, kind, key)
 

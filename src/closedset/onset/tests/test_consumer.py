@@ -424,17 +424,20 @@ def test_an_open_console_stops_hearing_the_run_once_its_role_is_gone(world, run,
 
 
 def test_a_signal_from_a_session_ended_elsewhere_stores_nothing_and_closes(world, run, monkeypatch):
-    # Within the re-check interval: the signal's own check still sees the session gone.
+    # Past the refresh age but within the interval: the signal's own check sees the session
+    # gone, before anything is stored.
     from channels.db import database_sync_to_async
 
     from closedset.accounts.models import UserSession
 
-    monkeypatch.setattr(consumers, "_clock", lambda: 1000.0)
+    now = [1000.0]
+    monkeypatch.setattr(consumers, "_clock", lambda: now[0])
     mara = cookie_for(world.mara)
 
     async def body() -> None:
         phone = await opened(mara, run.pk)
         await database_sync_to_async(lambda: UserSession.objects.filter(user=world.mara).delete())()
+        now[0] += consumers.REFRESH_SECONDS + 1
         await phone.send_json_to({"action": "signal", "kind": "pause", "key": KEY})
         assert await phone.receive_output(timeout=3) == {"type": "websocket.close"}
 
