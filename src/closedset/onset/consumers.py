@@ -188,6 +188,17 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         if after is not None:
             await self._catch_up(after)
 
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            self._stop_checks()  # however the socket ended, nothing of it keeps running
+
+    def _stop_checks(self) -> None:
+        for task in (getattr(self, "keeper", None), getattr(self, "refreshing", None)):
+            if task is not None and not task.done():
+                task.cancel()
+
     async def dispatch(self, message: dict[str, Any]) -> None:
         """As Channels' own, without its trip to the database thread before every handler (to
         close old connections): every database call here goes through `_on_socket_thread`,
@@ -198,9 +209,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         await handler(message)
 
     async def disconnect(self, code: int) -> None:
-        for task in (getattr(self, "keeper", None), getattr(self, "refreshing", None)):
-            if task is not None and not task.done():
-                task.cancel()
+        self._stop_checks()
         if getattr(self, "joined", False) and self.channel_layer is not None:
             for group in self.groups_joined:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -210,12 +219,15 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
         """Admit the socket again if its last check is old; close it if it would now be
         refused. Every service call checks again anyway; this covers what is only heard.
         Past REFRESH_SECONDS the check runs in the background and this answers at once."""
+        if not self.what:
+            return False  # refused by a check already: closed or closing
         age = _clock() - self.admitted_at
         if age < REFRESH_SECONDS:
             return True
         check = self._refresh()
         if age < READMIT_SECONDS:
             return True
+        # Shielded: a handler that is cancelled leaves the shared check to finish.
         return await asyncio.shield(check)
 
     def _refresh(self) -> asyncio.Task[bool]:
@@ -227,20 +239,28 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
     async def _keep_admitted(self) -> None:
         """A console's admission, renewed while it is open: a PAUSE reaching it is shown at
         once, by a console checked no more than REFRESH_SECONDS ago."""
-        while await asyncio.sleep(REFRESH_SECONDS, True) and await self._readmit():
-            pass
+        while self.what:
+            await asyncio.sleep(REFRESH_SECONDS)
+            if not self.what or not await asyncio.shield(self._refresh()):
+                return
 
     async def _readmit(self) -> bool:
+        started = _clock()  # the check answers for the moment it began
         try:
             what = await _on_socket_thread(admit)(self.user, self.scope.get("session"), self.run_id)
         except Exception:  # noqa: BLE001 - when in doubt, stop listening
             logger.warning("an on-set socket could not be checked again; closed", exc_info=True)
             what = None
         if not what:
-            self.what = set()
-            await self.close()
+            if self.what:  # close once, however many checks end here
+                self.what = set()
+                try:
+                    await self.close()
+                except Exception:  # noqa: BLE001 - already gone: nothing more to close
+                    logger.info("an on-set socket was gone before it could be closed")
             return False
-        self.what, self.admitted_at = what, _clock()
+        if self.what:
+            self.what, self.admitted_at = what, started
         return True
 
     @property
@@ -297,7 +317,7 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             return
         # A signal never waits for the socket's check: storing it checks the session and her
         # place in the run itself (`_store`), and the check follows in the background.
-        if not (content.get("action") == "signal" or await self._still_admitted()):
+        if not self.what or not (content.get("action") == "signal" or await self._still_admitted()):
             return
         await self.receive_json(content)
 
@@ -337,8 +357,9 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
             checked = _clock() - self.admitted_at < REFRESH_SECONDS
             stored = await _on_socket_thread(self._store)(kind, key, checked)
             if stored is None:  # her session was ended elsewhere: nothing stored; closes
-                self.what = set()
-                await self.close()
+                if self.what:
+                    self.what = set()
+                    await self.close()
                 return
             signal, new = stored
             if new:
@@ -353,11 +374,15 @@ class OnsetConsumer(AsyncJsonWebsocketConsumer):  # type: ignore[misc]  # channe
 
     def _store(self, kind: str, key: str, checked: bool) -> tuple[Signal, bool] | None:
         """services.store, which checks her place in the run. A socket not `checked` lately
-        reads first whether its session is still on record (in the same trip to the database
-        thread): None, and nothing stored, for a session ended elsewhere."""
+        first reads whether its session is still on record and its address confirmed (in the
+        same trip to the database thread): None, and nothing stored, if not. The second factor
+        was asked when the socket opened; the full check behind the signal asks again."""
         from closedset.accounts import services as accounts
 
-        if not checked and not accounts.session_on_record(self.user, self.scope.get("session")):
+        if not checked and not (
+            accounts.session_on_record(self.user, self.scope.get("session"))
+            and not accounts.needs_email_verification(self.user)
+        ):
             return None
         return services.store(self.user, self.run_id, kind, key)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connections
+from django.db import connections, transaction
 
 # The record models' own tables and columns (record/models.py). The guard in the UPDATE writes
 # nothing unless the log row still holds exactly the head the caller extended; NULL tells the
@@ -24,7 +24,7 @@ CREATE OR REPLACE FUNCTION record_append(
     p_size bigint, p_range bytea, p_root bytea,
     p_data bytea, p_leaf bytea, p_at timestamptz, p_refers_to bigint,
     p_users bigint[], p_salts bytea[], p_note text, p_vkey text
-) RETURNS bigint LANGUAGE plpgsql AS $$
+) RETURNS bigint LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
 DECLARE
     v_entry bigint;
 BEGIN
@@ -53,5 +53,7 @@ def install_append_function(*, using: str = "default", **_: Any) -> None:
     connection = connections[using]
     if connection.vendor != "postgresql":
         return
-    with connection.cursor() as cursor:
+    # Two app servers migrating at once would both replace the function: one at a time.
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('closedset.record_append'))")
         cursor.execute(APPEND)

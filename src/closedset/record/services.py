@@ -334,8 +334,10 @@ def _execute_append(params: Sequence[object]) -> int | None:
     import psycopg
 
     connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:
-        cursor.execute(_APPEND_CALL, params, binary=True)
+    # Django's own wrapper: errors arrive as django.db's (a deadlock is still "busy", and a
+    # broken connection is thrown away). Never prepared by name, for connection poolers.
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
+        cursor.execute(_APPEND_CALL, params, prepare=False, binary=True)
         row = cursor.fetchone()
     return None if row is None else row[0]
 

@@ -392,3 +392,16 @@ def test_an_append_by_another_process_is_not_overwritten(world):
     assert Log.objects.get().size == 3
     assert Checkpoint.objects.filter(size=2).count() == 1  # the stale guess signed nothing
     assert services.audit_verify() == []
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_pg_an_append_that_fails_raises_djangos_error(world, monkeypatch):
+    # The raw cursor goes through Django's wrapper: a deadlock reads as "busy" to callers.
+    from django.db import ProgrammingError
+
+    monkeypatch.setattr(
+        services, "_APPEND_CALL", services._APPEND_CALL.replace("record_append", "no_such_append")
+    )
+    with pytest.raises(ProgrammingError), transaction.atomic():
+        consent(world)
+    assert not LogEntry.objects.exists()
