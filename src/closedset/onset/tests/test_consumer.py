@@ -97,6 +97,15 @@ async def reply(communicator: Any) -> dict[str, Any]:
     return await communicator.receive_json_from(timeout=3)
 
 
+async def leaves(world: Any, user: Any) -> None:
+    """`user` is taken off the production while her socket is open."""
+    from channels.db import database_sync_to_async
+
+    await database_sync_to_async(
+        lambda: Membership.objects.filter(user=user, production=world.production).delete()
+    )()
+
+
 async def everything(communicator: Any) -> list[dict[str, Any]]:
     """What the socket sends until it falls quiet."""
     found = []
@@ -408,9 +417,7 @@ def test_an_open_console_stops_hearing_the_run_once_its_role_is_gone(world, run,
         console = await opened(ines, run.pk)
         await database_sync_to_async(services.send)(world.mara, run.pk, "pause", KEY)
         assert (await reply(console))["seq"] == 1  # heard while she is the coordinator
-        await database_sync_to_async(
-            lambda: Membership.objects.filter(user=world.ines, production=world.production).delete()
-        )()
+        await leaves(world, world.ines)
         # Within the re-check interval the open socket is trusted; after it, admitted again.
         now[0] += consumers.READMIT_SECONDS + 1
         await database_sync_to_async(services.send)(world.mara, run.pk, "stop", KEY + "-stop")
@@ -475,7 +482,6 @@ def test_a_signal_on_a_socket_due_for_its_check_is_stored_then_checked(world, ru
 
 
 def test_a_recast_performer_past_the_interval_stores_nothing_and_is_closed(world, run, monkeypatch):
-    from channels.db import database_sync_to_async
 
     now = [1000.0]
     monkeypatch.setattr(consumers, "_clock", lambda: now[0])
@@ -483,9 +489,7 @@ def test_a_recast_performer_past_the_interval_stores_nothing_and_is_closed(world
 
     async def body() -> None:
         phone = await opened(mara, run.pk)
-        await database_sync_to_async(
-            lambda: Membership.objects.filter(user=world.mara, production=world.production).delete()
-        )()
+        await leaves(world, world.mara)
         now[0] += consumers.READMIT_SECONDS + 1
         await phone.send_json_to({"action": "signal", "kind": "pause", "key": KEY})
         answers = []
@@ -501,16 +505,13 @@ def test_a_recast_performer_past_the_interval_stores_nothing_and_is_closed(world
 def test_a_console_is_checked_again_while_it_waits(world, run, monkeypatch):
     # The console hears who pressed: its check is renewed in the background, so a console
     # whose role is gone is closed before any signal reaches it.
-    from channels.db import database_sync_to_async
 
     monkeypatch.setattr(consumers, "REFRESH_SECONDS", 0.05)
     ines = cookie_for(world.ines)
 
     async def body() -> None:
         console = await opened(ines, run.pk)
-        await database_sync_to_async(
-            lambda: Membership.objects.filter(user=world.ines, production=world.production).delete()
-        )()
+        await leaves(world, world.ines)
         assert await console.receive_output(timeout=3) == {"type": "websocket.close"}
 
     drive(body)
@@ -527,9 +528,7 @@ def test_a_busy_console_hears_at_once_and_is_checked_behind(world, run, monkeypa
 
     async def body() -> None:
         console = await opened(ines, run.pk)
-        await database_sync_to_async(
-            lambda: Membership.objects.filter(user=world.ines, production=world.production).delete()
-        )()
+        await leaves(world, world.ines)
         now[0] += (consumers.REFRESH_SECONDS + consumers.READMIT_SECONDS) / 2
         await database_sync_to_async(services.send)(world.mara, run.pk, "pause", KEY)
         assert (await reply(console))["seq"] == 1  # checked less than READMIT_SECONDS ago
