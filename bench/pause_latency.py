@@ -457,16 +457,6 @@ def bench(args: Any) -> bool:
     return all(results)
 
 
-def _stop_cleanly_on_sigterm() -> None:
-    """Stopped with SIGTERM, leave as for an error, so every server started is stopped."""
-    import signal as standard_signal
-
-    def leave(number: int, frame: Any) -> None:
-        raise SystemExit("stopped")
-
-    standard_signal.signal(standard_signal.SIGTERM, leave)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=1000, help="sockets open to each stack")
@@ -491,7 +481,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.clients < SENDERS + 2:
         parser.error(f"--clients must be at least {SENDERS + 2}")
     sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]
-    _stop_cleanly_on_sigterm()
+    from closedset.onset.tests.test_two_processes import stop_cleanly_on_sigterm
+
+    stop_cleanly_on_sigterm()
     try:
         met = bench(args)
     except (SystemExit, RuntimeError) as error:

@@ -327,16 +327,6 @@ def bench(args: Any) -> bool:
             stop(redis["process"])
 
 
-def _stop_cleanly_on_sigterm() -> None:
-    """Stopped with SIGTERM, leave as for an error, so every server started is stopped."""
-    import signal as standard_signal
-
-    def leave(number: int, frame: Any) -> None:
-        raise SystemExit("stopped")
-
-    standard_signal.signal(standard_signal.SIGTERM, leave)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=float, default=10, help="seconds before the outage")
@@ -344,7 +334,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--after", type=float, default=10, help="seconds after it is back")
     parser.add_argument("--every", type=float, default=0.5, help="seconds between presses")
     args = parser.parse_args(argv)
-    _stop_cleanly_on_sigterm()
+    from closedset.onset.tests.test_two_processes import stop_cleanly_on_sigterm
+
+    stop_cleanly_on_sigterm()
     try:
         met = bench(args)
     except (SystemExit, RuntimeError) as error:

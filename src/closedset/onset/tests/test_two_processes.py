@@ -43,6 +43,17 @@ KEY = "two-process-pause-1"
 # --- helpers, shared with bench/signal.py and bench/signal_outage.py --------------------------
 
 
+def stop_cleanly_on_sigterm() -> None:
+    """Stopped with SIGTERM, a benchmark leaves as for an error, so every server it started
+    is stopped."""
+    import signal as standard_signal
+
+    def leave(number: int, frame: Any) -> None:
+        raise SystemExit("stopped")
+
+    standard_signal.signal(standard_signal.SIGTERM, leave)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
