@@ -733,14 +733,22 @@ def _valid_ip(ip: str | None) -> str | None:
         return None
 
 
+def _session_record(user: Any, session: Any) -> tuple[UserSession | None, str | None]:
+    """The record of the signed-in `session`, under its current key or the one it was
+    recorded with (None when it was ended from elsewhere, or never recorded), and the hash of
+    its current key."""
+    current = session_key_hash(session)
+    recorded = session.get(SESSION_MARKER) if session is not None else None
+    if current is None or not recorded:
+        return None, current
+    record = UserSession.objects.filter(user=user, key_hash__in={current, recorded}).first()
+    return record, current
+
+
 def keep_session(user: Any, session: Any, *, ip: str | None = None) -> bool:
     """True while the signed-in `session` is on record (its last-seen time refreshed at most once
     a minute); False when it was ended from elsewhere, or never recorded: sign it out."""
-    current = session_key_hash(session)
-    recorded = session.get(SESSION_MARKER)
-    if current is None or not recorded:
-        return False
-    record = UserSession.objects.filter(user=user, key_hash__in={current, recorded}).first()
+    record, current = _session_record(user, session)
     if record is None:
         return False
     now = timezone.now()
@@ -760,11 +768,7 @@ def keep_session(user: Any, session: Any, *, ip: str | None = None) -> bool:
 def session_on_record(user: Any, session: Any) -> bool:
     """keep_session's answer without its bookkeeping (one read, nothing written): for a
     shoot-day signal, which must not wait on anything more."""
-    current = session_key_hash(session)
-    recorded = session.get(SESSION_MARKER) if session is not None else None
-    if current is None or not recorded:
-        return False
-    return UserSession.objects.filter(user=user, key_hash__in={current, recorded}).exists()
+    return _session_record(user, session)[0] is not None
 
 
 def forget_session(session: Any) -> None:
