@@ -20,19 +20,13 @@ It fails when a scene is lost or numbered wrong on the way.
 
 from __future__ import annotations
 
-import sys
-
-# Run as a script, this folder comes first on the path, and bench/signal.py would stand in for
-# the standard library's signal module (which subprocess imports).
-if sys.path and sys.path[0] == __file__.rpartition("/")[0]:
-    del sys.path[0]
-
-import argparse  # noqa: E402
+import argparse
 import copy
 import platform
 import re
 import statistics
 import subprocess
+import sys
 import tempfile
 import time
 import xml.etree.ElementTree as ET  # our own corpus file, not user input
