@@ -539,6 +539,8 @@ def request_booking(
     user: Any, listing_id: int, production_id: int | None, message: object = ""
 ) -> Booking:
     """A producer asks the listed coordinator to coordinate one of their productions."""
+    from closedset.notices.models import Kind
+    from closedset.notices.services import notify
     from closedset.productions import services as productions
     from closedset.productions.services import check_independence
 
@@ -592,6 +594,24 @@ def request_booking(
                 created_at=now,
                 expires_at=now + timedelta(days=BOOKING_DAYS),
             )
+            # Told in the same transaction as the request (see answer_booking).
+            notify(
+                coordinator,
+                Kind.BOOKING,
+                production=production,
+                subject=interpolate_lazy(
+                    gettext_lazy("%(production)s asks you to coordinate"),
+                    production=production.name,
+                ),
+                body=interpolate_lazy(
+                    gettext_lazy(
+                        "The producer of %(production)s found you in the registry and asks you "
+                        "to be its intimacy coordinator. Open the request to accept or decline."
+                    ),
+                    production=production.name,
+                ),
+                url=booking_url(booking),
+            )
     except IntegrityError:
         raise Conflict(
             _(
@@ -600,25 +620,6 @@ def request_booking(
             )
             % {"name": listing.display_name, "production": production.name}
         ) from None
-    from closedset.notices.models import Kind
-    from closedset.notices.services import notify
-
-    notify(
-        coordinator,
-        Kind.BOOKING,
-        production=production,
-        subject=interpolate_lazy(
-            gettext_lazy("%(production)s asks you to coordinate"), production=production.name
-        ),
-        body=interpolate_lazy(
-            gettext_lazy(
-                "The producer of %(production)s found you in the registry and asks you to be its "
-                "intimacy coordinator. Open the request to accept or decline."
-            ),
-            production=production.name,
-        ),
-        url=booking_url(booking),
-    )
     return booking
 
 
@@ -722,34 +723,36 @@ def answer_booking(user: Any, booking_id: int, accept: bool) -> Booking:
         booking.state = Booking.State.ACCEPTED if accept else Booking.State.DECLINED
         booking.closed_at = timezone.now()
         booking.save(update_fields=["state", "closed_at"])
-    name = booking.listing.display_name
-    production = booking.production.name
-    if accept:
-        subject = interpolate_lazy(
-            gettext_lazy("%(name)s accepted: they coordinate %(production)s"),
-            name=name,
-            production=production,
-        )
-        body = interpolate_lazy(
-            gettext_lazy("%(name)s is now the intimacy coordinator of %(production)s."),
-            name=name,
-            production=production,
-        )
-    else:
-        subject = interpolate_lazy(
-            gettext_lazy("%(name)s declined to coordinate %(production)s"),
-            name=name,
-            production=production,
-        )
-        body = interpolate_lazy(
-            gettext_lazy(
-                "%(name)s declined your request to coordinate %(production)s. "
-                "You can search the registry for someone else."
-            ),
-            name=name,
-            production=production,
-        )
-    _tell_producer(booking, subject, body)
+        # Told in the same transaction: a busy database undoes the answer and the notice
+        # together, so trying again never meets an answer that was given but not reported.
+        name = booking.listing.display_name
+        production = booking.production.name
+        if accept:
+            subject = interpolate_lazy(
+                gettext_lazy("%(name)s accepted: they coordinate %(production)s"),
+                name=name,
+                production=production,
+            )
+            body = interpolate_lazy(
+                gettext_lazy("%(name)s is now the intimacy coordinator of %(production)s."),
+                name=name,
+                production=production,
+            )
+        else:
+            subject = interpolate_lazy(
+                gettext_lazy("%(name)s declined to coordinate %(production)s"),
+                name=name,
+                production=production,
+            )
+            body = interpolate_lazy(
+                gettext_lazy(
+                    "%(name)s declined your request to coordinate %(production)s. "
+                    "You can search the registry for someone else."
+                ),
+                name=name,
+                production=production,
+            )
+        _tell_producer(booking, subject, body)
     return booking
 
 
@@ -775,22 +778,24 @@ def cancel_booking(user: Any, booking_id: int) -> Booking:
         booking.state = Booking.State.CANCELLED
         booking.closed_at = timezone.now()
         booking.save(update_fields=["state", "closed_at"])
-    notify(
-        booking.coordinator,
-        Kind.BOOKING,
-        production=booking.production,
-        subject=interpolate_lazy(
-            gettext_lazy("Request cancelled: %(production)s"), production=booking.production.name
-        ),
-        body=interpolate_lazy(
-            gettext_lazy(
-                "The producer of %(production)s cancelled the request to coordinate it. "
-                "There is nothing you need to do."
+        # Told in the same transaction as the cancellation (see answer_booking).
+        notify(
+            booking.coordinator,
+            Kind.BOOKING,
+            production=booking.production,
+            subject=interpolate_lazy(
+                gettext_lazy("Request cancelled: %(production)s"),
+                production=booking.production.name,
             ),
-            production=booking.production.name,
-        ),
-        url=booking_url(booking),
-    )
+            body=interpolate_lazy(
+                gettext_lazy(
+                    "The producer of %(production)s cancelled the request to coordinate it. "
+                    "There is nothing you need to do."
+                ),
+                production=booking.production.name,
+            ),
+            url=booking_url(booking),
+        )
     return booking
 
 

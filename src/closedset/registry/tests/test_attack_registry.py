@@ -434,3 +434,39 @@ def test_odd_page_numbers_answer_without_error(world, lena_listed, client_as, pa
     petra = client_as("petra")
     assert petra.get("/registry/", {"page": page}).status_code in (200, 422)
     assert petra.get(f"{API}listings", {"page": page}).status_code in (200, 422)
+
+
+def _busy_notice(*_args: Any, **_kwargs: Any) -> None:
+    raise OperationalError("database is locked")
+
+
+@pytest.mark.parametrize("accept", [True, False])
+def test_a_busy_database_while_telling_the_producer_undoes_the_answer(
+    world, ana_listed, ana, monkeypatch, accept
+):
+    # The answer and its notice commit together: "busy, try again" must never follow an
+    # answer that was in fact given, or trying again meets "This request is closed".
+    booking = services.request_booking(world.petra, ana_listed.pk, world.production.pk)
+    monkeypatch.setattr("closedset.notices.services.notify", _busy_notice)
+    with pytest.raises(OperationalError):
+        services.answer_booking(ana, booking.pk, accept=accept)
+    assert Booking.objects.get(pk=booking.pk).state == "open"
+    assert not Membership.objects.filter(
+        user=ana, production=world.production, role=Role.COORDINATOR
+    ).exists()
+    monkeypatch.undo()
+    assert services.answer_booking(ana, booking.pk, accept=accept).state in ("accepted", "declined")
+
+
+def test_a_busy_database_while_telling_leaves_no_request_and_no_cancellation(
+    world, ana_listed, monkeypatch
+):
+    booking = services.request_booking(world.petra, ana_listed.pk, world.production.pk)
+    monkeypatch.setattr("closedset.notices.services.notify", _busy_notice)
+    with pytest.raises(OperationalError):
+        services.cancel_booking(world.petra, booking.pk)
+    assert Booking.objects.get(pk=booking.pk).state == "open"
+    Booking.objects.all().delete()
+    with pytest.raises(OperationalError):
+        services.request_booking(world.petra, ana_listed.pk, world.production.pk)
+    assert not Booking.objects.exists()
