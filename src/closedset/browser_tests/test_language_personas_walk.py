@@ -50,6 +50,7 @@ from closedset.compliance.tests.helpers import (
 from closedset.conftest import PERSONA_PASSWORD, speaks
 from closedset.onset import incidents
 from closedset.onset import services as onset
+from closedset.onset.models import Run
 from closedset.onset.tests.test_day import PLAN, ready
 from closedset.rider.tests.terms import EXPECTED_LENGTH, PAY
 
@@ -250,7 +251,8 @@ def log_in(person: Any, user: Any) -> None:
 def report_in(person: Any, stops: Stops, production: Any, lang: str) -> None:
     """The day's report as a PDF by its link in `lang`: page 1 as PNG, its text in `lang`."""
     stops.rendered.clear()
-    day = timezone.localdate().isoformat()
+    # The shoot day: the scene's call day, which is tomorrow when the walk runs late at night.
+    day = Run.objects.filter(scene__production=production).latest("started_at").day.isoformat()
     name = f"09-report-{lang}"
     text, _ = pdf_page_one(
         person, f"/onset/{production.pk}/days/{day}/report/?lang={lang}", f"{stops.who}-{name}"

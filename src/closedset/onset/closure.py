@@ -850,7 +850,7 @@ def today(user: Any, production_id: int, now: datetime | None = None) -> dict[st
     moment = now or timezone.now()
     day = timezone.localdate(moment)
     runs = list(
-        Run.objects.filter(scene__production=production, day=day)
+        services.current_runs(production, moment)
         .select_related("scene")
         .order_by("started_at", "pk")
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext, pgettext
 
@@ -22,14 +21,14 @@ REPORT_DAYS = 7
 
 
 def doors(user: Any, production: Production) -> list[Door]:
-    from closedset.onset.services import run_for
+    from closedset.onset.services import current_runs, run_for
 
     roles = role_in(user, production)
     if not roles:
         return []
     found: list[Door] = []
-    today = Run.objects.filter(scene__production=production, day=timezone.localdate())
-    for run in today.select_related("scene").order_by("scene__number", "pk"):
+    current = current_runs(production)
+    for run in current.select_related("scene").order_by("scene__number", "day", "pk"):
         number = {"number": run.scene.number}
         if Role.COORDINATOR in roles:
             label = gettext("Console for scene %(number)s") % number

@@ -16,6 +16,7 @@ from typing import Any
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgettext_lazy
 
@@ -94,15 +95,31 @@ def person_group(run_id: int, user_id: int) -> str:
 # --- starting -------------------------------------------------------------------------------
 
 
+def current_runs(production: Any, now: datetime | None = None) -> Any:
+    """The runs a set is living now: today's and those started today, and any not yet
+    closed from the day before or started ahead of a later call. A night shoot past midnight
+    keeps its PAUSE, its console and its place on the producer's screen."""
+    today = timezone.localdate(now or timezone.now())
+    midnight = timezone.make_aware(datetime.combine(today, datetime.min.time()))
+    return Run.objects.filter(scene__production=production).filter(
+        Q(day=today)
+        | Q(started_at__gte=midnight)
+        | (Q(day__gte=today - timedelta(days=1)) & ~Q(state=Run.State.CLOSED))
+    )
+
+
 def start(user: Any, scene: Scene, now: datetime | None = None) -> Run:
-    """The coordinator starts the scene today, only if its gate passes now (logged by
-    compliance). Starting again the same day returns the day's run."""
+    """The coordinator starts the scene, only if its gate passes now (logged by compliance).
+    The run belongs to the shoot day, the day of the scene's call, as its closed set and
+    checklists do: a start the evening before an early call, or a night shoot past midnight,
+    is still that day's. Starting again returns the day's run."""
     from closedset.compliance.services import GateClosed, may_start, words_for
     from closedset.consent.services import current_final
+    from closedset.onset.day import call_day
 
     require_role(user, scene.production, Role.COORDINATOR)
     moment = now or timezone.now()
-    day = timezone.localdate(moment)
+    day = call_day(scene, moment)
     existing = Run.objects.filter(scene=scene, day=day).first()
     if existing is not None:
         return existing

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -546,3 +546,57 @@ def test_a_beat_done_on_set_can_no_longer_be_withdrawn(world, run):
         consent.withdraw(world.mara, answer.pk)
     answer.refresh_from_db()
     assert answer.withdrawn_at is None
+
+
+# --- the shoot day across midnight --------------------------------------------------------------
+
+
+def _called_just_after_midnight(world: Any) -> datetime:
+    """Scene 12B ready, its call moved to 00:30 tomorrow; returns 23:40 today, the start."""
+    from closedset.compliance.models import Schedule
+
+    ready(world)
+    tomorrow = timezone.localdate() + timedelta(days=1)
+    call = timezone.make_aware(datetime.combine(tomorrow, time(0, 30)))
+    Schedule.objects.filter(scene=world.scene).update(call_at=call)
+    return call - timedelta(minutes=50)
+
+
+def test_a_start_the_evening_before_an_early_call_is_the_call_days_run(world):
+    start = _called_just_after_midnight(world)
+    ids = (world.production.pk, world.scene.pk)
+    on = day.call_day(world.scene)
+    day.add_check(world.ines, *ids, on, "mara", "robe", "")
+    run = services.start(world.ines, world.scene, now=start)
+    # The checklist Ines prepared on the day page is the one on Mara's phone.
+    assert run.day == on == timezone.localdate(start) + timedelta(days=1)
+    assert [i.label for i in day.my_checklist(world.mara, run)] == ["robe"]
+    assert day.day_view(world.ines, *ids).run == run
+    assert services.start(world.ines, world.scene, now=start + timedelta(hours=1)) == run
+
+
+def test_a_night_shoot_keeps_its_doors_past_midnight_until_it_is_closed(world, run):
+    from closedset.onset import links
+    from closedset.onset.closure import today
+
+    def offered() -> bool:
+        return f"/onset/runs/{run.pk}/" in {
+            d.url for d in links.doors(world.mara, world.production)
+        }
+
+    assert offered()
+    # After midnight the run is yesterday's, and still open: PAUSE must stay in reach.
+    yesterday = timezone.localdate() - timedelta(days=1)
+    evening = timezone.make_aware(datetime.combine(yesterday, time(22, 0)))
+    Run.objects.filter(pk=run.pk).update(day=yesterday, started_at=evening)
+    assert offered()
+    assert [line.run.pk for line in today(world.petra, world.production.pk)["runs"]] == [run.pk]
+    Run.objects.filter(pk=run.pk).update(state=Run.State.CLOSED)
+    assert not offered()
+    # An open run from longer ago is not offered as if it were today's.
+    Run.objects.filter(pk=run.pk).update(
+        state=Run.State.RUNNING,
+        day=yesterday - timedelta(days=1),
+        started_at=evening - timedelta(days=1),
+    )
+    assert not offered()
