@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -108,18 +108,33 @@ def current_runs(production: Any, now: datetime | None = None) -> Any:
     )
 
 
+def shoot_day(scene: Scene, now: datetime | None = None) -> date:
+    """The day a start at `now` is filed under. Within a day of the scene's call (the evening
+    before an early call, or a night shoot past midnight) it is the call day, where the day
+    page keeps the closed set and the checklists; unless that day's run is already closed,
+    when a new day's run begins. Otherwise it is the day the scene starts."""
+    from closedset.onset.day import call_day
+
+    moment = now or timezone.now()
+    started_on = timezone.localdate(moment)
+    called = call_day(scene, moment)
+    if called == started_on or abs((called - started_on).days) > 1:
+        return started_on
+    if Run.objects.filter(scene=scene, day=called, state=Run.State.CLOSED).exists():
+        return started_on
+    return called
+
+
 def start(user: Any, scene: Scene, now: datetime | None = None) -> Run:
     """The coordinator starts the scene, only if its gate passes now (logged by compliance).
-    The run belongs to the shoot day, the day of the scene's call, as its closed set and
-    checklists do: a start the evening before an early call, or a night shoot past midnight,
-    is still that day's. Starting again returns the day's run."""
+    The run is filed under its shoot day (see shoot_day). Starting again returns that day's
+    run."""
     from closedset.compliance.services import GateClosed, may_start, words_for
     from closedset.consent.services import current_final
-    from closedset.onset.day import call_day
 
     require_role(user, scene.production, Role.COORDINATOR)
     moment = now or timezone.now()
-    day = call_day(scene, moment)
+    day = shoot_day(scene, moment)
     existing = Run.objects.filter(scene=scene, day=day).first()
     if existing is not None:
         return existing
@@ -257,7 +272,8 @@ def shoot_newest(run: Run) -> Run:
     newest = current_final(run.scene)
     if newest is None or newest.pk == run.final_id or run.state == Run.State.CLOSED:
         return run
-    if not gate(run.scene, run.day).passed:
+    # The gate of the day it is shot (a run filed under tomorrow's call is shot today).
+    if not gate(run.scene, timezone.localdate()).passed:
         return run
     with transaction.atomic():
         locked = Run.objects.select_for_update().get(pk=run.pk)

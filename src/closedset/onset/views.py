@@ -36,7 +36,6 @@ from django.views.decorators.http import (
 from closedset.compliance.services import GateClosed
 from closedset.lib.errors import DomainError, NotFound
 from closedset.onset import services
-from closedset.onset.day import call_day
 from closedset.onset.models import Run, Signal
 from closedset.productions.models import Role
 from closedset.productions.services import get_scene
@@ -202,7 +201,7 @@ def start(request: HttpRequest, production_id: int, scene_id: int) -> HttpRespon
             message, status = refused.message, 409
         else:
             return redirect("onset:console", run_id=run.pk)
-    today = Run.objects.filter(scene=scene, day=call_day(scene)).first()
+    today = Run.objects.filter(scene=scene, day=services.shoot_day(scene)).first()
     return render(
         request,
         "onset/start.html",

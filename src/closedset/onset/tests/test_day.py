@@ -600,3 +600,24 @@ def test_a_night_shoot_keeps_its_doors_past_midnight_until_it_is_closed(world, r
         started_at=evening - timedelta(days=1),
     )
     assert not offered()
+
+
+def test_a_start_far_from_the_call_is_filed_under_its_own_day(world):
+    from closedset.compliance.models import Schedule
+
+    ready(world)
+    later = timezone.now() + timedelta(days=3)
+    Schedule.objects.filter(scene=world.scene).update(call_at=later)
+    run = services.start(world.ines, world.scene)
+    assert run.day == timezone.localdate()
+
+
+def test_after_the_call_days_run_is_closed_the_next_day_starts_a_new_run(world):
+    start = _called_just_after_midnight(world)
+    first = services.start(world.ines, world.scene, now=start)
+    Run.objects.filter(pk=first.pk).update(state=Run.State.CLOSED)
+    # 00:40 the next night, a day after the call: a new day's run, not the closed one.
+    again = start + timedelta(days=1, hours=1)
+    second = services.start(world.ines, world.scene, now=again)
+    assert second.pk != first.pk
+    assert second.day == timezone.localdate(again) == first.day + timedelta(days=1)
