@@ -577,49 +577,50 @@ def request_booking(
         )
     # Separation of duties, said before anyone is asked: the same check add_member makes.
     check_independence(production, held | {Role.COORDINATOR})
-    try:
-        with transaction.atomic():
-            _expire_due(Booking.objects.filter(production=production, coordinator=coordinator))
-            if Booking.objects.filter(
-                production=production, coordinator=coordinator, state=Booking.State.OPEN
-            ).exists():
-                raise IntegrityError("open request")
-            now = timezone.now()
-            booking = Booking.objects.create(
-                listing=listing,
-                coordinator=coordinator,
-                production=production,
-                producer=user,
-                message=text,
-                created_at=now,
-                expires_at=now + timedelta(days=BOOKING_DAYS),
-            )
-            # Told in the same transaction as the request (see answer_booking).
-            notify(
-                coordinator,
-                Kind.BOOKING,
-                production=production,
-                subject=interpolate_lazy(
-                    gettext_lazy("%(production)s asks you to coordinate"),
-                    production=production.name,
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                _expire_due(Booking.objects.filter(production=production, coordinator=coordinator))
+                if Booking.objects.filter(
+                    production=production, coordinator=coordinator, state=Booking.State.OPEN
+                ).exists():
+                    raise IntegrityError("open request")
+                now = timezone.now()
+                booking = Booking.objects.create(
+                    listing=listing,
+                    coordinator=coordinator,
+                    production=production,
+                    producer=user,
+                    message=text,
+                    created_at=now,
+                    expires_at=now + timedelta(days=BOOKING_DAYS),
+                )
+        except IntegrityError:
+            raise Conflict(
+                _(
+                    "%(name)s already has a request to coordinate %(production)s waiting for an "
+                    "answer. You will be told when they answer."
+                )
+                % {"name": listing.display_name, "production": production.name}
+            ) from None
+        # Told in the same transaction as the request (see answer_booking); outside the
+        # savepoint, so only a second request reads as "already waiting".
+        notify(
+            coordinator,
+            Kind.BOOKING,
+            production=production,
+            subject=interpolate_lazy(
+                gettext_lazy("%(production)s asks you to coordinate"), production=production.name
+            ),
+            body=interpolate_lazy(
+                gettext_lazy(
+                    "The producer of %(production)s found you in the registry and asks you to be "
+                    "its intimacy coordinator. Open the request to accept or decline."
                 ),
-                body=interpolate_lazy(
-                    gettext_lazy(
-                        "The producer of %(production)s found you in the registry and asks you "
-                        "to be its intimacy coordinator. Open the request to accept or decline."
-                    ),
-                    production=production.name,
-                ),
-                url=booking_url(booking),
-            )
-    except IntegrityError:
-        raise Conflict(
-            _(
-                "%(name)s already has a request to coordinate %(production)s waiting for an "
-                "answer. You will be told when they answer."
-            )
-            % {"name": listing.display_name, "production": production.name}
-        ) from None
+                production=production.name,
+            ),
+            url=booking_url(booking),
+        )
     return booking
 
 

@@ -551,14 +551,19 @@ def test_a_beat_done_on_set_can_no_longer_be_withdrawn(world, run):
 # --- the shoot day across midnight --------------------------------------------------------------
 
 
-def _called_just_after_midnight(world: Any) -> datetime:
-    """Scene 12B ready, its call moved to 00:30 tomorrow; returns 23:40 today, the start."""
+def _ready_and_called_at(world: Any, call: datetime) -> None:
+    """Scene 12B ready, its call moved straight to `call`."""
     from closedset.compliance.models import Schedule
 
     ready(world)
+    Schedule.objects.filter(scene=world.scene).update(call_at=call)
+
+
+def _called_just_after_midnight(world: Any) -> datetime:
+    """Scene 12B ready, its call at 00:30 tomorrow; returns 23:40 today, the start."""
     tomorrow = timezone.localdate() + timedelta(days=1)
     call = timezone.make_aware(datetime.combine(tomorrow, time(0, 30)))
-    Schedule.objects.filter(scene=world.scene).update(call_at=call)
+    _ready_and_called_at(world, call)
     return call - timedelta(minutes=50)
 
 
@@ -603,11 +608,7 @@ def test_a_night_shoot_keeps_its_doors_past_midnight_until_it_is_closed(world, r
 
 
 def test_a_start_far_from_the_call_is_filed_under_its_own_day(world):
-    from closedset.compliance.models import Schedule
-
-    ready(world)
-    later = timezone.now() + timedelta(days=3)
-    Schedule.objects.filter(scene=world.scene).update(call_at=later)
+    _ready_and_called_at(world, timezone.now() + timedelta(days=3))
     run = services.start(world.ines, world.scene)
     assert run.day == timezone.localdate()
 
