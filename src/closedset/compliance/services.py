@@ -1247,6 +1247,7 @@ def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
     with transaction.atomic():
         # Serialise with holds and other schedules of this production.
         Production.objects.select_for_update().filter(pk=production.pk).first()
+        _refuse_moving_an_open_run(scene, day)
         result = gate(scene, day)
         late = _late_for(scene, call_at) if result.passed else False
         _log_gate(scene, result, late=late)
@@ -1273,6 +1274,27 @@ def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
             }
         raise GateClosed(message, {"call_at": message})
     return row
+
+
+def _refuse_moving_an_open_run(scene: Scene, day: date) -> None:
+    """A scene whose run is still open (being shot today, or a night shoot from yesterday)
+    keeps its day until the coordinator closes the run: moving the call to another day would
+    start a second run beside the open one, its PAUSE and console split in two."""
+    from closedset.onset.models import Run
+
+    living = (
+        Run.objects.filter(scene=scene, day__gte=timezone.localdate() - timedelta(days=1))
+        .exclude(state=Run.State.CLOSED)
+        .exclude(day=day)
+        .order_by("-day")
+        .first()
+    )
+    if living is not None:
+        message = gettext(
+            "Scene %(number)s is still being shot on %(day)s. Its call can move to another "
+            "day once the coordinator has used Close the scene on the console."
+        ) % {"number": scene.number, "day": _format_day(living.day)}
+        raise Conflict(message, {"call_at": message})
 
 
 def schedule_scene(user: Any, production_id: int, scene_id: int, call_at: datetime) -> Schedule:

@@ -622,3 +622,30 @@ def test_after_the_call_days_run_is_closed_the_next_day_starts_a_new_run(world):
     second = services.start(world.ines, world.scene, now=again)
     assert second.pk != first.pk
     assert second.day == timezone.localdate(again) == first.day + timedelta(days=1)
+
+
+def test_an_open_run_keeps_its_day_until_it_is_closed(world, run, client_as):
+    from closedset.compliance.models import Schedule
+
+    called = Schedule.objects.get(scene=world.scene).call_at
+    later = timezone.now() + timedelta(days=2)
+    with pytest.raises(Conflict, match="still being shot") as refused:
+        compliance.schedule(world.petra, world.scene, later)
+    assert "Close the scene" in refused.value.message
+    assert Schedule.objects.get(scene=world.scene).call_at == called
+    # The producer's page says so in the field, and nothing is lost.
+    page = client_as("petra").post(
+        f"/compliance/{world.production.pk}/scenes/{world.scene.pk}/",
+        {"call_at": timezone.localtime(later).strftime("%Y-%m-%dT%H:%M")},
+    )
+    assert page.status_code == 409
+    assert "still being shot" in page.content.decode()
+    # A start after the refused move still finds the one open run.
+    assert services.start(world.ines, world.scene) == run
+    # The same day may move (a delay); once the run is closed, any day may.
+    same_day = timezone.localtime(called).replace(hour=23, minute=59)
+    if same_day > timezone.now():
+        compliance.schedule(world.ines, world.scene, same_day)
+    Run.objects.filter(pk=run.pk).update(state=Run.State.CLOSED)
+    compliance.schedule(world.ines, world.scene, later)
+    assert Schedule.objects.get(scene=world.scene).call_at == later
