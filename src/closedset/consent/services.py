@@ -1413,7 +1413,7 @@ def decide(
         declined = [d.beat_id for d in made if d.decision == Decision.DECLINE]
         if declined:
             performer = request.performer
-            transaction.on_commit(lambda: _tell_declined(scene, performer, declined))
+            transaction.on_commit(lambda: _tell_declined(scene, performer, declined), robust=True)
         if made:
             _gate_may_change(scene)
     return made
@@ -1480,7 +1480,7 @@ def withdraw(
             at=now,
         )
         told = decision
-        transaction.on_commit(lambda: _tell_withdrawn(scene, told))
+        transaction.on_commit(lambda: _tell_withdrawn(scene, told), robust=True)
         _gate_may_change(scene)
     return decision
 
@@ -1996,5 +1996,5 @@ def rider_changed(scene: Scene, performer: Any) -> int:
     if count:
         request.reminded_at = None
         request.save(update_fields=["reminded_at"])
-        transaction.on_commit(lambda: _tell_request(performer, scene, final, True))
+        transaction.on_commit(lambda: _tell_request(performer, scene, final, True), robust=True)
     return count

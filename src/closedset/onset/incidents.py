@@ -251,7 +251,7 @@ def report(
         people = [] if anonymous else [user]
         incident.log_entry = append(production.organisation, fields, people=people)
         incident.save(update_fields=["description", "log_entry"])
-        transaction.on_commit(lambda: _tell_coordinators(production))
+        transaction.on_commit(lambda: _tell_coordinators(production), robust=True)
     return incident
 
 

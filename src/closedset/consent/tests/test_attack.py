@@ -996,3 +996,34 @@ def test_hole_a_newer_unfinal_version_drops_a_final_performer_from_the_age_gate(
         refused = error
     assert refused is not None
     assert not Schedule.objects.exists()
+
+
+# ---------------------------------------------------------------- a done answer stays done
+
+
+def test_a_notice_that_fails_after_the_commit_never_reports_a_done_answer_as_failed(
+    world, final, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Declines and withdrawals tell the coordinator after they commit (a slow mail must not
+    # hold a withdrawal back from the console). If telling fails then, the performer is not
+    # shown an error for an answer that was given: trying again would only meet "closed".
+    from django.db import OperationalError
+
+    told: list[str] = []
+
+    def busy(*_args: Any, **kwargs: Any) -> None:
+        told.append(str(kwargs.get("subject", "")))
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("closedset.notices.services.notify", busy)
+    with django_capture_on_commit_callbacks(execute=True):
+        made = _decide(world, "mara", {"b1": "consent", "b2": "decline"})
+    assert {d.beat_id: d.decision for d in made} == {"b1": "consent", "b2": "decline"}
+    consented = next(d for d in made if d.decision == "consent")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = services.withdraw(world.mara, consented.pk)
+    assert withdrawn.withdrawn_at is not None
+    assert BeatDecision.objects.get(pk=consented.pk).withdrawn_at is not None
+    # Both tells were tried (and failed) after their commits.
+    assert len(told) >= 2 and any("declined" in s for s in told)
+    assert any("withdrew" in s for s in told)

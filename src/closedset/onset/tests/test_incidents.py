@@ -322,3 +322,20 @@ def test_an_empty_report_page_keeps_the_choice_and_says_what_to_do(world, client
     assert b"Say what happened, in your own words." in response.content
     assert re.search(rb'<input type="checkbox" name="anonymous"[^>]* checked>', response.content)
     assert not Incident.objects.exists()
+
+
+def test_a_report_stays_made_when_telling_the_coordinator_fails(
+    world, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Telling runs after the report commits; if it fails then, the reporter is not shown an
+    # error for a report that was made (and would only report it twice).
+    from django.db import OperationalError
+
+    def busy(*_args: object, **_kwargs: object) -> None:
+        raise OperationalError("database is locked")
+
+    monkeypatch.setattr("closedset.notices.services.notify", busy)
+    with django_capture_on_commit_callbacks(execute=True) as ran:
+        incident = incidents.report(world.mara, world.production.pk, SECRET, anonymous=True)
+    assert len(ran) == 1
+    assert Incident.objects.filter(pk=incident.pk).exists()
