@@ -80,7 +80,7 @@ def test_ines_closes_mara_reads_her_note_and_answers_petra_sees_it_closed(
     ines.screenshot("closure-page-closed")
 
     # Mara's phone, open all along, finds the scene closed by itself.
-    expect(phone.get_by_role("heading", name="After the scene")).to_be_visible(timeout=10_000)
+    expect(phone.get_by_role("heading", name="After the scene")).to_be_visible(timeout=20_000)
     expect(phone.locator(".closure-aftercare")).to_have_text(AFTERCARE)
     mara.assert_accessible()
     mara.screenshot("closure-phone-aftercare")
@@ -105,7 +105,7 @@ def test_ines_closes_mara_reads_her_note_and_answers_petra_sees_it_closed(
 
     # Petra's screen of the day has caught up by itself.
     live = producer.locator("#producer-live")
-    expect(live.locator("td.producer-state-closed")).to_have_text("closed", timeout=10_000)
+    expect(live.locator("td.producer-state-closed")).to_have_text("closed", timeout=20_000)
     for name in ("Mara", "Jonas", "Ines"):
         expect(live).not_to_contain_text(name)
     petra.assert_accessible()

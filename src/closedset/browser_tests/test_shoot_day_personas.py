@@ -235,7 +235,7 @@ def test_ines_mara_and_dario_walk_the_day_from_the_production_page(
     assert response.headers["content-type"].startswith("application/pdf")
 
     # Mara after closing: her note and the feedback form.
-    expect(phone.get_by_role("heading", name="After the scene")).to_be_visible(timeout=10_000)
+    expect(phone.get_by_role("heading", name="After the scene")).to_be_visible(timeout=20_000)
     expect(phone.locator(".closure-aftercare")).to_have_text(AFTERCARE)
     assert_no_leaks(phone)
     mara.assert_accessible()

@@ -82,13 +82,14 @@ def drive(body: Callable[[], Awaitable[None]]) -> None:
 
 async def opened(cookie: str | None, run_id: int, query: str = "") -> Any:
     communicator = socket(cookie, run_id, query)
-    connected, _ = await communicator.connect()
+    # Connecting checks the session and the run on the database thread: generous on a busy CI.
+    connected, _ = await communicator.connect(timeout=10)
     assert connected
     return communicator
 
 
 async def refused(communicator: Any) -> bool:
-    connected, _ = await communicator.connect()
+    connected, _ = await communicator.connect(timeout=10)
     quiet = await communicator.receive_nothing(timeout=0.1)
     return not connected and quiet
 

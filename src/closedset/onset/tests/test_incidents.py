@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from closedset.compliance import services as compliance
 from closedset.compliance.tests.helpers import ready_scene
+from closedset.conftest import without_tokens
 from closedset.lib.errors import InvalidInput, NotFound
 from closedset.notices.models import Notice
 from closedset.onset import incidents, services
@@ -290,8 +291,9 @@ def test_the_producer_sees_counts_and_states_only(world, run, client_as):
     page = client_as("petra").get(url(world)).content.decode()
     assert "Open: 2" in page and "Resolved: 0" in page
     assert "All incidents" not in page
+    main = without_tokens(page.split("</header>", 1)[1])
     for private in (SECRET, "Mara", "Jonas", "slap", "buttocks", "b1"):
-        assert private not in page.split("</header>", 1)[1]
+        assert private not in main
 
 
 def test_the_coordinator_sees_everything_and_moves_it_on(world, run, client_as):

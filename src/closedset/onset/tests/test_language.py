@@ -160,7 +160,7 @@ def test_without_a_chosen_language_the_socket_follows_her_browser(world, run):
     async def body() -> None:
         mara = socket(ready["mara"], run.pk)
         mara.scope["headers"].append((b"accept-language", b"cs-CZ,cs;q=0.9,en;q=0.5"))
-        connected, _ = await mara.connect()
+        connected, _ = await mara.connect(timeout=10)
         assert connected
         await mara.send_to(text_data="not json")
         assert (await reply(mara))["message"].startswith("Obrazovka poslala něco")

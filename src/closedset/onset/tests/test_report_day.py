@@ -23,7 +23,14 @@ from closedset.api.tests.authz_matrix import (
     url_and_body,
 )
 from closedset.compliance import services as compliance
-from closedset.compliance.tests.helpers import consent_all, mark_final, plan_scene, ready_scene
+from closedset.compliance.tests.helpers import (
+    call_on,
+    consent_all,
+    future_day,
+    mark_final,
+    plan_scene,
+    ready_scene,
+)
 from closedset.lib.errors import InvalidInput, NotFound
 from closedset.onset import changes, checkins, closure, incidents, links, services
 from closedset.onset.models import Incident, Run
@@ -52,13 +59,16 @@ def url(production_id: int, day: str) -> str:
 
 
 def start(world: Any, scene: Any, hours: int) -> Run:
-    compliance.schedule(world.ines, scene, timezone.now() + timedelta(hours=hours))
+    """Called tomorrow at 9:00 + `hours`, started now: whatever the hour of the run, both
+    scenes' runs are filed under the same call day (a call at now + N hours could fall on
+    either side of midnight)."""
+    compliance.schedule(world.ines, scene, call_on(future_day(1), 9 + hours))
     return services.start(world.ines, scene)
 
 
 @pytest.fixture
 def day(world: Any) -> dict[str, Run]:
-    """Today: scene 12B started first but called at +2h; scene 14, The pier, called at +1h."""
+    """One day: scene 12B started first but called at 11:00; scene 14, The pier, at 10:00."""
     ready_scene(world)
     boathouse = start(world, world.scene, 2)
     pier_scene = Scene.objects.create(production=world.production, number="14", title="The pier")
