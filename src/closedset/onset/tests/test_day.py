@@ -639,7 +639,9 @@ def test_an_open_run_keeps_its_day_until_it_is_closed(world, run, client_as):
         {"call_at": timezone.localtime(later).strftime("%Y-%m-%dT%H:%M")},
     )
     assert page.status_code == 409
+    typed = timezone.localtime(later).strftime("%Y-%m-%dT%H:%M")
     assert "still being shot" in page.content.decode()
+    assert f'value="{typed}"' in page.content.decode()  # what was typed is kept
     # A start after the refused move still finds the one open run.
     assert services.start(world.ines, world.scene) == run
     # The same day may move (a delay); once the run is closed, any day may.
@@ -647,5 +649,16 @@ def test_an_open_run_keeps_its_day_until_it_is_closed(world, run, client_as):
     if same_day > timezone.now():
         compliance.schedule(world.ines, world.scene, same_day)
     Run.objects.filter(pk=run.pk).update(state=Run.State.CLOSED)
+    compliance.schedule(world.ines, world.scene, later)
+    assert Schedule.objects.get(scene=world.scene).call_at == later
+
+
+def test_a_run_left_open_days_ago_does_not_hold_the_call(world, run):
+    # Only a run the set may still be living (today's, or a night shoot from yesterday)
+    # holds the day; one forgotten for days does not lock the scene's schedule.
+    from closedset.compliance.models import Schedule
+
+    Run.objects.filter(pk=run.pk).update(day=timezone.localdate() - timedelta(days=2))
+    later = timezone.now() + timedelta(days=2)
     compliance.schedule(world.ines, world.scene, later)
     assert Schedule.objects.get(scene=world.scene).call_at == later
