@@ -113,3 +113,36 @@ def test_ines_closes_mara_reads_her_note_and_answers_petra_sees_it_closed(
 
     for navigator_page in (phone, console, producer):
         assert_no_other_errors(navigator_page, EXPECTED_NOISE)
+
+
+def test_petra_cannot_move_a_scene_to_another_day_while_it_is_being_shot(
+    staff_devices: Any, navigator: Any, persona_password: str
+) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from closedset.compliance import services as compliance
+
+    world = staff_devices
+    run = started_run(world)
+    called = compliance.call_time(world.scene)
+    petra = navigator(LAPTOP)
+    petra.log_in(
+        world.petra,
+        persona_password,
+        then=f"/compliance/{world.production.pk}/scenes/{world.scene.pk}/",
+    )
+    page = petra.page
+    typed = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M")
+    page.get_by_label("Call time").fill(typed)
+    page.get_by_role("button", name="Schedule").click()
+    page.wait_for_load_state()
+    expect(page.get_by_role("alert")).to_contain_text("Scene 12B is still being shot on")
+    expect(page.get_by_role("alert")).to_contain_text("Close the scene on the console")
+    expect(page.get_by_label("Call time")).to_have_value(typed)
+    assert compliance.call_time(world.scene) == called
+    assert Run.objects.filter(scene=world.scene).count() == 1 and run.state == Run.State.RUNNING
+    petra.assert_accessible()
+    petra.screenshot("closure-petra-move-refused")
+    assert_no_other_errors(page, EXPECTED_NOISE)  # the refusal is a 409, nothing else
