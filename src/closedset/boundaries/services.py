@@ -38,6 +38,7 @@ from closedset.lib import crypto, scope
 from closedset.lib.errors import Forbidden, InvalidInput, NotFound, require_known_ids
 from closedset.lib.i18n import interpolate_lazy, language_of
 from closedset.lib.paging import Page, page_of
+from closedset.lib.transactions import after_commit
 from closedset.notices import services as notices
 from closedset.productions.labels import role_label
 from closedset.productions.models import Membership, Production, Role
@@ -247,7 +248,7 @@ def save_profile(
         profile=row, number=number, sealed=sealed, updated_at=now, restored_from=restored_from
     )
     # A new version (not an amended one): the coordinators who rely on the profile are told.
-    transaction.on_commit(lambda: tell_profile_changed(user), robust=True)
+    after_commit(lambda: tell_profile_changed(user))
     return number
 
 
@@ -556,7 +557,7 @@ def share(user: User, production_id: int) -> ShareState:
         )
     else:
         people = [m.user for m in covered if m.user_id != user.pk]
-        transaction.on_commit(lambda: tell_seen_by_new(user, production, people), robust=True)
+        after_commit(lambda: tell_seen_by_new(user, production, people))
     return _state(production, created)
 
 
@@ -570,7 +571,7 @@ def revoke(user: User, production_id: int) -> ShareState:
         profile__owner=user, production=production, revoked_at__isnull=True
     ).update(revoked_at=timezone.now())
     if relying:
-        transaction.on_commit(lambda: tell_unshared(user, production, relying), robust=True)
+        after_commit(lambda: tell_unshared(user, production, relying))
     return _state(production, None)
 
 
@@ -597,7 +598,7 @@ def confirm_coordinator(user: User, production_id: int, membership_id: int) -> S
     )
     if created and membership.user_id != user.pk:
         people = [membership.user]
-        transaction.on_commit(lambda: tell_seen_by_new(user, production, people), robust=True)
+        after_commit(lambda: tell_seen_by_new(user, production, people))
     return _state(production, current)
 
 

@@ -1226,7 +1226,8 @@ def _late_for(scene: Scene, call_at: datetime) -> bool:
 
 def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
     """Set the scene's call time (producer or coordinator), only if the gate passes for that
-    day. The decision is logged either way; a refusal says why in the caller's words."""
+    day. The gate's decision is logged either way; a refusal says why in the caller's words.
+    A scene being shot keeps its day before the gate is asked (nothing to log: no decision)."""
     production = scene.production
     require_role(user, production, *SCHEDULERS)
     try:

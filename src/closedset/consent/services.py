@@ -47,6 +47,7 @@ from closedset.core.words import Persons, beat_sentence, words_in
 from closedset.lib import crypto, scope
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound, require_known_ids
 from closedset.lib.i18n import current_language, date_lazy, interpolate_lazy
+from closedset.lib.transactions import after_commit
 from closedset.plans.models import PlanVersion
 from closedset.plans.services import scene_heading, scene_words
 from closedset.productions.models import Production, Role, Scene
@@ -1413,7 +1414,7 @@ def decide(
         declined = [d.beat_id for d in made if d.decision == Decision.DECLINE]
         if declined:
             performer = request.performer
-            transaction.on_commit(lambda: _tell_declined(scene, performer, declined), robust=True)
+            after_commit(lambda: _tell_declined(scene, performer, declined))
         if made:
             _gate_may_change(scene)
     return made
@@ -1480,7 +1481,7 @@ def withdraw(
             at=now,
         )
         told = decision
-        transaction.on_commit(lambda: _tell_withdrawn(scene, told), robust=True)
+        after_commit(lambda: _tell_withdrawn(scene, told))
         _gate_may_change(scene)
     return decision
 
@@ -1996,5 +1997,5 @@ def rider_changed(scene: Scene, performer: Any) -> int:
     if count:
         request.reminded_at = None
         request.save(update_fields=["reminded_at"])
-        transaction.on_commit(lambda: _tell_request(performer, scene, final, True), robust=True)
+        after_commit(lambda: _tell_request(performer, scene, final, True))
     return count

@@ -34,6 +34,7 @@ from closedset.core.words import Persons, beat_sentence
 from closedset.lib import crypto
 from closedset.lib.errors import MAX_ID, InvalidInput, NotFound
 from closedset.lib.i18n import current_language
+from closedset.lib.transactions import after_commit
 from closedset.onset import services
 from closedset.onset.checkins import beat_ids, beat_place, cast_people
 from closedset.onset.models import Incident, Run
@@ -251,7 +252,7 @@ def report(
         people = [] if anonymous else [user]
         incident.log_entry = append(production.organisation, fields, people=people)
         incident.save(update_fields=["description", "log_entry"])
-        transaction.on_commit(lambda: _tell_coordinators(production), robust=True)
+        after_commit(lambda: _tell_coordinators(production))
     return incident
 
 

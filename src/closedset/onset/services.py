@@ -23,7 +23,7 @@ from django.utils.translation import gettext, gettext_lazy, gettext_noop, pgette
 from closedset.lib.errors import MAX_ID, Conflict, InvalidInput, NotFound
 from closedset.lib.i18n import interpolate_lazy
 from closedset.onset.models import DaySettings, Run, Signal, TimelineEntry
-from closedset.productions.models import Role, Scene
+from closedset.productions.models import Production, Role, Scene
 from closedset.productions.services import require_role, role_in
 
 logger = logging.getLogger(__name__)
@@ -145,6 +145,10 @@ def start(user: Any, scene: Scene, now: datetime | None = None) -> Run:
         refused = gettext("Scene %(number)s cannot start yet.") % {"number": scene.number}
         raise GateClosed(f"{refused} {reasons}".strip())
     with transaction.atomic():
+        # Under the production's lock, as scheduling takes it: a call moved meanwhile is
+        # read here, never a run filed under the day the call just left.
+        Production.objects.select_for_update().filter(pk=scene.production_id).first()
+        day = shoot_day(scene, moment)
         run, created = Run.objects.get_or_create(
             scene=scene,
             day=day,

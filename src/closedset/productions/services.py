@@ -30,6 +30,7 @@ from closedset.accounts.services import (
 )
 from closedset.lib import scope
 from closedset.lib.errors import require_known_ids
+from closedset.lib.transactions import after_commit
 from closedset.productions.errors import (
     Conflict,
     Forbidden,
@@ -336,10 +337,7 @@ def add_member(user: User, production: Production, role: str) -> Membership:
             user=user, production=production, role=role
         )
         if created and role == Role.COORDINATOR:
-            transaction.on_commit(
-                lambda: coordinator_joined.send(sender=Membership, membership=membership),
-                robust=True,
-            )
+            after_commit(lambda: coordinator_joined.send(sender=Membership, membership=membership))
     return membership
 
 

@@ -662,3 +662,24 @@ def test_a_run_left_open_days_ago_does_not_hold_the_call(world, run):
     later = timezone.now() + timedelta(days=2)
     compliance.schedule(world.ines, world.scene, later)
     assert Schedule.objects.get(scene=world.scene).call_at == later
+
+
+def test_a_call_moved_while_the_start_is_checked_is_the_one_the_run_follows(world, monkeypatch):
+    # The start checks the gate before it files the run; a schedule committing in between
+    # (it takes the production's lock, as the start's filing does) must be read, not the
+    # day the call just left, or an open run would sit on a day the call no longer has.
+    from closedset.compliance.models import Schedule
+
+    far = timezone.make_aware(datetime.combine(timezone.localdate() + timedelta(days=2), time(10)))
+    _ready_and_called_at(world, far)
+    tomorrow = far - timedelta(days=1)
+    checked = compliance.may_start
+
+    def moved_meanwhile(scene: Any, now: Any = None) -> Any:
+        result = checked(scene, now)
+        Schedule.objects.filter(scene=scene).update(call_at=tomorrow)
+        return result
+
+    monkeypatch.setattr(compliance, "may_start", moved_meanwhile)
+    run = services.start(world.ines, world.scene)
+    assert run.day == timezone.localdate(tomorrow)
