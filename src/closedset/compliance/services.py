@@ -1278,13 +1278,15 @@ def schedule(user: Any, scene: Scene, call_at: datetime) -> Schedule:
 
 
 def _refuse_moving_an_open_run(scene: Scene, day: date) -> None:
-    """A scene whose run is still open (being shot today, or a night shoot from yesterday)
-    keeps its day until the coordinator closes the run: moving the call to another day would
-    start a second run beside the open one, its PAUSE and console split in two."""
+    """A scene whose run is still open (one the set is living now: today's, or a night shoot
+    from yesterday) keeps its day until the coordinator closes the run: moving the call to
+    another day would start a second run beside the open one, its PAUSE and console split."""
     from closedset.onset.models import Run
+    from closedset.onset.services import current_runs
 
     living = (
-        Run.objects.filter(scene=scene, day__gte=timezone.localdate() - timedelta(days=1))
+        current_runs(scene.production)
+        .filter(scene=scene)
         .exclude(state=Run.State.CLOSED)
         .exclude(day=day)
         .order_by("-day")

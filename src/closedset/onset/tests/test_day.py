@@ -658,7 +658,10 @@ def test_a_run_left_open_days_ago_does_not_hold_the_call(world, run):
     # holds the day; one forgotten for days does not lock the scene's schedule.
     from closedset.compliance.models import Schedule
 
-    Run.objects.filter(pk=run.pk).update(day=timezone.localdate() - timedelta(days=2))
+    Run.objects.filter(pk=run.pk).update(
+        day=timezone.localdate() - timedelta(days=2),
+        started_at=timezone.now() - timedelta(days=2),
+    )
     later = timezone.now() + timedelta(days=2)
     compliance.schedule(world.ines, world.scene, later)
     assert Schedule.objects.get(scene=world.scene).call_at == later
